@@ -1,0 +1,10 @@
+import next from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+
+const config = [
+  ...next,
+  ...nextTypescript,
+  { ignores: ["lib/generated/**", ".next/**", ".baton/**", "scratch/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
+];
+
+export default config;

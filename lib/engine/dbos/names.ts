@@ -1,0 +1,8 @@
+// Names shared by the DBOS worker and the web side's client. They are part of the durable
+// history in the system database: renaming one orphans workflows already enqueued.
+export const DBOS_APP_NAME = "baton";
+export const DBOS_SCHEMA = "dbos";
+export const TASK_QUEUE = "baton-tasks";
+export const RUN_TASK_WORKFLOW = "run-task";
+/** Fixed, so a restarted worker of a newer build still recovers workflows of the running version. */
+export const DBOS_APP_VERSION = "1";

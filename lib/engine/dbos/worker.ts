@@ -1,0 +1,34 @@
+// The DBOS worker: registers the task workflow, launches DBOS against the shared Postgres and
+// serves the task queue. Several workers (each with its own executor id) share one queue.
+import { DBOS } from "@dbos-inc/dbos-sdk";
+import { runTask, type AgentDeps } from "@/lib/agent/run-task";
+import { dbosDurableContext } from "./durable-context";
+import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
+
+export interface DbosWorkerOptions {
+  databaseUrl: string;
+  executorId: string;
+  concurrency: number;
+  queuePollMs: number;
+  deps: AgentDeps;
+}
+
+export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ shutdown(): Promise<void> }> {
+  DBOS.setConfig({
+    name: DBOS_APP_NAME,
+    systemDatabaseUrl: options.databaseUrl,
+    systemDatabaseSchemaName: DBOS_SCHEMA,
+    systemDatabasePoolSize: Math.max(10, Math.min(50, options.concurrency)),
+    executorID: options.executorId,
+    applicationVersion: DBOS_APP_VERSION,
+    logLevel: "warn",
+  });
+  DBOS.registerWorkflow((runId: string) => runTask(dbosDurableContext, options.deps, runId), { name: RUN_TASK_WORKFLOW });
+  await DBOS.launch();
+  await DBOS.registerQueue(TASK_QUEUE, {
+    workerConcurrency: options.concurrency,
+    minPollingIntervalMs: options.queuePollMs,
+    onConflict: "always_update",
+  });
+  return { shutdown: () => DBOS.shutdown() };
+}

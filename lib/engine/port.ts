@@ -1,0 +1,37 @@
+// The durable-execution port. The task workflow is written once against DurableContext; each
+// engine backend (DBOS today, Inngest next) implements it. No engine type leaves lib/engine.
+
+export interface StepOptions {
+  /** Retry a failed attempt this many extra times. Only for steps safe to repeat. */
+  retries?: number;
+}
+
+export interface DurableContext {
+  /** Runs fn at most once to completion; after a crash the recorded result is replayed. */
+  step<T>(name: string, fn: () => Promise<T>, options?: StepOptions): Promise<T>;
+  /** Waits durably for a message on topic; null when timeoutMs passes first. */
+  waitForSignal<T>(topic: string, options: { timeoutMs: number }): Promise<T | null>;
+  /** Sleeps durably: a restart during the sleep resumes it, not restarts it. */
+  sleep(name: string, ms: number): Promise<void>;
+}
+
+/** Thrown by DurableContext.step when the step's own code failed (after any retries). */
+export class StepFailedError extends Error {
+  constructor(
+    readonly stepName: string,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = "StepFailedError";
+  }
+}
+
+export const SIGNAL_CANCEL = "cancel";
+
+/** What the web side may ask of the engine. It never runs agent work itself. */
+export interface TaskDispatcher {
+  /** Starts the run's workflow (idempotent per run id), optionally after a delay. */
+  startRun(runId: string, options?: { delayMs?: number }): Promise<void>;
+  /** Delivers a message to the run's workflow; it is kept until the workflow reads it. */
+  signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void>;
+}

@@ -1,0 +1,53 @@
+// The one place that reads process.env. Parsed once, on first use; a malformed variable stops the
+// process with a message naming it.
+import { z } from "zod";
+
+export const EMBEDDED_PG_PORT_DEFAULT = 54329;
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((value) => (value === "" ? undefined : value))
+  .optional();
+
+const envSchema = z.object({
+  DATABASE_URL: optionalString.pipe(z.url({ message: "must be a postgres:// URL" }).optional()),
+  BATON_DATA_DIR: z.string().default(".baton"),
+  BATON_PG_PORT: z.coerce.number().int().min(1).max(65535).default(EMBEDDED_PG_PORT_DEFAULT),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  BATON_WORKER_ID: optionalString,
+  BATON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
+  BATON_MODEL_PROVIDER: z.enum(["openai", "openai-compatible"]).optional().or(z.literal("").transform(() => undefined)),
+  BATON_MODEL: optionalString,
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ message: "must be an http(s) URL" }).optional()),
+  BATON_MODEL_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  BATON_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
+  BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Baton cannot start: invalid environment\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** The embedded server's URL unless DATABASE_URL names another Postgres. */
+export function databaseUrl(): string {
+  const { DATABASE_URL, BATON_PG_PORT } = env();
+  return DATABASE_URL ?? `postgresql://postgres:baton@127.0.0.1:${BATON_PG_PORT}/baton`;
+}
+
+export function usesEmbeddedPostgres(): boolean {
+  return env().DATABASE_URL === undefined;
+}

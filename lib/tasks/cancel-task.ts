@@ -1,0 +1,23 @@
+import type { Db } from "@/lib/db";
+import { SIGNAL_CANCEL, type TaskDispatcher } from "@/lib/engine/port";
+import { notFound } from "./get-task";
+import { taskIdParam } from "./schemas";
+import { transitionTask } from "./transition-task";
+
+/**
+ * Cancels at once in the database (the person sees it immediately), then tells the run's workflow,
+ * which stops the model call and closes the run at its next step.
+ */
+export async function cancelTask(deps: { db: Db; engine: TaskDispatcher }, params: { userId: string; taskId: string }): Promise<void> {
+  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  const runId = await deps.db.$transaction(async (tx) => {
+    await transitionTask(tx, { taskId: params.taskId, userId: params.userId, to: "canceled", actor: "user", reason: "Canceled by you" });
+    const run = await tx.run.findFirst({ where: { taskId: params.taskId }, orderBy: { number: "desc" }, select: { id: true } });
+    return run?.id;
+  });
+  if (runId) {
+    await deps.engine.signal(runId, SIGNAL_CANCEL, { by: "user" }, `${runId}-cancel`).catch((error: unknown) => {
+      console.warn(`Task ${params.taskId} is canceled; its workflow will notice at its next step (${String(error)})`);
+    });
+  }
+}

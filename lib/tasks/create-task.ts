@@ -1,0 +1,83 @@
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { Prisma } from "@/lib/generated/prisma/client";
+import type { TaskDispatcher } from "@/lib/engine/port";
+import { findModelChoice, modelChoices } from "@/lib/agent/providers/registry";
+import { appendEvent } from "./timeline";
+import type { CreateTaskInput } from "./schemas";
+import { toTaskSummary, type TaskSummary } from "./views";
+
+export interface CreateTaskParams extends CreateTaskInput {
+  userId: string;
+  idempotencyKey?: string;
+}
+
+/**
+ * Records the task and its first run in one transaction, then asks the engine to start it. If the
+ * engine cannot be reached the task stays queued and the worker's sweep starts it later.
+ * A repeated Idempotency-Key returns the first task instead of creating another.
+ */
+export async function createTask(
+  deps: { db: Db; engine: TaskDispatcher },
+  params: CreateTaskParams,
+): Promise<{ task: TaskSummary; created: boolean }> {
+  const { db, engine } = deps;
+  if (params.idempotencyKey) {
+    const existing = await findByIdempotencyKey(db, params.userId, params.idempotencyKey);
+    if (existing) return { task: existing, created: false };
+  }
+  const choice = params.provider || params.model ? findModelChoice(params.provider ?? "", params.model ?? "") : modelChoices()[0];
+  if (!choice) {
+    const offered = modelChoices().map((c) => `${c.provider}/${c.model}`).join(", ");
+    throw new AppError("BAD_REQUEST", {
+      message: "That model is not available here.",
+      fieldErrors: { model: [`Choose one of: ${offered}.`] },
+    });
+  }
+
+  let created;
+  try {
+    created = await db.$transaction(async (tx) => {
+      const task = await tx.task.create({
+        data: {
+          userId: params.userId,
+          title: params.title,
+          prompt: params.prompt,
+          runAt: params.runAt ?? null,
+          provider: choice.provider,
+          model: choice.model,
+          idempotencyKey: params.idempotencyKey ?? null,
+          runs: { create: { number: 1, provider: choice.provider, model: choice.model } },
+        },
+        include: { runs: { select: { id: true } } },
+      });
+      await appendEvent(tx, {
+        taskId: task.id,
+        runId: task.runs[0]!.id,
+        type: "task.created",
+        actor: "user",
+        message: params.runAt ? `Created; starts ${params.runAt.toISOString()}` : "Created",
+        data: { provider: choice.provider, model: choice.model },
+      });
+      return task;
+    });
+  } catch (error) {
+    // Two requests with one key raced: the loser returns the winner's task.
+    if (params.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      const existing = await findByIdempotencyKey(db, params.userId, params.idempotencyKey);
+      if (existing) return { task: existing, created: false };
+    }
+    throw error;
+  }
+
+  const delayMs = params.runAt ? params.runAt.getTime() - Date.now() : 0;
+  await engine.startRun(created.runs[0]!.id, { delayMs }).catch((error: unknown) => {
+    console.warn(`Task ${created.id} is queued; the worker will start it (engine unreachable: ${String(error)})`);
+  });
+  return { task: toTaskSummary(created), created: true };
+}
+
+async function findByIdempotencyKey(db: Db, userId: string, idempotencyKey: string): Promise<TaskSummary | null> {
+  const task = await db.task.findUnique({ where: { userId_idempotencyKey: { userId, idempotencyKey } } });
+  return task ? toTaskSummary(task) : null;
+}

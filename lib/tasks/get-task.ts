@@ -1,0 +1,29 @@
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { taskIdParam } from "./schemas";
+import { toArtifactView, toEventView, toRunView, toTaskSummary, type TaskDetail } from "./views";
+
+export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: string }): Promise<TaskDetail> {
+  // A malformed id names no task: the same 404 as an unknown or someone else's.
+  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  const task = await db.task.findFirst({
+    where: { id: params.taskId, userId: params.userId },
+    include: {
+      runs: { orderBy: { number: "asc" } },
+      events: { orderBy: { id: "asc" } },
+      artifacts: { orderBy: { createdAt: "asc" }, omit: { content: true } },
+    },
+  });
+  if (!task) throw notFound();
+  return {
+    ...toTaskSummary(task),
+    prompt: task.prompt,
+    runs: task.runs.map(toRunView),
+    events: task.events.map(toEventView),
+    artifacts: task.artifacts.map(toArtifactView),
+  };
+}
+
+export function notFound(): AppError {
+  return new AppError("NOT_FOUND", { message: "No such task. It may have been deleted, or the link is wrong." });
+}

@@ -1,0 +1,22 @@
+import type { Db } from "@/lib/db";
+import type { TaskDispatcher } from "@/lib/engine/port";
+import { notFound } from "./get-task";
+import { taskIdParam } from "./schemas";
+import { transitionTask } from "./transition-task";
+
+/** A retry is a new run of the same task, with the task's current model. */
+export async function retryTask(deps: { db: Db; engine: TaskDispatcher }, params: { userId: string; taskId: string }): Promise<{ runId: string }> {
+  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  const run = await deps.db.$transaction(async (tx) => {
+    await transitionTask(tx, { taskId: params.taskId, userId: params.userId, to: "queued", actor: "user", reason: "Retry requested" });
+    const task = await tx.task.findUniqueOrThrow({ where: { id: params.taskId }, include: { runs: { orderBy: { number: "desc" }, take: 1 } } });
+    return tx.run.create({
+      data: { taskId: task.id, number: (task.runs[0]?.number ?? 0) + 1, provider: task.provider, model: task.model },
+      select: { id: true },
+    });
+  });
+  await deps.engine.startRun(run.id).catch((error: unknown) => {
+    console.warn(`Run ${run.id} is queued; the worker will start it (${String(error)})`);
+  });
+  return { runId: run.id };
+}

@@ -1,0 +1,43 @@
+// Validation for task input, shared by the HTTP API and the new-task form.
+import { z } from "zod";
+import { TASK_STATUSES } from "./status";
+
+const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
+
+export const createTaskInput = z.object({
+  title: z.string({ message: "Give the task a title." }).trim().min(1, "Give the task a title.").max(200, "Keep the title under 200 characters."),
+  prompt: z
+    .string({ message: "Tell Baton what to do." })
+    .trim()
+    .min(1, "Tell Baton what to do.")
+    .max(20_000, "Keep the instructions under 20,000 characters."),
+  runAt: z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .date({ message: "Use a date and time like 2026-12-01T07:00:00Z." })
+      .refine((date) => date.getTime() > Date.now() - 60_000, "Pick a start time in the future.")
+      .refine((date) => date.getTime() < Date.now() + 366 * 24 * 3600_000, "Pick a start time within the next year.")
+      .optional(),
+  ),
+  provider: z.preprocess(emptyToUndefined, z.string().max(40).optional()),
+  model: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+});
+
+export type CreateTaskInput = z.infer<typeof createTaskInput>;
+
+export const listTasksQuery = z.object({
+  status: z.preprocess(emptyToUndefined, z.enum(TASK_STATUSES, { message: `Use one of: ${TASK_STATUSES.join(", ")}.` }).optional()),
+  cursor: z.preprocess(emptyToUndefined, z.uuid({ message: "Use the nextCursor value of a previous page." }).optional()),
+  limit: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(20)),
+});
+
+export type ListTasksQuery = z.infer<typeof listTasksQuery>;
+
+export const idempotencyKeyHeader = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200, "Idempotency-Key must be at most 200 characters.")
+  .optional();
+
+export const taskIdParam = z.uuid();

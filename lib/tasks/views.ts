@@ -1,0 +1,109 @@
+// The shapes tasks take in API responses and pages: plain JSON, no internal fields.
+import type { Artifact, Run, Task, TimelineEvent } from "@/lib/generated/prisma/client";
+
+export interface TaskSummary {
+  id: string;
+  title: string;
+  status: Task["status"];
+  statusReason: string | null;
+  provider: string;
+  model: string;
+  runAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface TaskDetail extends TaskSummary {
+  prompt: string;
+  runs: RunView[];
+  events: EventView[];
+  artifacts: ArtifactView[];
+}
+
+export interface RunView {
+  id: string;
+  number: number;
+  status: Run["status"];
+  provider: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+}
+
+export interface EventView {
+  id: string;
+  runId: string | null;
+  type: string;
+  actor: string;
+  message: string;
+  createdAt: string;
+}
+
+export interface ArtifactView {
+  id: string;
+  runId: string;
+  name: string;
+  kind: string;
+  mimeType: string;
+  sizeBytes: number;
+  createdAt: string;
+  url: string;
+}
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function toTaskSummary(task: Task): TaskSummary {
+  return {
+    id: task.id,
+    title: task.title,
+    status: task.status,
+    statusReason: task.statusReason,
+    provider: task.provider,
+    model: task.model,
+    runAt: iso(task.runAt),
+    createdAt: task.createdAt.toISOString(),
+    updatedAt: task.updatedAt.toISOString(),
+  };
+}
+
+export function toRunView(run: Run): RunView {
+  return {
+    id: run.id,
+    number: run.number,
+    status: run.status,
+    provider: run.provider,
+    model: run.model,
+    inputTokens: run.inputTokens,
+    outputTokens: run.outputTokens,
+    error: run.error,
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+  };
+}
+
+export function toEventView(event: TimelineEvent): EventView {
+  return {
+    id: event.id.toString(),
+    runId: event.runId,
+    type: event.type,
+    actor: event.actor,
+    message: event.message,
+    createdAt: event.createdAt.toISOString(),
+  };
+}
+
+export function toArtifactView(artifact: Omit<Artifact, "content">): ArtifactView {
+  return {
+    id: artifact.id,
+    runId: artifact.runId,
+    name: artifact.name,
+    kind: artifact.kind,
+    mimeType: artifact.mimeType,
+    sizeBytes: artifact.sizeBytes,
+    createdAt: artifact.createdAt.toISOString(),
+    url: `/api/tasks/${artifact.taskId}/artifacts/${artifact.id}`,
+  };
+}

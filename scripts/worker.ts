@@ -1,0 +1,79 @@
+// npm run worker: one background worker. `npm start` runs one beside the web server; start more
+// (with distinct BATON_WORKER_ID values) on this or other machines to share the queue.
+import { hostname } from "node:os";
+import { createProvider, PROVIDER_IDS, type ProviderId } from "../lib/agent/providers/registry";
+import { startScriptedModelServer } from "../lib/agent/scripted-model/server";
+import { createDb } from "../lib/db";
+import { launchDbosWorker } from "../lib/engine/dbos/worker";
+import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
+import { env } from "../lib/env";
+import { openDatabase } from "../lib/database/open-database";
+import { applyMigrations } from "../lib/database/migrations";
+import { startStrandedRuns } from "../lib/tasks/stranded-runs";
+import type { ModelProvider } from "../lib/agent/providers/types";
+
+const SWEEP_INTERVAL_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = env();
+  const database = await openDatabase({ log: () => {} });
+  await applyMigrations(database.url);
+  const db = createDb(database.url);
+  const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
+  const providers = new Map<ProviderId, ModelProvider>();
+  const executorId = config.BATON_WORKER_ID ?? `worker-${hostname()}`;
+
+  const worker = await launchDbosWorker({
+    databaseUrl: database.url,
+    executorId,
+    concurrency: config.BATON_WORKER_CONCURRENCY,
+    queuePollMs: config.BATON_QUEUE_POLL_MS,
+    deps: {
+      db,
+      provider(id) {
+        if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
+        const providerId = id as ProviderId;
+        let provider = providers.get(providerId);
+        if (!provider) {
+          provider = createProvider(providerId, { demoUrl: () => demo.url });
+          providers.set(providerId, provider);
+        }
+        return provider;
+      },
+      pollIntervalMs: config.BATON_MODEL_POLL_MS,
+      modelTimeoutMs: config.BATON_MODEL_TIMEOUT_MS,
+    },
+  });
+
+  const dispatcher = new DbosDispatcher(database.url);
+  const sweep = async () => {
+    try {
+      const started = await startStrandedRuns(db, dispatcher, { olderThanMs: SWEEP_INTERVAL_MS, limit: 100 });
+      if (started > 0) console.log(`[worker] re-dispatched ${started} queued run(s)`);
+    } catch (error) {
+      console.warn(`[worker] sweep for queued runs failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  void sweep();
+  console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[worker] ${signal}: stopping; unfinished runs resume on the next start`);
+    clearInterval(sweepTimer);
+    await worker.shutdown().catch(() => {});
+    await Promise.allSettled([dispatcher.close(), db.$disconnect(), demo.close()]);
+    await database.close().catch(() => {});
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[worker] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
