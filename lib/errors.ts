@@ -1,9 +1,10 @@
 // One error type for the whole app. Codes map to HTTP statuses; messages are written for the
 // person reading them and never carry secrets or stack traces.
-export type AppErrorCode = "BAD_REQUEST" | "NOT_FOUND" | "CONFLICT" | "UNAVAILABLE" | "INTERNAL";
+export type AppErrorCode = "BAD_REQUEST" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNAVAILABLE" | "INTERNAL";
 
 const httpStatus: Record<AppErrorCode, number> = {
   BAD_REQUEST: 400,
+  FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
   UNAVAILABLE: 503,

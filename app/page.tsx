@@ -1,0 +1,72 @@
+import Link from "next/link";
+import { LiveUpdates } from "@/components/live-updates";
+import { ModelNotice } from "@/components/model-notice";
+import { TaskCard } from "@/components/task-card";
+import { currentUserId } from "@/lib/auth/current-user";
+import { db } from "@/lib/db";
+import { listTasks } from "@/lib/tasks/list-tasks";
+import { listTasksQuery } from "@/lib/tasks/schemas";
+import { STATUS_LABELS, type TaskStatus } from "@/lib/tasks/status";
+
+export const dynamic = "force-dynamic";
+
+const FILTERS: (TaskStatus | undefined)[] = [undefined, "running", "waiting_approval", "queued", "completed", "failed", "canceled"];
+
+export default async function InboxPage({ searchParams }: PageProps<"/">) {
+  const params = await searchParams;
+  const parsed = listTasksQuery.safeParse({ status: params.status, cursor: params.cursor });
+  const query = parsed.success ? parsed.data : listTasksQuery.parse({});
+  const { tasks, nextCursor } = await listTasks(db(), { ...query, userId: await currentUserId() });
+
+  return (
+    <div>
+      <div className="mb-4 flex items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">Inbox</h1>
+        <LiveUpdates />
+      </div>
+      <ModelNotice />
+      <nav aria-label="Filter by status" className="-mx-4 mb-4 flex gap-2 overflow-x-auto px-4 pb-1">
+        {FILTERS.map((status) => {
+          const active = query.status === status;
+          return (
+            <Link
+              key={status ?? "all"}
+              href={status ? `/?status=${status}` : "/"}
+              aria-current={active ? "page" : undefined}
+              className={`shrink-0 rounded-full px-3 py-1.5 text-sm ring-1 ring-inset ${
+                active ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"
+              }`}
+            >
+              {status ? STATUS_LABELS[status] : "All"}
+            </Link>
+          );
+        })}
+      </nav>
+      {tasks.length === 0 ? (
+        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
+          <p className="font-medium">{query.status ? `No ${STATUS_LABELS[query.status].toLowerCase()} tasks.` : "No tasks yet."}</p>
+          <p className="mt-1 text-sm text-slate-600">Hand Baton something to do, then come back for the result.</p>
+          <Link href="/tasks/new" className="mt-4 inline-block rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white">
+            Create a task
+          </Link>
+        </div>
+      ) : (
+        <ul className="space-y-3" data-testid="task-list">
+          {tasks.map((task) => (
+            <TaskCard key={task.id} task={task} />
+          ))}
+        </ul>
+      )}
+      {nextCursor && (
+        <div className="mt-6 text-center">
+          <Link
+            href={`/?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), cursor: nextCursor })}`}
+            className="text-sm font-medium text-indigo-700 hover:underline"
+          >
+            Older tasks →
+          </Link>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,97 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ArtifactView } from "@/components/artifact-view";
+import { LiveUpdates } from "@/components/live-updates";
+import { StatusChip } from "@/components/status-chip";
+import { TaskActions } from "@/components/task-actions";
+import { Timeline } from "@/components/timeline";
+import { latestMarkdownArtifact } from "@/lib/artifacts/latest-markdown";
+import { currentUserId } from "@/lib/auth/current-user";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { getTaskOrThrow } from "@/lib/tasks/get-task";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Task" };
+
+const progressText: Partial<Record<string, string>> = {
+  queued: "Waiting for a worker to pick this up.",
+  running: "The agent is working on it. You can close this page; the result will be here.",
+  waiting_approval: "The agent is waiting for your decision.",
+};
+
+export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
+  const { id } = await params;
+  const userId = await currentUserId();
+  const task = await getTaskOrThrow(db(), { userId, taskId: id }).catch((error: unknown) => {
+    if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
+    throw error;
+  });
+  const markdown = await latestMarkdownArtifact(db(), { userId, taskId: id });
+  const latestRun = task.runs.at(-1);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <div className="mb-3 flex items-center justify-between">
+          <Link href="/" className="text-sm text-indigo-700 hover:underline">
+            ← Inbox
+          </Link>
+          <LiveUpdates taskId={task.id} />
+        </div>
+        <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+          <div className="min-w-0">
+            <div className="flex items-center gap-2">
+              <StatusChip status={task.status} />
+              {latestRun && latestRun.number > 1 && <span className="text-xs text-slate-500">Run {latestRun.number}</span>}
+            </div>
+            <h1 className="mt-2 text-2xl font-semibold tracking-tight break-words">{task.title}</h1>
+            {progressText[task.status] && <p className="mt-1 text-sm text-slate-600">{progressText[task.status]}</p>}
+          </div>
+          <TaskActions taskId={task.id} status={task.status} />
+        </div>
+      </div>
+
+      {task.status === "failed" && (
+        <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+          <p className="font-semibold">This task failed.</p>
+          <p className="mt-1 break-words">{task.statusReason ?? "No reason was recorded."}</p>
+          <p className="mt-2 text-rose-800">Fix what the message points at (a model setting, a quota), then press Retry.</p>
+        </div>
+      )}
+
+      {task.artifacts.length > 0 && (
+        <section aria-labelledby="result-heading" className="space-y-3">
+          <h2 id="result-heading" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
+            Result
+          </h2>
+          {task.artifacts
+            .slice()
+            .reverse()
+            .map((artifact) => (
+              <ArtifactView key={artifact.id} artifact={artifact} content={markdown?.id === artifact.id ? markdown.text : null} />
+            ))}
+        </section>
+      )}
+
+      <details className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" open={task.artifacts.length === 0}>
+        <summary className="cursor-pointer text-sm font-semibold text-slate-700">Instructions</summary>
+        <p className="mt-2 text-sm whitespace-pre-wrap text-slate-800">{task.prompt}</p>
+        <p className="mt-3 text-xs text-slate-500">
+          Model: {task.provider === "demo" ? "Demo model (scripted, no AI)" : `${task.provider} · ${task.model}`}
+          {latestRun && latestRun.inputTokens + latestRun.outputTokens > 0 && (
+            <> · {latestRun.inputTokens + latestRun.outputTokens} tokens in the latest run</>
+          )}
+        </p>
+      </details>
+
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading" className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">
+          Timeline
+        </h2>
+        <Timeline events={task.events} />
+      </section>
+    </div>
+  );
+}

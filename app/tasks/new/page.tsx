@@ -1,0 +1,18 @@
+import type { Metadata } from "next";
+import { ModelNotice } from "@/components/model-notice";
+import { NewTaskForm } from "@/components/new-task-form";
+import { modelChoices } from "@/lib/agent/providers/registry";
+
+export const metadata: Metadata = { title: "New task" };
+export const dynamic = "force-dynamic";
+
+export default function NewTaskPage() {
+  return (
+    <div>
+      <h1 className="mb-1 text-2xl font-semibold tracking-tight">New task</h1>
+      <p className="mb-5 text-sm text-slate-600">Describe the outcome you want. Baton works on it in the background; you can close this page.</p>
+      <ModelNotice />
+      <NewTaskForm models={modelChoices()} />
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { cancelTaskAction, retryTaskAction } from "@/app/tasks/actions";
+import type { TaskStatus } from "@/lib/tasks/status";
+
+export function TaskActions({ taskId, status }: { taskId: string; status: TaskStatus }) {
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string>();
+  const cancellable = status === "queued" || status === "running" || status === "waiting_approval";
+  const retriable = status === "failed" || status === "canceled";
+  if (!cancellable && !retriable) return null;
+
+  const run = (action: (id: string) => Promise<{ error?: string }>) =>
+    startTransition(async () => {
+      setError((await action(taskId)).error);
+    });
+
+  return (
+    <div className="flex flex-col items-start gap-2 sm:items-end">
+      {cancellable && (
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => run(cancelTaskAction)}
+          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-60"
+        >
+          {pending ? "Canceling…" : "Cancel task"}
+        </button>
+      )}
+      {retriable && (
+        <button
+          type="button"
+          disabled={pending}
+          onClick={() => run(retryTaskAction)}
+          className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+        >
+          {pending ? "Retrying…" : "Retry"}
+        </button>
+      )}
+      {error && (
+        <p role="alert" className="text-sm text-rose-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

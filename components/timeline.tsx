@@ -1,0 +1,20 @@
+import { LocalTime } from "@/components/local-time";
+import type { EventView } from "@/lib/tasks/views";
+
+const actorLabels: Record<string, string> = { user: "You", agent: "Agent", system: "Baton" };
+
+export function Timeline({ events }: { events: EventView[] }) {
+  return (
+    <ol className="relative space-y-3 border-l border-slate-200 pl-4" data-testid="timeline">
+      {events.map((event) => (
+        <li key={event.id} className="relative">
+          <span aria-hidden className="absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-white bg-indigo-400" />
+          <p className="text-sm text-slate-800">{event.message}</p>
+          <p className="text-xs text-slate-500">
+            {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} withDate={false} />
+          </p>
+        </li>
+      ))}
+    </ol>
+  );
+}

@@ -1,0 +1,124 @@
+// npm start: the whole of Baton in one command. Starts the embedded Postgres (unless DATABASE_URL
+// names another), applies migrations, builds the web app if its sources changed, then runs the
+// web server and one worker, restarting the worker if it dies. Ctrl-C stops everything cleanly.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { applyMigrations } from "../lib/database/migrations";
+import { openDatabase } from "../lib/database/open-database";
+import { env, usesEmbeddedPostgres } from "../lib/env";
+
+const dev = process.argv.includes("--dev");
+const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
+const say = (line: string) => console.log(`[baton] ${line}`);
+
+async function main(): Promise<void> {
+  const config = env();
+  say(usesEmbeddedPostgres() ? `starting the embedded Postgres in ${config.BATON_DATA_DIR}/postgres` : "using DATABASE_URL");
+  const database = await openDatabase({ log: () => {} });
+  const applied = await applyMigrations(database.url);
+  if (applied.length) say(`applied migrations: ${applied.join(", ")}`);
+  if (!dev && buildIsStale()) {
+    say("building the web app (the first start takes a minute)");
+    await runToEnd(bin("next"), ["build"]);
+  }
+
+  const childEnv = { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
+  const port = String(config.PORT);
+  // Loopback only until sign-in exists: nobody else on the network can reach an unauthenticated app.
+  const webArgs = [dev ? "dev" : "start", "-H", "127.0.0.1", "-p", port];
+  let stopping = false;
+  const children = new Set<ChildProcess>();
+
+  const launch = (name: string, command: string, args: string[], onExit: (code: number | null) => void) => {
+    const child = spawn(command, args, { env: childEnv, stdio: "inherit", detached: true });
+    children.add(child);
+    child.on("exit", (code) => {
+      children.delete(child);
+      if (!stopping) onExit(code);
+    });
+    return child;
+  };
+
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say("stopping");
+    for (const child of children) child.kill("SIGTERM");
+    const deadline = Date.now() + 15_000;
+    while (children.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    for (const child of children) child.kill("SIGKILL");
+    await database.close().catch(() => {});
+    say("stopped");
+    process.exit(code);
+  };
+
+  launch("web", bin("next"), webArgs, (code) => {
+    console.error(`[baton] the web server exited (${code}); stopping. Is port ${port} already in use? Set PORT to use another.`);
+    void stop(1);
+  });
+  const recentWorkerExits: number[] = [];
+  const startWorker = () =>
+    launch("worker", bin("tsx"), ["scripts/worker.ts"], (code) => {
+      const now = Date.now();
+      recentWorkerExits.push(now);
+      while (recentWorkerExits[0]! < now - 60_000) recentWorkerExits.shift();
+      if (recentWorkerExits.length > 5) {
+        console.error("[baton] the worker keeps exiting; stopping. See its messages above.");
+        void stop(1);
+        return;
+      }
+      say(`the worker exited (${code}); restarting it`);
+      setTimeout(startWorker, 1000);
+    });
+  startWorker();
+
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  await waitForHealth(`http://127.0.0.1:${port}/api/health`);
+  say(`ready at http://127.0.0.1:${port} - press Ctrl-C to stop`);
+}
+
+function runToEnd(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${path.basename(command)} ${args.join(" ")} failed (${code})`))));
+  });
+}
+
+/** True when there is no build, or a source file is newer than it. */
+function buildIsStale(): boolean {
+  const buildId = path.join(".next", "BUILD_ID");
+  if (!existsSync(buildId)) return true;
+  const builtAt = statSync(buildId).mtimeMs;
+  const sources = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "prisma/schema.prisma"];
+  return sources.some((source) => newestMtime(source) > builtAt);
+}
+
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stats = statSync(target);
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  let newest = stats.mtimeMs;
+  for (const entry of readdirSync(target)) {
+    if (entry === "generated" || entry === "node_modules") continue;
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  }
+  return newest;
+}
+
+async function waitForHealth(url: string): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(`[baton] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
