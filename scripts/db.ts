@@ -3,7 +3,8 @@
 //   npm run db:new-migration -- NAME   write prisma/migrations/<timestamp>_NAME from schema changes
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { applyMigrations, diffSnapshotToSchema, migrationsDir, schemaPath, schemaSnapshotPath } from "../lib/database/migrations";
+import { prepareDatabase } from "../lib/database/prepare-database";
+import { diffSnapshotToSchema, migrationsDir, schemaPath, schemaSnapshotPath } from "../lib/database/migrations";
 import { openDatabase } from "../lib/database/open-database";
 
 async function main(): Promise<void> {
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const database = await openDatabase({ log: () => {} });
   try {
     if (command === "migrate") {
-      const applied = await applyMigrations(database.url);
+      const applied = await prepareDatabase(database.url);
       console.log(applied.length ? `Applied ${applied.join(", ")}` : "Database is up to date.");
     } else if (command === "new-migration") {
       if (!name || !/^[a-z0-9_]+$/.test(name)) throw new Error("Usage: npm run db:new-migration -- snake_case_name");

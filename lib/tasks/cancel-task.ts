@@ -12,6 +12,9 @@ export async function cancelTask(deps: { db: Db; engine: TaskDispatcher }, param
   if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
   const runId = await deps.db.$transaction(async (tx) => {
     await transitionTask(tx, { taskId: params.taskId, userId: params.userId, to: "canceled", actor: "user", reason: "Canceled by you" });
+    // A run no worker has picked up yet (a later start, a busy queue) ends here; a started one is
+    // closed by its workflow once it has stopped the model.
+    await tx.run.updateMany({ where: { taskId: params.taskId, status: "queued" }, data: { status: "canceled", finishedAt: new Date() } });
     const run = await tx.run.findFirst({ where: { taskId: params.taskId }, orderBy: { number: "desc" }, select: { id: true } });
     return run?.id;
   });

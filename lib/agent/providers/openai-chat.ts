@@ -1,7 +1,7 @@
 // OpenAI-compatible servers (Ollama, vLLM, llama.cpp) through Chat Completions, the endpoint
 // they all speak. They have no background mode, so the call completes inside one step.
 import type OpenAI from "openai";
-import { guard } from "./openai-responses";
+import { guard, idempotencyHeaders } from "./openai-responses";
 import { ModelError, type ModelProvider } from "./types";
 
 export function openAiChatProvider(client: OpenAI): ModelProvider {
@@ -16,7 +16,7 @@ export function openAiChatProvider(client: OpenAI): ModelProvider {
               { role: "user", content: request.input },
             ],
           },
-          { idempotencyKey },
+          idempotencyHeaders(idempotencyKey),
         ),
       );
       const text = completion.choices[0]?.message.content;

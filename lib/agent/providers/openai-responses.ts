@@ -10,7 +10,7 @@ export function openAiResponsesProvider(client: OpenAI): ModelProvider {
       const response = await guard(() =>
         client.responses.create(
           { model: request.model, instructions: request.instructions, input: request.input, background: true, store: true },
-          { idempotencyKey },
+          idempotencyHeaders(idempotencyKey),
         ),
       );
       const poll = toPoll(response);
@@ -45,6 +45,15 @@ function toResult(response: Response): ModelResult {
     text: response.output_text,
     usage: { inputTokens: response.usage?.input_tokens ?? 0, outputTokens: response.usage?.output_tokens ?? 0 },
   };
+}
+
+/**
+ * The SDK only sends an idempotency key when the client declares a header for it, and OpenAI's
+ * client does not, so the workflow's key goes out as an explicit header. A start step repeated
+ * after a crash then asks for the same response instead of paying for a second one.
+ */
+export function idempotencyHeaders(key: string) {
+  return { headers: { "Idempotency-Key": key } };
 }
 
 /** Keeps the status and the provider's message; drops request details that may carry headers. */

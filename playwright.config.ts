@@ -1,0 +1,53 @@
+// End-to-end tests: the whole of Baton (`npm start`: embedded Postgres, web server, worker) on a
+// throwaway data folder, driven by Debian's Chromium (Playwright cannot download its own here).
+import { defineConfig } from "@playwright/test";
+import { chromiumLaunchOptions } from "./tests/e2e/support/browser";
+
+const PORT = 3100;
+const baseURL = `http://127.0.0.1:${PORT}`;
+const DATA_DIR = ".baton-e2e";
+
+// The web server inherits this process's environment; lib/env.ts reads an empty variable as unset.
+// Blank out model and database settings so every task runs on the scripted demo model against the
+// embedded Postgres, whatever the developer's shell exports.
+const UNSET = ["DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "BATON_MODEL_PROVIDER", "BATON_MODEL", "BATON_WORKER_ID"];
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  testMatch: "**/*.spec.ts",
+  // One app, one database, two cores: tests share the inbox, so they run one at a time.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: Boolean(process.env.CI),
+  retries: process.env.CI ? 1 : 0,
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
+  use: {
+    baseURL,
+    browserName: "chromium",
+    launchOptions: chromiumLaunchOptions(),
+    viewport: { width: 1280, height: 800 },
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  webServer: {
+    // A fresh data folder each run: the embedded Postgres starts empty and migrations apply.
+    command: `rm -rf ${DATA_DIR} && npm start`,
+    url: `${baseURL}/api/health`,
+    env: {
+      ...Object.fromEntries(UNSET.map((name) => [name, ""])),
+      PORT: String(PORT),
+      BATON_DATA_DIR: DATA_DIR,
+      BATON_PG_PORT: "54420",
+      BATON_DEMO_LATENCY_MS: "1500",
+    },
+    // The first start runs `next build`.
+    timeout: 240_000,
+    reuseExistingServer: !process.env.CI,
+    stdout: "pipe",
+    stderr: "pipe",
+    // scripts/start.ts stops the web server and the worker on SIGTERM, then the embedded Postgres.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
+  },
+});

@@ -1,0 +1,43 @@
+// Screenshots for a person to look at (not compared): the main pages on a phone and a desktop.
+// Runs only when BATON_SCREENSHOTS_DIR names a folder, e.g.
+//   BATON_SCREENSHOTS_DIR=/tmp/baton-shots npx playwright test screenshots
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { createTaskViaApi, desktop, openPage, phone, waitUntilLive } from "./support/baton";
+
+const folder = process.env.BATON_SCREENSHOTS_DIR;
+
+test.skip(!folder, "set BATON_SCREENSHOTS_DIR to take screenshots");
+
+const prompt = [
+  "Summarize today's support issues and my calendar into a short brief.",
+  "",
+  "- Group the issues by customer",
+  "- Flag anything that is overdue, with a link to the ticket: https://support.example.com/tickets/4711-a-very-long-ticket-slug-that-does-not-wrap-easily",
+].join("\n");
+
+for (const [device, options] of [["phone", phone], ["desktop", desktop]] as const) {
+  test(`screenshots on a ${device}`, async ({ browser, baseURL, request }) => {
+    const task = await createTaskViaApi(request, { title: "Morning briefing for the leadership team, with calendar and support issues", prompt });
+    await createTaskViaApi(request, { title: "Weekly report", prompt: "Draft the weekly report.", runAt: new Date(Date.now() + 3600_000).toISOString() });
+    const page = await openPage(browser, options, baseURL);
+    const shot = (name: string) => page.screenshot({ path: path.join(folder!, `${device}-${name}.png`), fullPage: true });
+
+    await page.goto(`/tasks/${task.id}`);
+    await expect(page.getByTestId("status-chip")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
+    await waitUntilLive(page);
+    await shot("task-completed");
+
+    await page.goto("/");
+    await waitUntilLive(page);
+    await shot("inbox");
+
+    await page.goto("/tasks/new");
+    await shot("new-task");
+    await page.getByRole("button", { name: "Start task" }).click();
+    await expect(page.getByText("Give the task a title.")).toBeVisible();
+    await shot("new-task-errors");
+
+    await page.context().close();
+  });
+}

@@ -1,0 +1,92 @@
+// The one place that changes task status, against real Postgres: racing writers cannot both win,
+// and a worker finishing after a cancel does not resurrect the task.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createDb, type Db } from "@/lib/db";
+import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
+import { AppError } from "@/lib/errors";
+import { cancelTask } from "@/lib/tasks/cancel-task";
+import { createTask } from "@/lib/tasks/create-task";
+import { beginRun, finishRun } from "@/lib/tasks/run-lifecycle";
+import { transitionTask } from "@/lib/tasks/transition-task";
+import { createTestUser } from "../support/factories";
+
+let db: Db;
+let engine: DbosDispatcher;
+let userId: string;
+
+beforeAll(async () => {
+  db = createDb(process.env.DATABASE_URL!);
+  engine = new DbosDispatcher(process.env.DATABASE_URL!);
+  userId = await createTestUser(db);
+});
+afterAll(async () => {
+  await Promise.allSettled([engine.close(), db.$disconnect()]);
+});
+
+// Far in the future, so no worker picks these runs up: the test drives the lifecycle itself.
+const later = () => new Date(Date.now() + 24 * 3600_000);
+
+async function startedTask() {
+  const { task } = await createTask({ db, engine }, { userId, title: "Race", prompt: "go", runAt: later() });
+  const run = await db.run.findFirstOrThrow({ where: { taskId: task.id } });
+  expect(await beginRun(db, run.id)).toMatchObject({ taskId: task.id, prompt: "go" });
+  return { taskId: task.id, runId: run.id };
+}
+
+describe("transitionTask", () => {
+  it("lets exactly one of two racing terminal moves win", async () => {
+    for (let round = 0; round < 10; round++) {
+      const { taskId, runId } = await startedTask();
+      const results = await Promise.allSettled(
+        (["completed", "canceled"] as const).map((to) => db.$transaction((tx) => transitionTask(tx, { taskId, runId, to, actor: "system" }))),
+      );
+      const won = results.filter((result) => result.status === "fulfilled");
+      expect(won).toHaveLength(1);
+      const lost = results.find((result) => result.status === "rejected") as PromiseRejectedResult;
+      expect(lost.reason).toBeInstanceOf(AppError);
+      expect((lost.reason as AppError).code).toBe("CONFLICT");
+      const statusEvents = await db.timelineEvent.count({ where: { taskId, type: "task.status" } });
+      expect(statusEvents).toBe(2); // running, then the winner
+    }
+  });
+
+  it("does not let another user move a task", async () => {
+    const { taskId } = await startedTask();
+    const other = await createTestUser(db, "Other");
+    await expect(db.$transaction((tx) => transitionTask(tx, { taskId, userId: other, to: "canceled", actor: "user" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
+  });
+});
+
+describe("run lifecycle", () => {
+  it("keeps a canceled task canceled when its worker finishes afterwards", async () => {
+    const { taskId, runId } = await startedTask();
+    await cancelTask({ db, engine }, { userId, taskId });
+    await finishRun(db, { runId, outcome: "completed", usage: { inputTokens: 3, outputTokens: 5 } });
+    const task = await db.task.findUniqueOrThrow({ where: { id: taskId }, include: { runs: true, events: true } });
+    expect(task.status).toBe("canceled");
+    expect(task.runs[0]).toMatchObject({ status: "canceled", outputTokens: 5 });
+    expect(task.events.some((event) => event.message === "Completed")).toBe(false);
+  });
+
+  it("is idempotent: repeating a finished step changes nothing", async () => {
+    const { taskId, runId } = await startedTask();
+    await finishRun(db, { runId, outcome: "completed" });
+    await finishRun(db, { runId, outcome: "completed" });
+    await finishRun(db, { runId, outcome: "failed", reason: "late" });
+    expect(await beginRun(db, runId)).toBeNull();
+    const task = await db.task.findUniqueOrThrow({ where: { id: taskId }, include: { events: true } });
+    expect(task.status).toBe("completed");
+    expect(task.events.filter((event) => event.message === "Completed")).toHaveLength(1);
+  });
+
+  it("does not start a run that was canceled while it waited in the queue", async () => {
+    const { task } = await createTask({ db, engine }, { userId, title: "Queued", prompt: "wait", runAt: later() });
+    await cancelTask({ db, engine }, { userId, taskId: task.id });
+    const run = await db.run.findFirstOrThrow({ where: { taskId: task.id } });
+    expect(run.status).toBe("canceled");
+    expect(await beginRun(db, run.id)).toBeNull();
+    expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("canceled");
+  });
+});

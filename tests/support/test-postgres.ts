@@ -1,0 +1,46 @@
+// A real PostgreSQL for tests: the embedded server in a throwaway folder on its own port, so tests
+// never touch the data of a running Baton.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/database/embedded-postgres";
+import { prepareDatabase } from "@/lib/database/prepare-database";
+
+export interface TestPostgres {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  /** Starts the same data folder again after stop(). */
+  start(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+export async function startTestPostgres(port: number): Promise<TestPostgres> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "baton-test-pg-"));
+  let server: RunningPostgres | undefined = await startEmbeddedPostgres({ dataDir, port });
+  assertLocalDatabase(server.url);
+  await prepareDatabase(server.url);
+  return {
+    url: server.url,
+    port,
+    async stop() {
+      await server?.stop();
+      server = undefined;
+    },
+    async start() {
+      server = await startEmbeddedPostgres({ dataDir, port });
+    },
+    async destroy() {
+      await server?.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Tests create and delete rows freely: refuse anything but a server on this machine. */
+export function assertLocalDatabase(url: string): void {
+  const host = new URL(url).hostname;
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
+    throw new Error(`Refusing to run tests against non-local database host ${host}`);
+  }
+}
