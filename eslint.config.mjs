@@ -4,6 +4,11 @@ import nextTypescript from "eslint-config-next/typescript";
 const config = [
   ...next,
   ...nextTypescript,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+    },
+  },
   { ignores: ["lib/generated/**", ".next/**", ".baton/**", "scratch/**", "test-results/**", "playwright-report/**", "next-env.d.ts"] },
 ];
 

@@ -4,7 +4,7 @@ import { StatusChip } from "@/components/status-chip";
 import type { TaskSummary } from "@/lib/tasks/views";
 
 export function TaskCard({ task }: { task: TaskSummary }) {
-  const scheduled = task.status === "queued" && task.runAt && new Date(task.runAt).getTime() > Date.now();
+  const scheduled = task.status === "queued" && task.runAt !== null;
   return (
     <li>
       <Link

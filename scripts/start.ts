@@ -12,6 +12,23 @@ const dev = process.argv.includes("--dev");
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
 const say = (line: string) => console.log(`[baton] ${line}`);
 
+/**
+ * Ctrl-C signals the terminal's whole foreground process group, Postgres included, which would
+ * then stop before the web server and worker using it. So the real work runs in a process group of
+ * its own, and this front process turns Ctrl-C into one orderly stop.
+ */
+function runDetached(): void {
+  const supervisor = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    detached: true,
+    stdio: "inherit",
+    env: { ...process.env, BATON_SUPERVISOR: "1" },
+  });
+  const forward = () => supervisor.kill("SIGTERM");
+  process.on("SIGINT", forward);
+  process.on("SIGTERM", forward);
+  supervisor.on("exit", (code) => process.exit(code ?? 1));
+}
+
 async function main(): Promise<void> {
   const config = env();
   say(usesEmbeddedPostgres() ? `starting the embedded Postgres in ${config.BATON_DATA_DIR}/postgres` : "using DATABASE_URL");
@@ -75,6 +92,11 @@ async function main(): Promise<void> {
 
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
+  // If the front process is killed outright, stop rather than linger without a terminal.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) void stop(1);
+  }, 1000).unref();
   await waitForHealth(`http://127.0.0.1:${port}/api/health`);
   say(`ready at http://127.0.0.1:${port} - press Ctrl-C to stop`);
 }
@@ -118,7 +140,13 @@ async function waitForHealth(url: string): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
+if (process.env.BATON_SUPERVISOR) {
+  main().catch(failed);
+} else {
+  runDetached();
+}
+
+function failed(error: unknown): never {
   console.error(`[baton] could not start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
-});
+}

