@@ -2,12 +2,13 @@
 // workflow from its checkpoints. A finished step is replayed, never run again; a step cut off in
 // flight runs again, and its idempotency key keeps the model from starting a second response.
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
 import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { createTask } from "@/lib/tasks/create-task";
 import { createTestUser } from "../support/factories";
+import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -17,7 +18,11 @@ process.env.BATON_MODEL_PROVIDER = "openai";
 process.env.OPENAI_API_KEY = "sk-test-not-a-real-key-000000";
 const MODEL = { provider: "openai", model: "gpt-5-mini" };
 
-const databaseUrl = inject("databaseUrl");
+// Its own Postgres: workers of other test files on the shared one would take tasks off the same
+// DBOS queue and answer them from their own model server.
+const PG_PORT = 54417;
+let pg: TestPostgres;
+let databaseUrl: string;
 let db: Db;
 let engine: DbosDispatcher;
 let userId: string;
@@ -25,6 +30,8 @@ const workers: WorkerProcess[] = [];
 const servers: ScriptedModelServer[] = [];
 
 beforeAll(async () => {
+  pg = await startTestPostgres(PG_PORT);
+  databaseUrl = pg.url;
   db = createDb(databaseUrl);
   engine = new DbosDispatcher(databaseUrl);
   userId = await createTestUser(db, "Crash recovery");
@@ -33,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.allSettled(workers.map((worker) => worker.kill("SIGKILL")));
   await Promise.allSettled([engine?.close(), db?.$disconnect(), ...servers.map((server) => server.close())]);
+  await pg?.destroy();
 });
 
 async function modelServer(options: { latencyMs: number; createDelayMs?: number }): Promise<ScriptedModelServer> {

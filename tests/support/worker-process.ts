@@ -24,6 +24,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
     cwd: root,
     env: {
+      NODE_ENV: "test",
       PATH: process.env.PATH,
       HOME: process.env.HOME,
       DATABASE_URL: options.databaseUrl,
