@@ -7,7 +7,9 @@ export function errorResponse(error: unknown): Response {
   const appError = toAppError(error);
   if (appError.code === "INTERNAL" || appError.code === "UNAVAILABLE") {
     const cause = appError.cause instanceof Error ? appError.cause.message : String(appError.cause);
-    console.error(`[api] ${appError.code}: ${redactSecrets(cause)}`);
+    // Prisma's messages quote the calling code over several lines; the last line says what failed.
+    const summary = cause.trim().split("\n").at(-1) ?? "";
+    console.error(`[api] ${appError.code}: ${redactSecrets(summary)}`);
   }
   return Response.json(
     { error: { code: appError.code, message: appError.message, ...(appError.fieldErrors ? { fieldErrors: appError.fieldErrors } : {}) } },

@@ -2,6 +2,7 @@
 // launches DBOS itself, so no workflow ever runs inside a request.
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
 import type { TaskDispatcher } from "../port";
+import { quietDbosLogger } from "./quiet-logger";
 import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
 
 export class DbosDispatcher implements TaskDispatcher {
@@ -15,6 +16,7 @@ export class DbosDispatcher implements TaskDispatcher {
       systemDatabaseSchemaName: DBOS_SCHEMA,
       applicationName: DBOS_APP_NAME,
       systemDatabasePoolSize: 5,
+      logger: quietDbosLogger(),
     }).catch((error: unknown) => {
       this.client = undefined;
       throw error;

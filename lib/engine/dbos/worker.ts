@@ -3,6 +3,7 @@
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { runTask, type AgentDeps } from "@/lib/agent/run-task";
 import { dbosDurableContext } from "./durable-context";
+import { quietDbosLogger } from "./quiet-logger";
 import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
 
 export interface DbosWorkerOptions {
@@ -21,7 +22,7 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     systemDatabasePoolSize: Math.max(10, Math.min(50, options.concurrency)),
     executorID: options.executorId,
     applicationVersion: DBOS_APP_VERSION,
-    logLevel: "warn",
+    logger: quietDbosLogger(),
   });
   DBOS.registerWorkflow((runId: string) => runTask(dbosDurableContext, options.deps, runId), { name: RUN_TASK_WORKFLOW });
   await DBOS.launch();
