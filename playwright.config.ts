@@ -15,6 +15,7 @@ const UNSET = ["DATABASE_URL", "OPENAI_API_KEY", "OPENAI_BASE_URL", "BATON_MODEL
 export default defineConfig({
   testDir: "tests/e2e",
   testMatch: "**/*.spec.ts",
+  globalSetup: "./tests/e2e/support/global-setup.ts",
   // One app, one database, two cores: tests share the inbox, so they run one at a time.
   workers: 1,
   fullyParallel: false,

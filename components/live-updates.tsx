@@ -30,11 +30,11 @@ export function LiveUpdates({ taskId }: { taskId?: string }) {
       if (!taskId || change.taskId === taskId) refresh();
     };
     source.addEventListener("ready", () => {
-      setConnection((previous) => {
-        // Anything may have changed while the stream was down.
-        if (previous === "reconnecting") refresh();
-        return "live";
-      });
+      // Anything may have changed since the server rendered this page (hydrating and connecting
+      // take a moment, longer on a phone) or while the stream was down: those changes sent no event
+      // to this page, so catch up once per connection.
+      refresh();
+      setConnection("live");
     });
     source.addEventListener("task", onChange);
     source.addEventListener("event", onChange);

@@ -1,14 +1,29 @@
 "use client";
 
-import { useActionState, useState } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { createTaskAction, type CreateTaskFormState } from "@/app/tasks/actions";
 import type { ModelChoice } from "@/lib/agent/providers/registry";
 
 const inputClass =
-  "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:ring-rose-100";
+  "mt-1 block w-full scroll-mt-20 rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:ring-rose-100";
+
+// Field error keys in the order the fields appear, with the id of the control each belongs to.
+const FIELD_ORDER = [
+  ["title", "title"],
+  ["prompt", "prompt"],
+  ["model", "model"],
+  ["runAt", "runAtLocal"],
+] as const;
 
 export function NewTaskForm({ models }: { models: ModelChoice[] }) {
   const [state, formAction, pending] = useActionState<CreateTaskFormState, FormData>(createTaskAction, {});
+  // After a refused submit, go to what needs fixing: on a phone the button is a screen below the
+  // first field, and the message at the top would stay out of sight.
+  useEffect(() => {
+    const invalid = FIELD_ORDER.find(([key]) => state.fieldErrors?.[key]?.length);
+    if (invalid) document.getElementById(invalid[1])?.focus();
+    else if (state.message) document.getElementById("form-message")?.scrollIntoView({ block: "center" });
+  }, [state]);
   // One key per form: a double submit or a retried request cannot create a second task.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [runAtLocal, setRunAtLocal] = useState(state.values?.runAtLocal ?? "");

@@ -17,13 +17,13 @@ export function TaskActions({ taskId, status }: { taskId: string; status: TaskSt
     });
 
   return (
-    <div className="flex flex-col items-start gap-2 sm:items-end">
+    <div className="flex shrink-0 flex-col items-start gap-2 sm:items-end">
       {cancellable && (
         <button
           type="button"
           disabled={pending}
           onClick={() => run(cancelTaskAction)}
-          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-60"
+          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm whitespace-nowrap font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-60"
         >
           {pending ? "Canceling…" : "Cancel task"}
         </button>
@@ -33,7 +33,7 @@ export function TaskActions({ taskId, status }: { taskId: string; status: TaskSt
           type="button"
           disabled={pending}
           onClick={() => run(retryTaskAction)}
-          className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+          className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold whitespace-nowrap text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
         >
           {pending ? "Retrying…" : "Retry"}
         </button>

@@ -4,8 +4,7 @@ import { StatusChip } from "@/components/status-chip";
 import type { TaskSummary } from "@/lib/tasks/views";
 
 export function TaskCard({ task }: { task: TaskSummary }) {
-  const scheduled = task.status === "queued" && task.runAt !== null;
-  return (
+    return (
     <li>
       <Link
         href={`/tasks/${task.id}`}
@@ -14,11 +13,11 @@ export function TaskCard({ task }: { task: TaskSummary }) {
         className="block rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition hover:border-indigo-300 hover:shadow focus-visible:outline-2 focus-visible:outline-indigo-600"
       >
         <div className="flex items-start justify-between gap-3">
-          <h2 className="min-w-0 truncate font-medium text-slate-900">{task.title}</h2>
+          <h2 className="line-clamp-2 min-w-0 font-medium break-words text-slate-900">{task.title}</h2>
           <StatusChip status={task.status} />
         </div>
         <p className="mt-1 text-xs text-slate-500">
-          {scheduled ? (
+          {task.scheduled ? (
             <>
               Starts <LocalTime iso={task.runAt!} />
             </>

@@ -147,6 +147,8 @@ if (process.env.BATON_SUPERVISOR) {
 }
 
 function failed(error: unknown): never {
-  console.error(`[baton] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  const message = error instanceof Error ? error.message : error ? String(error) : "";
+  const hint = usesEmbeddedPostgres() ? ` (is port ${env().BATON_PG_PORT} taken by another Postgres? see ${env().BATON_DATA_DIR}/postgres)` : "";
+  console.error(`[baton] could not start: ${message || `the database did not start${hint}`}`);
   process.exit(1);
 }

@@ -47,19 +47,19 @@ export async function createTask(
           provider: choice.provider,
           model: choice.model,
           idempotencyKey: params.idempotencyKey ?? null,
-          runs: { create: { number: 1, provider: choice.provider, model: choice.model } },
         },
-        include: { runs: { select: { id: true } } },
       });
+      // Not a nested create: Prisma reads a nested create back with two more queries.
+      const run = await tx.run.create({ data: { taskId: task.id, number: 1, provider: choice.provider, model: choice.model }, select: { id: true } });
       await appendEvent(tx, {
         taskId: task.id,
-        runId: task.runs[0]!.id,
+        runId: run.id,
         type: "task.created",
         actor: "user",
-        message: params.runAt ? `Created; starts ${params.runAt.toISOString()}` : "Created",
-        data: { provider: choice.provider, model: choice.model },
+        message: params.runAt ? "Created; scheduled to start later" : "Created",
+        data: { provider: choice.provider, model: choice.model, runAt: params.runAt?.toISOString() ?? null },
       });
-      return task;
+      return { task, runId: run.id };
     });
   } catch (error) {
     // Two requests with one key raced: the loser returns the winner's task.
@@ -71,10 +71,10 @@ export async function createTask(
   }
 
   const delayMs = params.runAt ? params.runAt.getTime() - Date.now() : 0;
-  await engine.startRun(created.runs[0]!.id, { delayMs }).catch((error: unknown) => {
-    console.warn(`Task ${created.id} is queued; the worker will start it (engine unreachable: ${String(error)})`);
+  await engine.startRun(created.runId, { delayMs }).catch((error: unknown) => {
+    console.warn(`Task ${created.task.id} is queued; the worker will start it (engine unreachable: ${String(error)})`);
   });
-  return { task: toTaskSummary(created), created: true };
+  return { task: toTaskSummary(created.task), created: true };
 }
 
 async function findByIdempotencyKey(db: Db, userId: string, idempotencyKey: string): Promise<TaskSummary | null> {

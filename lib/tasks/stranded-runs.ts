@@ -8,7 +8,12 @@ import type { TaskDispatcher } from "@/lib/engine/port";
  */
 export async function startStrandedRuns(db: Db, engine: TaskDispatcher, options: { olderThanMs: number; limit: number }): Promise<number> {
   const runs = await db.run.findMany({
-    where: { status: "queued", createdAt: { lt: new Date(Date.now() - options.olderThanMs) }, task: { status: "queued" } },
+    where: {
+      status: "queued",
+      createdAt: { lt: new Date(Date.now() - options.olderThanMs) },
+      // A run scheduled for later was enqueued with its delay; it is not stranded before its time.
+      task: { status: "queued", OR: [{ runAt: null }, { runAt: { lt: new Date(Date.now() - options.olderThanMs) } }] },
+    },
     orderBy: { createdAt: "asc" },
     take: options.limit,
     select: { id: true, task: { select: { runAt: true } } },

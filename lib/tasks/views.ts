@@ -9,6 +9,8 @@ export interface TaskSummary {
   provider: string;
   model: string;
   runAt: string | null;
+  /** Queued and waiting for its start time. */
+  scheduled: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -64,6 +66,7 @@ export function toTaskSummary(task: Task): TaskSummary {
     provider: task.provider,
     model: task.model,
     runAt: iso(task.runAt),
+    scheduled: task.status === "queued" && task.runAt !== null && task.runAt.getTime() > Date.now(),
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
   };

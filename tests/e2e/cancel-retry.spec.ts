@@ -11,6 +11,7 @@ test("cancel a scheduled task, then retry it to completion", async ({ page, requ
   await waitUntilLive(page);
   const chip = page.getByTestId("status-chip");
   await expect(chip).toHaveAttribute("data-status", "queued");
+  await expect(page.getByText(/^Scheduled for /)).toBeVisible();
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
 
   await page.getByRole("button", { name: "Cancel task" }).click();
@@ -30,6 +31,7 @@ test("cancel a scheduled task, then retry it to completion", async ({ page, requ
   await expect(chip).not.toHaveAttribute("data-status", "canceled");
   await expect(page.getByTestId("timeline")).toContainText("Queued: Retry requested");
   await expect(page.getByText("Run 2")).toBeVisible();
+  await expect(page.getByText(/^Scheduled for /)).toHaveCount(0);
   await expect(chip).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
   await expect(page.getByTestId("artifact").getByRole("heading", { level: 1 })).toHaveText("Draft the weekly report.");
   await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);

@@ -19,7 +19,11 @@ const prompt = [
 for (const [device, options] of [["phone", phone], ["desktop", desktop]] as const) {
   test(`screenshots on a ${device}`, async ({ browser, baseURL, request }) => {
     const task = await createTaskViaApi(request, { title: "Morning briefing for the leadership team, with calendar and support issues", prompt });
-    await createTaskViaApi(request, { title: "Weekly report", prompt: "Draft the weekly report.", runAt: new Date(Date.now() + 3600_000).toISOString() });
+    const later = await createTaskViaApi(request, {
+      title: "Weekly report for the whole team, drafted from the tracker and the calendar",
+      prompt: "Draft the weekly report.",
+      runAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
     const page = await openPage(browser, options, baseURL);
     const shot = (name: string) => page.screenshot({ path: path.join(folder!, `${device}-${name}.png`), fullPage: true });
 
@@ -27,6 +31,10 @@ for (const [device, options] of [["phone", phone], ["desktop", desktop]] as cons
     await expect(page.getByTestId("status-chip")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     await waitUntilLive(page);
     await shot("task-completed");
+
+    await page.goto(`/tasks/${later.id}`);
+    await waitUntilLive(page);
+    await shot("task-scheduled");
 
     await page.goto("/");
     await waitUntilLive(page);

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArtifactView } from "@/components/artifact-view";
 import { LiveUpdates } from "@/components/live-updates";
+import { LocalTime } from "@/components/local-time";
 import { StatusChip } from "@/components/status-chip";
 import { TaskActions } from "@/components/task-actions";
 import { Timeline } from "@/components/timeline";
@@ -30,6 +31,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   });
   const markdown = await latestMarkdownArtifact(db(), { userId, taskId: id });
   const latestRun = task.runs.at(-1);
+  // A task created with a start time waits for it, not for a worker (a retry starts at once).
 
   return (
     <div className="space-y-6">
@@ -46,8 +48,14 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
               <StatusChip status={task.status} />
               {latestRun && latestRun.number > 1 && <span className="text-xs text-slate-500">Run {latestRun.number}</span>}
             </div>
-            <h1 className="mt-2 text-2xl font-semibold tracking-tight break-words">{task.title}</h1>
-            {progressText[task.status] && <p className="mt-1 text-sm text-slate-600">{progressText[task.status]}</p>}
+            <h1 className="mt-2 text-xl font-semibold tracking-tight break-words sm:text-2xl">{task.title}</h1>
+            {task.scheduled ? (
+              <p className="mt-1 text-sm text-slate-600">
+                Scheduled for <LocalTime iso={task.runAt!} />.
+              </p>
+            ) : (
+              progressText[task.status] && <p className="mt-1 text-sm text-slate-600">{progressText[task.status]}</p>
+            )}
           </div>
           <TaskActions taskId={task.id} status={task.status} />
         </div>
