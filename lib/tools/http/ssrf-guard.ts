@@ -1,0 +1,124 @@
+// Keeps the http_request tool away from Baton's own network: loopback, private ranges, cloud
+// metadata and the like. The host is resolved once, every address it resolves to is checked,
+// and the caller connects to the address returned here, never to the name, so a DNS answer that
+// changes between the check and the connection (rebinding) cannot reach a refused address.
+// The admin's allowlist (hostnames, "*.suffix" patterns, addresses and CIDR ranges) opens holes.
+import { lookup as dnsLookup } from "node:dns/promises";
+import { isIP } from "node:net";
+import { ToolError } from "../types";
+import { inCidr, parseCidr, parseIp, refusalReason, unmapIpv4, type Cidr } from "./ip-address";
+
+export interface ResolvedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+/** Resolves a host name to all of its addresses. Injectable so tests never touch real DNS. */
+export type LookupFn = (hostname: string) => Promise<ResolvedAddress[]>;
+
+export const systemLookup: LookupFn = async (hostname) => {
+  const answers = await dnsLookup(hostname, { all: true, order: "verbatim" });
+  return answers.map(({ address, family }) => ({ address, family: family === 6 ? 6 : 4 }));
+};
+
+/** Refuses anything but http(s) URLs without embedded credentials. */
+export function checkUrlShape(url: URL): void {
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ToolError(`Refused: only http:// and https:// URLs are supported, not ${url.protocol}//.`);
+  }
+  if (url.username || url.password) {
+    throw new ToolError("Refused: put credentials in an Authorization header, not in the URL.");
+  }
+}
+
+/** The host as DNS or an IP literal expects it: no IPv6 brackets, no trailing dot, lower case. */
+export function bareHostname(url: URL): string {
+  return url.hostname.replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "").toLowerCase();
+}
+
+interface Allowlist {
+  hosts: string[];
+  suffixes: string[];
+  ranges: Cidr[];
+}
+
+function parseAllowlist(entries: readonly string[]): Allowlist {
+  const allowlist: Allowlist = { hosts: [], suffixes: [], ranges: [] };
+  for (const raw of entries) {
+    const entry = raw.trim().toLowerCase().replace(/\.$/, "");
+    if (!entry) continue;
+    const cidr = parseCidr(entry.replace(/^\[(.*)\]/, "$1"));
+    if (cidr) allowlist.ranges.push(cidr);
+    else if (entry.startsWith("*.")) allowlist.suffixes.push(entry.slice(1));
+    // Anything else that looks like a CIDR but did not parse is ignored rather than read as a name.
+    else if (!entry.includes("/")) allowlist.hosts.push(entry);
+  }
+  return allowlist;
+}
+
+function hostAllowed(hostname: string, allowlist: Allowlist): boolean {
+  return allowlist.hosts.includes(hostname) || allowlist.suffixes.some((suffix) => hostname.endsWith(suffix));
+}
+
+function addressAllowed(address: string, allowlist: Allowlist): boolean {
+  const bytes = parseIp(address);
+  if (!bytes) return false;
+  const candidates = [bytes, unmapIpv4(bytes)];
+  return allowlist.ranges.some((cidr) => candidates.some((candidate) => inCidr(candidate, cidr)));
+}
+
+function refusal(hostname: string, address: string, reason: string): ToolError {
+  const subject = hostname === address ? address : `${hostname} resolves to ${address}, which`;
+  return new ToolError(`Refused: ${subject} is ${reason}; ask the admin to allowlist it if this is intended.`);
+}
+
+function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+export interface PinOptions {
+  allowlist: readonly string[];
+  lookup?: LookupFn;
+  signal?: AbortSignal;
+}
+
+/**
+ * Checks the URL and resolves its host exactly once. Returns the address to connect to; throws
+ * a ToolError if the URL is not http(s) or if any address the host resolves to is refused.
+ */
+export async function resolvePinnedAddress(url: URL, options: PinOptions): Promise<ResolvedAddress> {
+  checkUrlShape(url);
+  const hostname = bareHostname(url);
+  const allowlist = parseAllowlist(options.allowlist);
+
+  // An IP literal (the URL parser has already turned "2130706433" or "0x7f.1" into 127.0.0.1) needs no DNS.
+  const literalFamily = isIP(hostname);
+  let addresses: ResolvedAddress[];
+  if (literalFamily) {
+    addresses = [{ address: hostname, family: literalFamily === 6 ? 6 : 4 }];
+  } else {
+    try {
+      addresses = await abortable((options.lookup ?? systemLookup)(hostname), options.signal);
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      throw new ToolError(`Could not resolve ${hostname}: check the host name.`, { cause: error });
+    }
+  }
+  const [first] = addresses;
+  if (!first) throw new ToolError(`Could not resolve ${hostname}: no addresses found.`);
+
+  if (!hostAllowed(hostname, allowlist)) {
+    for (const { address } of addresses) {
+      const reason = refusalReason(address);
+      if (reason && !addressAllowed(address, allowlist)) throw refusal(hostname, address, reason);
+    }
+  }
+  // The family comes from the address itself, not from whatever the resolver claimed.
+  return { address: first.address, family: isIP(first.address) === 6 ? 6 : 4 };
+}

@@ -1,0 +1,46 @@
+// What a tool is. Each tool declares its input schema (the single source for validation, for the
+// JSON schema the model sees and for re-validating edited arguments), a description for the
+// model, and the risk of a call. The risk policy, not the model, decides whether a call needs a
+// person's approval.
+import type { z } from "zod";
+
+/** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
+export type RiskClass = "read" | "write" | "external" | "destructive";
+
+export interface ToolContext {
+  taskId: string;
+  runId: string;
+  userId: string;
+  /** A folder only this task's tools may read and write. */
+  workspaceDir: string;
+  /** Hosts and CIDR ranges the admin allows despite the SSRF guard (e.g. "127.0.0.1/32", "intranet.example"). */
+  httpAllowlist: string[];
+}
+
+export interface ToolResult {
+  /** JSON-serializable output handed back to the model, as data. */
+  output: unknown;
+  /** One line for the timeline, with no secrets. */
+  summary: string;
+}
+
+export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  input: Input;
+  /** The risk of this particular call (a GET reads, a DELETE destroys). */
+  risk(input: z.infer<Input>): RiskClass;
+  /** What the call touches, for the approval card: a URL, a file path. */
+  target(input: z.infer<Input>): string;
+  /** Safe to run again after failing mid-way (a GET is; a POST is not). */
+  idempotent(input: z.infer<Input>): boolean;
+  run(input: z.infer<Input>, context: ToolContext): Promise<ToolResult>;
+}
+
+/** A failure the model should see and may work around (bad URL, file not found, refused address). */
+export class ToolError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "ToolError";
+  }
+}

@@ -1,0 +1,171 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import type { FetchText } from "@/lib/tools/feeds/fetch-text";
+import { createReadFeedTool } from "@/lib/tools/feeds/read-feed";
+import { ToolError, type ToolContext } from "@/lib/tools/types";
+
+const fixtures = path.resolve(import.meta.dirname, "../fixtures/feeds");
+
+const sites: Record<string, { file: string; contentType: string }> = {
+  "https://blog.example.com/feed.xml": { file: "rss2.xml", contentType: "application/rss+xml; charset=utf-8" },
+  "https://github.com/example/widget/releases.atom": { file: "atom.xml", contentType: "application/atom+xml" },
+  "https://news.example.org/index.rdf": { file: "rdf.xml", contentType: "application/rdf+xml" },
+  "https://blog.example.com/": { file: "not-a-feed.html", contentType: "text/html; charset=utf-8" },
+};
+
+// Serves fixture files by URL, as the SSRF-guarded client would serve the network.
+const fetchText: FetchText = async (url) => {
+  const site = sites[url];
+  if (!site) throw new ToolError(`404 Not Found: ${url}`);
+  return { text: await readFile(path.join(fixtures, site.file), "utf8"), contentType: site.contentType };
+};
+
+const context: ToolContext = { taskId: "t", runId: "r", userId: "u", workspaceDir: "/nonexistent", httpAllowlist: [] };
+const tool = createReadFeedTool({ fetchText });
+
+async function read(input: Record<string, unknown>) {
+  const { output, summary } = await tool.run(tool.input.parse(input), context);
+  return {
+    summary,
+    ...(output as {
+      title: string;
+      link: string | null;
+      items: { title: string; link: string | null; published: string | null; summary: string; id: string }[];
+    }),
+  };
+}
+
+describe("read_feed", () => {
+  it("reads RSS 2.0 newest first, with plain-text summaries and safe links", async () => {
+    const feed = await read({ url: "https://blog.example.com/feed.xml" });
+    expect(feed.title).toBe("Field Notes & Releases");
+    expect(feed.link).toBe("https://blog.example.com/");
+    expect(feed.items.map((item) => item.published)).toEqual([
+      "2026-03-26T09:00:00.000Z",
+      "2026-03-24T08:30:00.000Z",
+      "2026-03-18T17:00:00.000Z", // "EST" read as -05:00
+      "2026-03-16T13:00:00.000Z",
+    ]);
+    const [release, postgres, injected, hiring] = feed.items;
+    expect(release).toEqual({
+      title: "Release 2.4: offline mode",
+      link: "https://blog.example.com/2026/03/release-2-4/",
+      published: "2026-03-26T09:00:00.000Z",
+      summary: "Version 2.4 adds an offline mode, faster sync and 31 bug fixes.",
+      id: "https://blog.example.com/2026/03/release-2-4/",
+    });
+    // Scripts and styles go whole; entities are decoded; the guid is the id.
+    expect(postgres?.summary).toBe("We moved 40 clusters to Postgres 18 in a week. Here is what broke — and what didn’t.");
+    expect(postgres?.id).toBe("https://blog.example.com/?p=4211");
+    // A javascript: link is dropped; the text stays data.
+    expect(injected?.link).toBeNull();
+    // A relative link resolves against the feed; long summaries are capped at a word.
+    expect(hiring?.link).toBe("https://blog.example.com/jobs/backend-engineer");
+    expect(hiring?.summary.length).toBeLessThanOrEqual(500);
+    expect(hiring?.summary).toMatch(/^We are hiring\. Lorem ipsum.* iste…$/);
+    expect(JSON.stringify(feed)).not.toMatch(/<script|<p>|<img|evil\.example\/'|tracker\.example|onerror/);
+    expect(feed.summary).toBe("Read 4 of 4 items from the RSS feed at blog.example.com");
+  });
+
+  it("reads Atom 1.0: alternate links, html and xhtml content, updated when not published", async () => {
+    const feed = await read({ url: "https://github.com/example/widget/releases.atom" });
+    expect(feed.title).toBe("Release notes from widget");
+    expect(feed.link).toBe("https://github.com/example/widget/releases");
+    expect(feed.items).toEqual([
+      {
+        title: "v3.1.0",
+        link: "https://github.com/example/widget/releases/tag/v3.1.0",
+        published: "2026-03-25T16:04:11.000Z",
+        summary: "Features Streaming parser Smaller bundle",
+        id: "tag:github.com,2008:Repository/123456/v3.1.0",
+      },
+      {
+        title: "v3.0.2 (security)",
+        link: "https://github.com/example/widget/releases/tag/v3.0.2",
+        published: "2026-02-10T09:15:00.000Z",
+        summary: "Fixes CVE-2026-1234. Upgrade now.",
+        id: "tag:github.com,2008:Repository/123456/v3.0.2",
+      },
+      {
+        title: "v3.0.1",
+        link: "https://github.com/example/widget/releases/tag/v3.0.1",
+        published: "2026-01-20T13:00:00.000Z",
+        summary: "Bug fixes & small improvements.",
+        id: "tag:github.com,2008:Repository/123456/v3.0.1",
+      },
+    ]);
+  });
+
+  it("reads RSS 1.0 (RDF), whose items sit beside the channel", async () => {
+    const feed = await read({ url: "https://news.example.org/index.rdf" });
+    expect(feed.title).toBe("Example News");
+    expect(feed.items.map((item) => [item.title, item.published, item.id])).toEqual([
+      ["Study Finds Coffee Still Good", "2026-03-26T06:05:00.000Z", "https://news.example.org/story/26/03/26/2"],
+      ["Linux 7.0 Released", "2026-03-25T21:40:00.000Z", "https://news.example.org/story/26/03/25/1"],
+    ]);
+    expect(feed.items[1]?.summary).toBe("Linus Torvalds has released Linux 7.0 Read more.");
+  });
+
+  it("expands no DTD entities (no XXE, no billion laughs) and tolerates a BOM, comments and a doctype", async () => {
+    const text = `\uFEFF <?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY xxe SYSTEM "file:///etc/passwd"><!ENTITY lol "lollollol">]>
+<!-- generated -->
+<rss version="0.91"><channel><title>T&nbsp;&amp;&nbsp;U</title><link>https://a.example/</link>
+<item><title>&xxe; &lol;</title><description>a &lt; b and c&gt;d</description><pubDate>not a date</pubDate></item></channel></rss>`;
+    const plain = createReadFeedTool({ fetchText: async () => ({ text, contentType: "text/xml" }) });
+    const { output } = await plain.run(plain.input.parse({ url: "https://a.example/feed" }), context);
+    expect(output).toEqual({
+      title: "T & U",
+      link: "https://a.example/",
+      items: [{ title: "&xxe; &lol;", link: null, published: null, summary: "a < b and c>d", id: "&xxe; &lol;|" }],
+    });
+  });
+
+  it("applies limit and since", async () => {
+    const limited = await read({ url: "https://blog.example.com/feed.xml", limit: 2 });
+    expect(limited.items.map((item) => item.title)).toEqual(["Release 2.4: offline mode", "Postgres 18 upgrade: what we learned"]);
+    const recent = await read({ url: "https://blog.example.com/feed.xml", since: "2026-03-18T17:00:00Z" });
+    expect(recent.items).toHaveLength(3);
+    const sinceDate = await read({ url: "https://blog.example.com/feed.xml", since: "2026-03-25" });
+    expect(sinceDate.items.map((item) => item.title)).toEqual(["Release 2.4: offline mode"]);
+  });
+
+  it("says what a page is when it is not a feed, and names the feeds it links to", async () => {
+    await expect(read({ url: "https://blog.example.com/" })).rejects.toThrow(
+      new ToolError(
+        "This is an HTML page, not a feed. The page links to these feeds: https://blog.example.com/feed.xml, https://blog.example.com/atom.xml",
+      ),
+    );
+    const other = createReadFeedTool({ fetchText: async () => ({ text: '{"items": []}', contentType: "application/json" }) });
+    await expect(other.run(other.input.parse({ url: "https://x.example/feed" }), context)).rejects.toThrow(
+      "This is not an RSS or Atom feed (content type application/json).",
+    );
+    const svg = createReadFeedTool({ fetchText: async () => ({ text: "<svg><g/></svg>", contentType: "image/svg+xml" }) });
+    await expect(svg.run(svg.input.parse({ url: "https://x.example/feed" }), context)).rejects.toThrow(
+      "This is not an RSS or Atom feed (the document starts with <svg>).",
+    );
+  });
+
+  it("turns fetch failures into ToolErrors that name only the host", async () => {
+    const failing = createReadFeedTool({
+      fetchText: async () => {
+        throw new Error("connect ECONNREFUSED 10.0.0.1:443");
+      },
+    });
+    const run = failing.run(failing.input.parse({ url: "https://feeds.example.com/private/token-abc123.xml" }), context);
+    await expect(run).rejects.toBeInstanceOf(ToolError);
+    await expect(run).rejects.toThrow("Could not fetch from feeds.example.com: connect ECONNREFUSED 10.0.0.1:443");
+    await expect(read({ url: "https://blog.example.com/missing.xml" })).rejects.toThrow("404 Not Found");
+  });
+
+  it("validates its input and declares a read", () => {
+    expect(tool.input.safeParse({ url: "ftp://example.com/feed" }).success).toBe(false);
+    expect(tool.input.safeParse({ url: "https://example.com/feed", limit: 101 }).success).toBe(false);
+    expect(tool.input.safeParse({ url: "https://example.com/feed", since: "last week" }).success).toBe(false);
+    const input = tool.input.parse({ url: "https://example.com/feed", since: "2026-03-01T00:00:00+01:00" });
+    expect(tool.risk(input)).toBe("read");
+    expect(tool.idempotent(input)).toBe(true);
+    expect(tool.target(input)).toBe("https://example.com/feed");
+  });
+});
