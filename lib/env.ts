@@ -18,12 +18,22 @@ const envSchema = z.object({
   BATON_WORKER_ID: optionalString,
   BATON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
-  BATON_MODEL_PROVIDER: z.enum(["openai", "openai-compatible"]).optional().or(z.literal("").transform(() => undefined)),
+  BATON_MODEL_PROVIDER: z.enum(["openai", "openai-compatible", "anthropic"]).optional().or(z.literal("").transform(() => undefined)),
   BATON_MODEL: optionalString,
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: optionalString.pipe(z.url({ message: "must be an http(s) URL" }).optional()),
+  ANTHROPIC_API_KEY: optionalString,
+  ANTHROPIC_BASE_URL: optionalString.pipe(z.url({ message: "must be an http(s) URL" }).optional()),
+  BATON_ANTHROPIC_MODEL: optionalString,
   BATON_MODEL_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   BATON_MODEL_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30 * 60_000),
+  /** Comma-separated hosts or CIDR ranges that tools may reach despite the SSRF guard. */
+  BATON_HTTP_ALLOWLIST: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
+  BATON_APPROVAL_TTL_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
+  BATON_MAX_TURNS: z.coerce.number().int().min(1).max(200).default(20),
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),
 });
 

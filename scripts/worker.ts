@@ -1,6 +1,9 @@
 // npm run worker: one background worker. `npm start` runs one beside the web server; start more
 // (with distinct BATON_WORKER_ID values) on this or other machines to share the queue.
 import { hostname } from "node:os";
+import path from "node:path";
+import { putArtifact } from "../lib/artifacts/save-artifact";
+import { builtinTools } from "../lib/tools/registry";
 import { createProvider, PROVIDER_IDS, type ProviderId } from "../lib/agent/providers/registry";
 import { startScriptedModelServer } from "../lib/agent/scripted-model/server";
 import { createDb } from "../lib/db";
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
   const db = createDb(database.url);
   const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
   const providers = new Map<ProviderId, ModelProvider>();
+  const tools = builtinTools();
   const executorId = config.BATON_WORKER_ID ?? `worker-${hostname()}`;
 
   const worker = await launchDbosWorker({
@@ -40,8 +44,19 @@ async function main(): Promise<void> {
         }
         return provider;
       },
+      tools: () => tools,
+      toolContext: (work) => ({
+        taskId: work.taskId,
+        runId: work.runId,
+        userId: work.userId,
+        workspaceDir: path.resolve(config.BATON_DATA_DIR, "workspaces", work.taskId),
+        httpAllowlist: config.BATON_HTTP_ALLOWLIST,
+        saveArtifact: (artifact) => putArtifact(db, { ...artifact, taskId: work.taskId, runId: work.runId }),
+      }),
       pollIntervalMs: config.BATON_MODEL_POLL_MS,
       modelTimeoutMs: config.BATON_MODEL_TIMEOUT_MS,
+      approvalTtlMs: config.BATON_APPROVAL_TTL_MS,
+      maxTurns: config.BATON_MAX_TURNS,
     },
   });
 

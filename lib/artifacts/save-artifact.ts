@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import { appendEvent } from "@/lib/tasks/timeline";
 
 export const ARTIFACT_KINDS = {
@@ -20,36 +20,61 @@ export interface NewArtifact {
 
 /** Stores an artifact once per run and name; a repeated call (a replayed step) returns the first. */
 export async function saveArtifact(db: Db, artifact: NewArtifact): Promise<{ id: string }> {
+  return db.$transaction((tx) => insertArtifact(tx, artifact));
+}
+
+/** saveArtifact within the caller's transaction, e.g. together with the run's completion. */
+export async function insertArtifact(tx: DbTx, artifact: NewArtifact): Promise<{ id: string }> {
   const content = typeof artifact.content === "string" ? Buffer.from(artifact.content, "utf8") : Buffer.from(artifact.content);
-  return db.$transaction(async (tx) => {
-    const existing = await tx.artifact.findUnique({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
-    if (existing) return existing;
-    const created = await tx.artifact.create({
-      data: {
-        taskId: artifact.taskId,
-        runId: artifact.runId,
-        name: artifact.name,
-        kind: artifact.kind,
-        mimeType: ARTIFACT_KINDS[artifact.kind],
-        sizeBytes: content.byteLength,
-        content,
-      },
-      select: { id: true },
-    });
-    await appendEvent(tx, {
+  const existing = await tx.artifact.findUnique({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
+  if (existing) return existing;
+  const created = await tx.artifact.create({
+    data: {
       taskId: artifact.taskId,
       runId: artifact.runId,
-      type: "artifact.created",
-      actor: "agent",
-      message: `Saved ${artifact.name} (${formatBytes(content.byteLength)})`,
-      data: { artifactId: created.id },
-    });
-    return created;
+      name: artifact.name,
+      kind: artifact.kind,
+      mimeType: ARTIFACT_KINDS[artifact.kind],
+      sizeBytes: content.byteLength,
+      content,
+    },
+    select: { id: true },
   });
+  await appendEvent(tx, {
+    taskId: artifact.taskId,
+    runId: artifact.runId,
+    type: "artifact.created",
+    actor: "agent",
+    message: `Saved ${artifact.name} (${formatBytes(content.byteLength)})`,
+    data: { artifactId: created.id },
+  });
+  return created;
 }
 
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** Stores an artifact, replacing one of the same name in the same run: the write_artifact tool. */
+export async function putArtifact(db: Db, artifact: NewArtifact): Promise<{ id: string; sizeBytes: number }> {
+  const content = typeof artifact.content === "string" ? Buffer.from(artifact.content, "utf8") : Buffer.from(artifact.content);
+  return db.$transaction(async (tx) => {
+    const existing = await tx.artifact.findUnique({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
+    if (!existing) return { ...(await insertArtifact(tx, artifact)), sizeBytes: content.byteLength };
+    await tx.artifact.update({
+      where: { id: existing.id },
+      data: { kind: artifact.kind, mimeType: ARTIFACT_KINDS[artifact.kind], sizeBytes: content.byteLength, content },
+    });
+    await appendEvent(tx, {
+      taskId: artifact.taskId,
+      runId: artifact.runId,
+      type: "artifact.updated",
+      actor: "agent",
+      message: `Updated ${artifact.name} (${formatBytes(content.byteLength)})`,
+      data: { artifactId: existing.id },
+    });
+    return { id: existing.id, sizeBytes: content.byteLength };
+  });
 }

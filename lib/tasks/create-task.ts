@@ -44,6 +44,8 @@ export async function createTask(
           title: params.title,
           prompt: params.prompt,
           runAt: params.runAt ?? null,
+          budgetTokens: params.budgetTokens ?? null,
+          budgetUsd: params.budgetUsd ?? null,
           provider: choice.provider,
           model: choice.model,
           idempotencyKey: params.idempotencyKey ?? null,

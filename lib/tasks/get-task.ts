@@ -1,5 +1,6 @@
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { toApprovalView } from "@/lib/approvals/views";
 import { taskIdParam } from "./schemas";
 import { toArtifactView, toEventView, toRunView, toTaskSummary, type TaskDetail } from "./views";
 
@@ -12,6 +13,7 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
       runs: { orderBy: { number: "asc" } },
       events: { orderBy: { id: "asc" } },
       artifacts: { orderBy: { createdAt: "asc" }, omit: { content: true } },
+      approvals: { orderBy: { requestedAt: "asc" } },
     },
   });
   if (!task) throw notFound();
@@ -21,6 +23,7 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
     runs: task.runs.map(toRunView),
     events: task.events.map(toEventView),
     artifacts: task.artifacts.map(toArtifactView),
+    approvals: task.approvals.map(toApprovalView),
   };
 }
 

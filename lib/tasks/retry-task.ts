@@ -2,12 +2,16 @@ import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { notFound } from "./get-task";
 import { taskIdParam } from "./schemas";
+import { assertCanRetry } from "./messages";
 import { transitionTask } from "./transition-task";
 
 /** A retry is a new run of the same task, with the task's current model. */
 export async function retryTask(deps: { db: Db; engine: TaskDispatcher }, params: { userId: string; taskId: string }): Promise<{ runId: string }> {
   if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
   const run = await deps.db.$transaction(async (tx) => {
+    const current = await tx.task.findFirst({ where: { id: params.taskId, userId: params.userId }, select: { status: true } });
+    if (!current) throw notFound();
+    assertCanRetry(current.status);
     await transitionTask(tx, { taskId: params.taskId, userId: params.userId, to: "queued", actor: "user", reason: "Retry requested" });
     const task = await tx.task.findUniqueOrThrow({ where: { id: params.taskId }, include: { runs: { orderBy: { number: "desc" }, take: 1 } } });
     return tx.run.create({

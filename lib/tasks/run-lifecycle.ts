@@ -1,18 +1,23 @@
 // What the workflow does to a run at its start and end. Each function is idempotent: a step
 // re-executed after a crash finds its own earlier write and changes nothing.
+import type { ConversationItem } from "@/lib/agent/providers/conversation";
+import { insertArtifact, type NewArtifact } from "@/lib/artifacts/save-artifact";
 import type { Db } from "@/lib/db";
-import type { ModelUsage } from "@/lib/agent/providers/types";
-import { transitionTask } from "./transition-task";
-import { appendEvent } from "./timeline";
 import { isTerminal } from "./status";
+import { appendEvent } from "./timeline";
+import { transitionTask } from "./transition-task";
 
 export interface RunWork {
   runId: string;
   taskId: string;
+  userId: string;
   title: string;
-  prompt: string;
   provider: string;
   model: string;
+  budgetTokens: number | null;
+  budgetUsd: number | null;
+  /** The task's conversation so far: the request, earlier runs' answers and read follow-ups. */
+  thread: ConversationItem[];
 }
 
 /** Moves the task to running for this run; null when there is nothing to do (canceled, finished). */
@@ -26,10 +31,29 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
         await tx.run.update({ where: { id: runId }, data: { status: "canceled", finishedAt: new Date() } });
         return null;
       }
-      await transitionTask(tx, { taskId: run.taskId, runId, to: "running", actor: "system", reason: undefined });
+      await transitionTask(tx, { taskId: run.taskId, runId, to: "running", actor: "system" });
     }
     const { task } = run;
-    return { runId, taskId: task.id, title: task.title, prompt: task.prompt, provider: run.provider, model: run.model };
+    const [answers, messages] = await Promise.all([
+      tx.artifact.findMany({ where: { taskId: task.id, name: "answer.md", runId: { not: runId } }, select: { content: true, createdAt: true } }),
+      tx.taskMessage.findMany({ where: { taskId: task.id, deliveredRunId: { not: null } }, select: { body: true, createdAt: true } }),
+    ]);
+    const history: { at: Date; item: ConversationItem }[] = [
+      ...answers.map((a) => ({ at: a.createdAt, item: { type: "assistant" as const, text: Buffer.from(a.content).toString("utf8"), toolCalls: [] } })),
+      ...messages.map((m) => ({ at: m.createdAt, item: { type: "user" as const, text: m.body } })),
+    ];
+    history.sort((a, b) => a.at.getTime() - b.at.getTime());
+    return {
+      runId,
+      taskId: task.id,
+      userId: task.userId,
+      title: task.title,
+      provider: run.provider,
+      model: run.model,
+      budgetTokens: task.budgetTokens,
+      budgetUsd: task.budgetUsd === null ? null : Number(task.budgetUsd),
+      thread: [{ type: "user", text: task.prompt }, ...history.map((entry) => entry.item)],
+    };
   });
 }
 
@@ -50,7 +74,8 @@ export interface FinishRunParams {
   runId: string;
   outcome: "completed" | "failed" | "canceled";
   reason?: string;
-  usage?: ModelUsage;
+  /** What the run produced, stored in the same transaction, so a completed run always has them. */
+  artifacts?: Omit<NewArtifact, "taskId" | "runId">[];
 }
 
 /** Ends the run and, unless the person already canceled the task, the task with it. */
@@ -58,12 +83,6 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<void> 
   await db.$transaction(async (tx) => {
     const run = await tx.run.findUnique({ where: { id: params.runId }, include: { task: { select: { status: true } } } });
     if (!run || isTerminal(run.status)) return;
-    if (params.usage) {
-      await tx.run.update({
-        where: { id: run.id },
-        data: { inputTokens: { increment: params.usage.inputTokens }, outputTokens: { increment: params.usage.outputTokens } },
-      });
-    }
     if (run.task.status === "canceled" || params.outcome === "canceled") {
       await tx.run.update({ where: { id: run.id }, data: { status: "canceled", finishedAt: new Date() } });
       if (run.task.status !== "canceled") {
@@ -71,6 +90,7 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<void> 
       }
       return;
     }
+    for (const artifact of params.artifacts ?? []) await insertArtifact(tx, { ...artifact, taskId: run.taskId, runId: run.id });
     await transitionTask(tx, { taskId: run.taskId, runId: run.id, to: params.outcome, actor: "system", reason: params.reason });
   });
 }

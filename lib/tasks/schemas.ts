@@ -19,6 +19,11 @@ export const createTaskInput = z.object({
       .refine((date) => date.getTime() < Date.now() + 366 * 24 * 3600_000, "Pick a start time within the next year.")
       .optional(),
   ),
+  budgetTokens: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number({ message: "Use a whole number of tokens." }).int("Use a whole number of tokens.").min(100, "Allow at least 100 tokens.").max(100_000_000).optional(),
+  ),
+  budgetUsd: z.preprocess(emptyToUndefined, z.coerce.number({ message: "Use an amount in US dollars." }).min(0.01).max(10_000).optional()),
   provider: z.preprocess(emptyToUndefined, z.string().max(40).optional()),
   model: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
 });

@@ -10,8 +10,8 @@ const allowedNext: Record<TaskStatus, readonly TaskStatus[]> = {
   queued: ["running", "failed", "canceled"],
   running: ["waiting_approval", "completed", "failed", "canceled"],
   waiting_approval: ["running", "failed", "canceled"],
-  completed: [],
-  // A retry is a new run of the same task: back to the queue.
+  // A follow-up to finished work, or a retry, is a new run of the same task: back to the queue.
+  completed: ["queued"],
   failed: ["queued"],
   canceled: ["queued"],
 };

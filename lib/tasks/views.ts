@@ -1,4 +1,5 @@
 // The shapes tasks take in API responses and pages: plain JSON, no internal fields.
+import type { ApprovalView } from "@/lib/approvals/views";
 import type { Artifact, Run, Task, TimelineEvent } from "@/lib/generated/prisma/client";
 
 export interface TaskSummary {
@@ -20,6 +21,7 @@ export interface TaskDetail extends TaskSummary {
   runs: RunView[];
   events: EventView[];
   artifacts: ArtifactView[];
+  approvals: ApprovalView[];
 }
 
 export interface RunView {

@@ -15,6 +15,8 @@ export interface ToolContext {
   workspaceDir: string;
   /** Hosts and CIDR ranges the admin allows despite the SSRF guard (e.g. "127.0.0.1/32", "intranet.example"). */
   httpAllowlist: string[];
+  /** Stores a file as an artifact of this run (the same name again replaces it). */
+  saveArtifact(artifact: { name: string; kind: "markdown" | "csv" | "json" | "file"; content: string }): Promise<{ id: string; sizeBytes: number }>;
 }
 
 export interface ToolResult {

@@ -29,7 +29,7 @@ const later = () => new Date(Date.now() + 24 * 3600_000);
 async function startedTask() {
   const { task } = await createTask({ db, engine }, { userId, title: "Race", prompt: "go", runAt: later() });
   const run = await db.run.findFirstOrThrow({ where: { taskId: task.id } });
-  expect(await beginRun(db, run.id)).toMatchObject({ taskId: task.id, prompt: "go" });
+  expect(await beginRun(db, run.id)).toMatchObject({ taskId: task.id, userId, thread: [{ type: "user", text: "go" }] });
   return { taskId: task.id, runId: run.id };
 }
 
@@ -63,10 +63,11 @@ describe("run lifecycle", () => {
   it("keeps a canceled task canceled when its worker finishes afterwards", async () => {
     const { taskId, runId } = await startedTask();
     await cancelTask({ db, engine }, { userId, taskId });
-    await finishRun(db, { runId, outcome: "completed", usage: { inputTokens: 3, outputTokens: 5 } });
+    await finishRun(db, { runId, outcome: "completed", artifacts: [{ name: "answer.md", kind: "markdown", content: "late" }] });
     const task = await db.task.findUniqueOrThrow({ where: { id: taskId }, include: { runs: true, events: true } });
     expect(task.status).toBe("canceled");
-    expect(task.runs[0]).toMatchObject({ status: "canceled", outputTokens: 5 });
+    expect(task.runs[0]).toMatchObject({ status: "canceled" });
+    expect(await db.artifact.count({ where: { taskId } })).toBe(0);
     expect(task.events.some((event) => event.message === "Completed")).toBe(false);
   });
 

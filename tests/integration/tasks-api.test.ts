@@ -87,7 +87,7 @@ describe("POST /api/tasks", () => {
     expect(json.task).toMatchObject({ title: "Haiku", status: "queued", provider: "openai" });
 
     const done = await waitForStatus(json.task.id, "completed");
-    expect(done.events.map((event) => event.type)).toEqual(["task.created", "task.status", "model.started", "artifact.created", "task.status"]);
+    expect(done.events.map((event) => event.type)).toEqual(["task.created", "task.status", "model.started", "model.turn", "artifact.created", "task.status"]);
     expect(done.events.at(-1)!.message).toBe("Completed");
     expect(done.runs).toHaveLength(1);
     expect(done.runs[0]!.outputTokens).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createHttpRequestTool, httpRequestInput, MAX_RESPONSE_BYTES, type HttpRequestToolOptions } from "@/lib/tools/http/http-request-tool";
 import type { LookupFn, ResolvedAddress } from "@/lib/tools/http/ssrf-guard";
 import { ToolError, type ToolContext } from "@/lib/tools/types";
+import { testToolContext } from "../support/tool-context";
 
 interface Seen {
   method: string;
@@ -117,7 +118,7 @@ function fakeDns(table: Record<string, string[][]>) {
 }
 
 function context(httpAllowlist: string[]): ToolContext {
-  return { taskId: "task", runId: "run", userId: "user", workspaceDir: "/nonexistent", httpAllowlist };
+  return testToolContext({ httpAllowlist });
 }
 
 async function call(raw: unknown, allowlist: string[], options: HttpRequestToolOptions = {}) {

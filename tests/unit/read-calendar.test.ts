@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createReadCalendarTool } from "@/lib/tools/calendar/read-calendar";
 import type { FetchText } from "@/lib/tools/feeds/fetch-text";
 import { ToolError, type ToolContext } from "@/lib/tools/types";
+import { testToolContext } from "../support/tool-context";
 
 const fixture = path.resolve(import.meta.dirname, "../fixtures/calendar/team.ics");
 
@@ -24,7 +25,7 @@ beforeAll(async () => {
   const workspaceDir = path.join(root, "workspace");
   await mkdir(path.join(workspaceDir, "calendars"), { recursive: true });
   await writeFile(path.join(workspaceDir, "calendars/team.ics"), await readFile(fixture));
-  context = { taskId: "t", runId: "r", userId: "u", workspaceDir, httpAllowlist: [] };
+  context = testToolContext({ workspaceDir });
 });
 
 afterAll(async () => {

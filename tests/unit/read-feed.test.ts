@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { FetchText } from "@/lib/tools/feeds/fetch-text";
 import { createReadFeedTool } from "@/lib/tools/feeds/read-feed";
 import { ToolError, type ToolContext } from "@/lib/tools/types";
+import { testToolContext } from "../support/tool-context";
 
 const fixtures = path.resolve(import.meta.dirname, "../fixtures/feeds");
 
@@ -21,7 +22,7 @@ const fetchText: FetchText = async (url) => {
   return { text: await readFile(path.join(fixtures, site.file), "utf8"), contentType: site.contentType };
 };
 
-const context: ToolContext = { taskId: "t", runId: "r", userId: "u", workspaceDir: "/nonexistent", httpAllowlist: [] };
+const context: ToolContext = testToolContext();
 const tool = createReadFeedTool({ fetchText });
 
 async function read(input: Record<string, unknown>) {

@@ -12,12 +12,13 @@ describe("task state machine", () => {
   it("refuses moves a person would find wrong", () => {
     expect(canTransition("completed", "canceled")).toBe(false);
     expect(canTransition("completed", "running")).toBe(false);
+    expect(canTransition("completed", "failed")).toBe(false);
     expect(canTransition("queued", "completed")).toBe(false);
     expect(canTransition("canceled", "running")).toBe(false);
   });
 
-  it("lets failed and canceled tasks be retried (back to queued) but not completed ones", () => {
-    expect(statusesLeadingTo("queued").sort()).toEqual(["canceled", "failed"]);
+  it("lets finished tasks go back to the queue (a retry or a follow-up starts a new run)", () => {
+    expect(statusesLeadingTo("queued").sort()).toEqual(["canceled", "completed", "failed"]);
   });
 
   it("can cancel only unfinished tasks", () => {

@@ -7,6 +7,7 @@ import type { ToolContext } from "@/lib/tools/types";
 import { listFilesTool } from "@/lib/tools/workspace/list-files";
 import { readFileTool } from "@/lib/tools/workspace/read-file";
 import { writeFileTool } from "@/lib/tools/workspace/write-file";
+import { testToolContext } from "../support/tool-context";
 
 let root: string;
 let workspace: string;
@@ -19,7 +20,7 @@ beforeEach(async () => {
   outside = path.join(root, "outside");
   await mkdir(outside);
   await writeFile(path.join(outside, "secret.txt"), "top secret");
-  context = { taskId: "t", runId: "r", userId: "u", workspaceDir: workspace, httpAllowlist: [] };
+  context = testToolContext({ workspaceDir: workspace });
 });
 
 afterEach(async () => {

@@ -1,18 +1,25 @@
-// A scripted model server speaking the OpenAI Responses API (including background mode,
-// retrieve and cancel) and Chat Completions over real HTTP. It backs the demo model and the
-// tests, so the real `openai` SDK code runs end to end without any AI.
-//
-// Background responses are stateless: the id carries the creation time and the prompt, so a
-// restarted server still answers a retrieve for a response it created before.
+// A scripted model server speaking, over real HTTP, the OpenAI Responses API (including
+// background mode, retrieve, cancel and idempotency keys), Chat Completions, and Anthropic's
+// Messages API, all with tool calls. It backs the demo model and the tests, so the real SDK
+// code runs end to end without any AI. What it says is scripted (see ./script).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { scriptedReply } from "./reply";
+import { chatCompletionBody, chatRequest } from "./chat-api";
+import { anthropicError, messageBody, messagesRequest } from "./messages-api";
+import { decodeResponseId, encodeResponseId, openAiError, responseBody, responsesRequest } from "./responses-api";
+import { replyScript, runScript, type Script } from "./script";
+import { ScriptedApiError } from "./wire";
+
+export type { Script, ScriptedReply, ScriptedToolCall, ScriptedTurn } from "./script";
 
 export interface ScriptedModelOptions {
-  /** How long a background response stays in progress. */
+  /** How long a background response stays in progress (and a foreground answer is held). */
   latencyMs?: number;
   /** How long a create request is held before it is answered (to simulate a slow call). */
   createDelayMs?: number;
+  /** What the model says on each turn. Default: the demo reply to the first user message. */
+  script?: Script;
+  /** Text-only shorthand for `script`: the answer to the first user message. */
   reply?: (input: string) => string;
 }
 
@@ -24,51 +31,35 @@ export interface ScriptedModelStats {
   retrieves: number;
   cancels: number;
   chatCompletions: number;
+  /** Every POST /v1/messages (Anthropic) received. */
+  messages: number;
 }
 
 export interface ScriptedModelServer {
+  /** Base URL for the OpenAI SDK (ends in /v1). */
   url: string;
+  /** Base URL for the Anthropic SDK (the origin: the SDK adds /v1/messages). */
+  anthropicUrl: string;
   stats: ScriptedModelStats;
   close(): Promise<void>;
 }
 
-interface ResponseId {
-  createdAt: number;
-  input: string;
-}
-
-const MAX_PROMPT_IN_ID = 4000;
+type Api = "openai" | "anthropic";
 
 export async function startScriptedModelServer(
   options: ScriptedModelOptions = {},
   listen: { port?: number; host?: string } = {},
 ): Promise<ScriptedModelServer> {
   const latencyMs = options.latencyMs ?? 0;
-  const reply = options.reply ?? scriptedReply;
-  const stats: ScriptedModelStats = { createRequests: 0, responsesCreated: 0, retrieves: 0, cancels: 0, chatCompletions: 0 };
+  const script = options.script ?? replyScript(options.reply);
+  const stats: ScriptedModelStats = { createRequests: 0, responsesCreated: 0, retrieves: 0, cancels: 0, chatCompletions: 0, messages: 0 };
   const byIdempotencyKey = new Map<string, string>();
   const canceled = new Set<string>();
+  const wait = (ms: number | undefined) => (ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
-  function responseBody(id: string, decoded: ResponseId, model: string) {
-    const done = Date.now() - decoded.createdAt >= latencyMs;
-    const status = canceled.has(id) ? "cancelled" : done ? "completed" : "in_progress";
-    const text = reply(decoded.input);
-    return {
-      id,
-      object: "response",
-      created_at: Math.floor(decoded.createdAt / 1000),
-      model,
-      status,
-      background: true,
-      error: null,
-      incomplete_details: null,
-      output:
-        status === "completed"
-          ? [{ type: "message", id: `msg_${id.slice(5, 21)}`, role: "assistant", status: "completed", content: [{ type: "output_text", text, annotations: [] }] }]
-          : [],
-      output_text: status === "completed" ? text : "",
-      usage: status === "completed" ? usageFor(decoded.input, text) : null,
-    };
+  function statusOf(id: string, createdAt: number) {
+    if (canceled.has(id)) return "cancelled" as const;
+    return Date.now() - createdAt >= latencyMs ? ("completed" as const) : ("in_progress" as const);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -77,56 +68,58 @@ export async function startScriptedModelServer(
     if (req.method === "POST" && route === "/responses") {
       stats.createRequests++;
       const body = await readJson(req);
-      if (options.createDelayMs) await new Promise((resolve) => setTimeout(resolve, options.createDelayMs));
+      await wait(options.createDelayMs);
       const key = header(req, "idempotency-key");
       let id = key ? byIdempotencyKey.get(key) : undefined;
       if (!id) {
+        const { model, turn } = responsesRequest(body);
+        id = encodeResponseId({ createdAt: Date.now(), model, output: runScript(script, turn) });
         stats.responsesCreated++;
-        id = encodeId({ createdAt: Date.now(), input: inputText(body.input).slice(0, MAX_PROMPT_IN_ID) });
         if (key) byIdempotencyKey.set(key, id);
       }
-      return send(res, 200, responseBody(id, decodeId(id)!, String(body.model ?? "scripted")));
+      const stored = decodeResponseId(id)!;
+      return send(res, 200, responseBody(id, stored, statusOf(id, stored.createdAt)));
     }
     const match = /^\/responses\/([^/]+)(\/cancel)?$/.exec(route);
     if (match) {
       const id = match[1]!;
-      const decoded = decodeId(id);
-      if (!decoded) return send(res, 404, { error: { message: `No response with id ${id.slice(0, 40)}`, type: "invalid_request_error" } });
+      const stored = decodeResponseId(id);
+      if (!stored) throw new ScriptedApiError(404, "invalid_request_error", `No response with id ${id.slice(0, 40)}`);
       if (req.method === "POST" && match[2]) {
         stats.cancels++;
         canceled.add(id);
       } else {
         stats.retrieves++;
       }
-      return send(res, 200, responseBody(id, decoded, "scripted"));
+      return send(res, 200, responseBody(id, stored, statusOf(id, stored.createdAt)));
     }
     if (req.method === "POST" && route === "/chat/completions") {
       stats.chatCompletions++;
-      const body = await readJson(req);
-      const messages = Array.isArray(body.messages) ? (body.messages as { role: string; content: string }[]) : [];
-      const input = messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
-      if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
-      const text = reply(input);
-      const usage = usageFor(input, text);
-      return send(res, 200, {
-        id: `chatcmpl_${Date.now()}`,
-        object: "chat.completion",
-        created: Math.floor(Date.now() / 1000),
-        model: String(body.model ?? "scripted"),
-        choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: text } }],
-        usage: { prompt_tokens: usage.input_tokens, completion_tokens: usage.output_tokens, total_tokens: usage.total_tokens },
-      });
+      const { model, turn } = chatRequest(await readJson(req));
+      await wait((options.createDelayMs ?? 0) + latencyMs);
+      return send(res, 200, chatCompletionBody(model, runScript(script, turn), Date.now()));
     }
-    send(res, 404, { error: { message: `Unknown route ${req.method} ${url.pathname}`, type: "invalid_request_error" } });
+    if (req.method === "POST" && route === "/messages") {
+      stats.messages++;
+      const { model, turn } = messagesRequest(await readJson(req));
+      await wait((options.createDelayMs ?? 0) + latencyMs);
+      return send(res, 200, messageBody(model, runScript(script, turn)));
+    }
+    throw new ScriptedApiError(404, "not_found_error", `Unknown route ${req.method} ${url.pathname}`);
   }
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => send(res, 500, { error: { message: String(error), type: "server_error" } }));
+  const server: Server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const apiError =
+        error instanceof ScriptedApiError ? error : new ScriptedApiError(500, "server_error", error instanceof Error ? error.message : String(error));
+      sendError(res, apiOf(req), apiError);
+    });
   });
   await new Promise<void>((resolve) => server.listen(listen.port ?? 0, listen.host ?? "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/v1`,
+    anthropicUrl: `http://127.0.0.1:${port}`,
     stats,
     close: () =>
       new Promise<void>((resolve) => {
@@ -136,34 +129,20 @@ export async function startScriptedModelServer(
   };
 }
 
-function encodeId(id: ResponseId): string {
-  return `resp_${Buffer.from(JSON.stringify(id)).toString("base64url")}`;
+/** Anthropic's SDK always sends anthropic-version; its errors then come back in Anthropic's shape. */
+function apiOf(req: IncomingMessage): Api {
+  return req.headers["anthropic-version"] !== undefined || /^(\/v1)?\/messages$/.test(new URL(req.url ?? "/", "http://localhost").pathname)
+    ? "anthropic"
+    : "openai";
 }
 
-function decodeId(id: string): ResponseId | undefined {
-  if (!id.startsWith("resp_")) return undefined;
-  try {
-    const parsed = JSON.parse(Buffer.from(id.slice(5), "base64url").toString("utf8")) as Partial<ResponseId>;
-    return typeof parsed.createdAt === "number" && typeof parsed.input === "string" ? (parsed as ResponseId) : undefined;
-  } catch {
-    return undefined;
+function sendError(res: ServerResponse, api: Api, error: ScriptedApiError): void {
+  if (api === "anthropic") {
+    const type = error.status === 404 ? "not_found_error" : error.status >= 500 ? "api_error" : error.type;
+    return send(res, error.status, anthropicError(new ScriptedApiError(error.status, type, error.message)));
   }
-}
-
-function inputText(input: unknown): string {
-  if (typeof input === "string") return input;
-  if (Array.isArray(input)) {
-    return input
-      .map((item) => (typeof item === "object" && item && "content" in item ? String((item as { content: unknown }).content) : ""))
-      .join("\n");
-  }
-  return "";
-}
-
-function usageFor(input: string, output: string) {
-  const inputTokens = Math.ceil(input.length / 4);
-  const outputTokens = Math.ceil(output.length / 4);
-  return { input_tokens: inputTokens, output_tokens: outputTokens, total_tokens: inputTokens + outputTokens };
+  const type = error.status === 404 || error.status < 500 ? "invalid_request_error" : "server_error";
+  send(res, error.status, openAiError(new ScriptedApiError(error.status, type, error.message)));
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -171,14 +150,20 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+async function readJson(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString("utf8");
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  if (!text) return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new ScriptedApiError(400, "invalid_request_error", "The request body is not valid JSON.");
+  }
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
   res.writeHead(status, { "content-type": "application/json" });
   res.end(JSON.stringify(body));
 }

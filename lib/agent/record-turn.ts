@@ -1,0 +1,47 @@
+// One model turn on the record: tokens and cost on the run, and a timeline event saying what the
+// model did. Returns the task's totals so the workflow can enforce its budget.
+import type { Db } from "@/lib/db";
+import { appendEvent } from "@/lib/tasks/timeline";
+import type { TurnResult } from "./providers/conversation";
+import { costUsd } from "./pricing";
+
+export interface TaskSpend {
+  tokens: number;
+  usd: number;
+}
+
+export async function recordTurn(db: Db, params: { taskId: string; runId: string; model: string; turn: number; result: TurnResult }): Promise<TaskSpend> {
+  const { usage, toolCalls } = params.result;
+  const cost = costUsd(params.model, usage);
+  return db.$transaction(async (tx) => {
+    await tx.run.update({
+      where: { id: params.runId },
+      data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
+    });
+    const calls = toolCalls.map((call) => call.name).join(", ");
+    await appendEvent(tx, {
+      taskId: params.taskId,
+      runId: params.runId,
+      type: "model.turn",
+      actor: "agent",
+      message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
+      data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
+    });
+    const totals = await tx.run.aggregate({ where: { taskId: params.taskId }, _sum: { inputTokens: true, outputTokens: true, costUsd: true } });
+    return {
+      tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),
+      usd: Number(totals._sum.costUsd ?? 0),
+    };
+  });
+}
+
+/** Why the spend is over the task's budget, or null when it is within it. */
+export function overBudget(spend: TaskSpend, budget: { budgetTokens: number | null; budgetUsd: number | null }): string | null {
+  if (budget.budgetTokens !== null && spend.tokens > budget.budgetTokens) {
+    return `Budget exceeded: used ${spend.tokens} tokens of the ${budget.budgetTokens} allowed.`;
+  }
+  if (budget.budgetUsd !== null && spend.usd > budget.budgetUsd) {
+    return `Budget exceeded: spent $${spend.usd.toFixed(4)} of the $${budget.budgetUsd.toFixed(2)} allowed.`;
+  }
+  return null;
+}

@@ -1,0 +1,63 @@
+// Running one tool call inside a step, and putting it on the timeline with its arguments and a
+// preview of its result, secrets redacted. A ToolError is an answer for the model, not a crash.
+import type { Db } from "@/lib/db";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { redactSecrets } from "@/lib/redact";
+import { appendEvent } from "@/lib/tasks/timeline";
+import { ToolError, type ToolContext, type ToolDefinition } from "@/lib/tools/types";
+
+/** What the model gets back from a call, at most this long: tool output is data, not a prompt. */
+const MAX_OUTPUT_CHARS = 20_000;
+const PREVIEW_CHARS = 1_000;
+const SECRET_KEY = /authorization|cookie|api[-_]?key|token|secret|password|passwd/i;
+
+export interface ToolOutcome {
+  ok: boolean;
+  /** Serialized for the model. */
+  output: string;
+}
+
+/** Arguments as they may be shown: values under secret-looking keys are hidden. */
+export function redactArguments(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(redactArguments);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? "[redacted]" : redactArguments(inner)]));
+  }
+  return typeof value === "string" ? redactSecrets(value) : value;
+}
+
+export async function runToolCall(
+  db: Db,
+  params: { tool: ToolDefinition; args: unknown; context: ToolContext },
+): Promise<ToolOutcome> {
+  const { tool, args, context } = params;
+  const shownArgs = redactArguments(args) as Prisma.InputJsonValue;
+  try {
+    const result = await tool.run(args, context);
+    const output = truncate(JSON.stringify(result.output) ?? "null", MAX_OUTPUT_CHARS);
+    await appendEvent(db, {
+      taskId: context.taskId,
+      runId: context.runId,
+      type: "tool.called",
+      actor: "agent",
+      message: redactSecrets(`${tool.name}: ${result.summary}`),
+      data: { tool: tool.name, arguments: shownArgs, result: redactSecrets(truncate(output, PREVIEW_CHARS)) },
+    });
+    return { ok: true, output };
+  } catch (error) {
+    if (!(error instanceof ToolError)) throw error;
+    await appendEvent(db, {
+      taskId: context.taskId,
+      runId: context.runId,
+      type: "tool.failed",
+      actor: "agent",
+      message: redactSecrets(`${tool.name} failed: ${error.message}`).slice(0, 500),
+      data: { tool: tool.name, arguments: shownArgs },
+    });
+    return { ok: false, output: error.message };
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… [truncated ${text.length - max} characters]`;
+}

@@ -1,0 +1,65 @@
+// Follow-ups: one continuous conversation per task. A message to unfinished work waits in the
+// database until the agent's next turn reads it (so one sent before the agent gets there is not
+// lost); a message to finished work starts a new run in the same thread.
+import type { Db } from "@/lib/db";
+import type { TaskDispatcher } from "@/lib/engine/port";
+import { AppError } from "@/lib/errors";
+import { z } from "zod";
+import { notFound } from "./get-task";
+import { taskIdParam } from "./schemas";
+import { isTerminal } from "./status";
+import { appendEvent } from "./timeline";
+import { transitionTask } from "./transition-task";
+
+export const messageInput = z.object({
+  body: z.string({ message: "Write a message." }).trim().min(1, "Write a message.").max(20_000, "Keep the message under 20,000 characters."),
+});
+
+export async function postMessage(
+  deps: { db: Db; engine: TaskDispatcher },
+  params: { userId: string; taskId: string; body: string },
+): Promise<{ messageId: string; newRunId: string | null }> {
+  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  const result = await deps.db.$transaction(async (tx) => {
+    const task = await tx.task.findFirst({ where: { id: params.taskId, userId: params.userId }, include: { runs: { orderBy: { number: "desc" }, take: 1 } } });
+    if (!task) throw notFound();
+    const message = await tx.taskMessage.create({ data: { taskId: task.id, body: params.body }, select: { id: true } });
+    await appendEvent(tx, { taskId: task.id, type: "message.sent", actor: "user", message: `You: ${params.body.slice(0, 200)}` });
+    if (!isTerminal(task.status)) return { messageId: message.id, newRunId: null };
+    await transitionTask(tx, { taskId: task.id, userId: params.userId, to: "queued", actor: "user", reason: "Follow-up message" });
+    const run = await tx.run.create({
+      data: { taskId: task.id, number: (task.runs[0]?.number ?? 0) + 1, provider: task.provider, model: task.model },
+      select: { id: true },
+    });
+    return { messageId: message.id, newRunId: run.id };
+  });
+  if (result.newRunId) {
+    await deps.engine.startRun(result.newRunId).catch((error: unknown) => {
+      console.warn(`Run ${result.newRunId} is queued; the worker will start it (${String(error)})`);
+    });
+  }
+  return result;
+}
+
+/** The agent's side: messages not yet read, marked read by this run. */
+export async function takeMessages(db: Db, params: { taskId: string; runId: string }): Promise<string[]> {
+  return db.$transaction(async (tx) => {
+    const pending = await tx.taskMessage.findMany({ where: { taskId: params.taskId, deliveredRunId: null }, orderBy: { createdAt: "asc" } });
+    if (pending.length === 0) return [];
+    await tx.taskMessage.updateMany({ where: { id: { in: pending.map((m) => m.id) } }, data: { deliveredRunId: params.runId } });
+    await appendEvent(tx, {
+      taskId: params.taskId,
+      runId: params.runId,
+      type: "message.read",
+      actor: "agent",
+      message: pending.length === 1 ? "Read your message" : `Read your ${pending.length} messages`,
+    });
+    return pending.map((m) => m.body);
+  });
+}
+
+export function assertCanRetry(status: string): void {
+  if (status !== "failed" && status !== "canceled") {
+    throw new AppError("CONFLICT", { message: `This task is ${status}, so it can't be retried.` });
+  }
+}

@@ -1,0 +1,62 @@
+// The built-in tools, connectors first. MCP tools join them at run time (lib/tools/mcp).
+import { z } from "zod";
+import type { ArgumentValidator } from "@/lib/approvals/decide-approval";
+import { fieldErrorsOf } from "@/lib/http/respond";
+import type { ToolSpec } from "@/lib/agent/providers/conversation";
+import { writeArtifactTool } from "./artifacts/write-artifact";
+import { createReadCalendarTool } from "./calendar/read-calendar";
+import type { FetchText } from "./feeds/fetch-text";
+import { createReadFeedTool } from "./feeds/read-feed";
+import { createHttpRequestTool, httpRequestInput, type HttpRequestToolOptions } from "./http/http-request-tool";
+import { ToolError, type ToolDefinition } from "./types";
+import { listFilesTool } from "./workspace/list-files";
+import { readFileTool } from "./workspace/read-file";
+import { writeFileTool } from "./workspace/write-file";
+
+/** Feeds and calendars are fetched through the same SSRF guard, with a larger size cap. */
+function guardedFetchText(options: HttpRequestToolOptions): FetchText {
+  const fetcher = createHttpRequestTool({ maxResponseBytes: 10 * 1024 * 1024, ...options });
+  return async (url, context) => {
+    const { output } = await fetcher.run(httpRequestInput.parse({ url, method: "GET", as: "text" }), context);
+    const response = output as { status: number; body: unknown; headers: Record<string, string> };
+    if (response.status < 200 || response.status > 299) throw new ToolError(`${new URL(url).host} answered ${response.status}.`);
+    return { text: typeof response.body === "string" ? response.body : "", contentType: response.headers["content-type"] ?? null };
+  };
+}
+
+export function builtinTools(options: HttpRequestToolOptions = {}): ToolDefinition[] {
+  const fetchText = guardedFetchText(options);
+  const tools = [
+    createHttpRequestTool(options),
+    createReadFeedTool({ fetchText }),
+    createReadCalendarTool({ fetchText }),
+    readFileTool,
+    writeFileTool,
+    listFilesTool,
+    writeArtifactTool,
+  ];
+  return tools as unknown as ToolDefinition[];
+}
+
+/** What the model is told about each tool: name, description and the JSON schema of its input. */
+export function toolSpecs(tools: readonly ToolDefinition[]): ToolSpec[] {
+  return tools.map((tool) => ({
+    name: tool.name,
+    description: tool.description,
+    inputSchema: z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+  }));
+}
+
+/** Re-validates a person's edited arguments against the tool's own schema. */
+export function argumentValidator(tools: readonly ToolDefinition[]): ArgumentValidator {
+  return {
+    validate(toolName, args) {
+      const tool = tools.find((candidate) => candidate.name === toolName);
+      if (!tool) return { ok: false, fieldErrors: {}, message: `The arguments of ${toolName} cannot be edited here.` };
+      const parsed = tool.input.safeParse(args);
+      return parsed.success
+        ? { ok: true, value: parsed.data }
+        : { ok: false, fieldErrors: fieldErrorsOf(parsed.error), message: `These arguments do not fit ${toolName}.` };
+    },
+  };
+}
