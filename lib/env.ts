@@ -32,6 +32,8 @@ const envSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
+  /** A JSON file naming MCP servers to connect: see README, "MCP servers". */
+  BATON_MCP_CONFIG: optionalString,
   BATON_APPROVAL_TTL_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
   BATON_MAX_TURNS: z.coerce.number().int().min(1).max(200).default(20),
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),

@@ -4,6 +4,8 @@ import { hostname } from "node:os";
 import path from "node:path";
 import { putArtifact } from "../lib/artifacts/save-artifact";
 import { builtinTools } from "../lib/tools/registry";
+import { readMcpConfig } from "../lib/tools/mcp/config";
+import { connectMcpServers } from "../lib/tools/mcp/connect-mcp";
 import { createProvider, PROVIDER_IDS, type ProviderId } from "../lib/agent/providers/registry";
 import { startScriptedModelServer } from "../lib/agent/scripted-model/server";
 import { createDb } from "../lib/db";
@@ -24,7 +26,8 @@ async function main(): Promise<void> {
   const db = createDb(database.url);
   const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
   const providers = new Map<ProviderId, ModelProvider>();
-  const tools = builtinTools();
+  const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
+  const tools = [...builtinTools(), ...(mcp?.tools ?? [])];
   const executorId = config.BATON_WORKER_ID ?? `worker-${hostname()}`;
 
   const worker = await launchDbosWorker({
@@ -71,7 +74,7 @@ async function main(): Promise<void> {
   };
   const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
   void sweep();
-  console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY})`);
+  console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY}, ${tools.length} tools)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
     console.log(`[worker] ${signal}: stopping; unfinished runs resume on the next start`);
     clearInterval(sweepTimer);
     await worker.shutdown().catch(() => {});
-    await Promise.allSettled([dispatcher.close(), db.$disconnect(), demo.close()]);
+    await Promise.allSettled([dispatcher.close(), db.$disconnect(), demo.close(), mcp?.close()]);
     await database.close().catch(() => {});
     process.exit(0);
   };

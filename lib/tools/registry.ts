@@ -1,4 +1,4 @@
-// The built-in tools, connectors first. MCP tools join them at run time (lib/tools/mcp).
+// The built-in tools, connectors first. MCP tools join them in the worker (lib/tools/mcp).
 import { z } from "zod";
 import type { ArgumentValidator } from "@/lib/approvals/decide-approval";
 import { fieldErrorsOf } from "@/lib/http/respond";
@@ -43,7 +43,7 @@ export function toolSpecs(tools: readonly ToolDefinition[]): ToolSpec[] {
   return tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
-    inputSchema: z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>,
+    inputSchema: tool.jsonSchema ?? (z.toJSONSchema(tool.input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>),
   }));
 }
 

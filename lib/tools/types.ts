@@ -30,6 +30,8 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   input: Input;
+  /** The input's JSON schema as given to the model, when it did not come from zod (MCP tools). */
+  jsonSchema?: Record<string, unknown>;
   /** The risk of this particular call (a GET reads, a DELETE destroys). */
   risk(input: z.infer<Input>): RiskClass;
   /** What the call touches, for the approval card: a URL, a file path. */
