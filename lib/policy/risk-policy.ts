@@ -1,5 +1,6 @@
 // Whether a tool call may run, must wait for a person, or is refused. Decided from the user's
 // rules and the tool's declared risk, never from anything the agent read or wrote.
+import { z } from "zod";
 import type { Db } from "@/lib/db";
 import type { RiskClass } from "@/lib/tools/types";
 
@@ -52,4 +53,27 @@ export async function setPolicyRule(
     create: { userId: params.userId, scope: params.scope, key: params.key, decision: params.decision },
     update: { decision: params.decision },
   });
+}
+
+export const policyRuleInput = z.object({
+  scope: z.enum(["class", "tool"]),
+  key: z.string().trim().min(1).max(100),
+  /** null removes the rule, falling back to the default. */
+  decision: z.enum(["allow", "ask", "deny"]).nullable(),
+});
+
+export interface PolicyView {
+  classes: { risk: RiskClass; decision: PolicyDecision; isDefault: boolean }[];
+  tools: { tool: string; decision: PolicyDecision }[];
+}
+
+export async function getPolicy(db: Db, userId: string): Promise<PolicyView> {
+  const rules = await db.policyRule.findMany({ where: { userId }, orderBy: { key: "asc" } });
+  return {
+    classes: RISK_CLASSES.map((risk) => {
+      const rule = rules.find((candidate) => candidate.scope === "class" && candidate.key === risk);
+      return { risk, decision: rule?.decision ?? DEFAULT_CLASS_POLICY[risk], isDefault: !rule };
+    }),
+    tools: rules.filter((rule) => rule.scope === "tool").map((rule) => ({ tool: rule.key, decision: rule.decision })),
+  };
 }
