@@ -1,14 +1,18 @@
 // npm run bench: end-to-end throughput and latency of the task pipeline on a fresh database.
 // Starts its own embedded Postgres (temp folder) and one real worker process with the demo model
-// answering at once, creates tasks through createTask + DbosDispatcher from concurrent creators
-// (as the web side does), waits for every run to finish, and reads the timings from the database.
-// Stops by itself and cleans up (worker, Postgres, temp folder) on success, failure or timeout.
+// (answering at once unless told otherwise), creates tasks through createTask + DbosDispatcher
+// from concurrent creators (as the web side does), waits for every run to finish, and reads the
+// timings from the database. Stops by itself and cleans up (worker, Postgres, temp folder) on
+// success, failure, timeout or Ctrl-C.
 //
 //   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=300000  BENCH_PG_PORT=54430
-//   BENCH_WORKER_CONCURRENCY / BENCH_QUEUE_POLL_MS: passed to the worker (unset: the worker's defaults)
-//   BENCH_WORKER_NODE_OPTIONS: NODE_OPTIONS for the worker, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+//   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
+//   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
+//   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
+import { readdirSync, readFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import { z } from "zod";
+import { DEMO_CHOICE } from "../lib/agent/providers/registry";
 import { createDb, type Db } from "../lib/db";
 import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { DBOS_SCHEMA } from "../lib/engine/dbos/names";
@@ -16,23 +20,25 @@ import { createTask } from "../lib/tasks/create-task";
 import { startTestPostgres, type TestPostgres } from "../tests/support/test-postgres";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
 
-const optionalInt = (min: number, max: number) => z.coerce.number().int().min(min).max(max).optional();
 const options = z
   .object({
     BENCH_TASKS: z.coerce.number().int().min(1).max(100_000).default(1000),
     BENCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+    // Tasks per second to offer (open loop); unset: as fast as the creators go.
+    BENCH_RATE: z.coerce.number().positive().optional(),
     BENCH_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(300_000),
     // Ports 54430-54439 are the bench's; others belong to running Batons and test suites.
     BENCH_PG_PORT: z.coerce.number().int().min(54430).max(54439).default(54430),
-    BENCH_WORKER_CONCURRENCY: optionalInt(1, 1000),
-    BENCH_QUEUE_POLL_MS: optionalInt(5, 60_000),
-    // e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof" to see where the worker spends its time.
-    BENCH_WORKER_NODE_OPTIONS: z.string().optional(),
+    // The worker's own defaults (lib/env.ts), passed explicitly: startWorker would otherwise set its test value.
+    BENCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+    BENCH_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
+    // How long the demo model "thinks"; 0 measures Baton's own overhead.
+    BENCH_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
 
 const WARMUP_TASKS = 5;
-const DEMO = { provider: "demo", model: "scripted" } as const;
+const DEMO = { provider: DEMO_CHOICE.provider, model: DEMO_CHOICE.model };
 
 interface Resources {
   postgres?: TestPostgres;
@@ -47,10 +53,11 @@ async function main(res: Resources): Promise<void> {
   res.postgres = await startTestPostgres(options.BENCH_PG_PORT);
   const url = res.postgres.url;
 
-  const workerEnv: Record<string, string> = { BATON_DEMO_LATENCY_MS: "0" };
-  if (options.BENCH_WORKER_CONCURRENCY) workerEnv.BATON_WORKER_CONCURRENCY = String(options.BENCH_WORKER_CONCURRENCY);
-  if (options.BENCH_QUEUE_POLL_MS) workerEnv.BATON_QUEUE_POLL_MS = String(options.BENCH_QUEUE_POLL_MS);
-  if (options.BENCH_WORKER_NODE_OPTIONS) workerEnv.NODE_OPTIONS = options.BENCH_WORKER_NODE_OPTIONS;
+  const workerEnv: Record<string, string> = {
+    BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS),
+    BATON_WORKER_CONCURRENCY: String(options.BENCH_WORKER_CONCURRENCY),
+    BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS),
+  };
   log("starting the worker");
   res.worker = await startWorker({ databaseUrl: url, workerId: "bench-worker", env: workerEnv });
 
@@ -65,9 +72,11 @@ async function main(res: Resources): Promise<void> {
 
   log(`creating ${options.BENCH_TASKS} tasks from ${options.BENCH_CONCURRENCY} creators`);
   const userId = await createUser(res.db, "bench");
-  const createMs = await createTasks(deps, userId, options.BENCH_TASKS, options.BENCH_CONCURRENCY);
+  const cpuBefore = cpuSnapshot(res.worker.child.pid);
+  const createMs = await createTasks(deps, userId, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
   await waitUntilFinished(res, userId, options.BENCH_TASKS);
-  report(await readTimings(res.db, userId), createMs);
+  const cpuAfter = cpuSnapshot(res.worker.child.pid);
+  report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined);
 }
 
 async function createUser(db: Db, name: string): Promise<string> {
@@ -75,13 +84,15 @@ async function createUser(db: Db, name: string): Promise<string> {
   return user.id;
 }
 
-/** count createTask calls from `creators` concurrent loops; returns each call's duration. */
-async function createTasks(deps: { db: Db; engine: DbosDispatcher }, userId: string, count: number, creators: number): Promise<number[]> {
+/** count createTask calls from `creators` concurrent loops, paced at `rate` per second if given; returns each call's duration. */
+async function createTasks(deps: { db: Db; engine: DbosDispatcher }, userId: string, count: number, creators: number, rate?: number): Promise<number[]> {
   const durations: number[] = [];
+  const begin = performance.now();
   let next = 0;
   const creator = async () => {
     while (next < count) {
       const n = next++;
+      if (rate) await sleep(begin + (n * 1000) / rate - performance.now());
       const started = performance.now();
       await createTask(deps, { userId, title: `Bench task ${n}`, prompt: `Summarise item ${n} in one line.`, ...DEMO });
       durations.push(performance.now() - started);
@@ -97,7 +108,7 @@ async function waitUntilFinished(res: Resources, userId: string, count: number):
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the worker exited:\n${res.worker!.output()}`);
     const finished = await res.db!.run.count({ where: { task: { userId }, status: { in: ["completed", "failed", "canceled"] } } });
     if (finished >= count) return;
-    await sleep(50);
+    await sleep(100);
   }
 }
 
@@ -108,15 +119,16 @@ interface Timing {
   status: string;
   enqueued: number | null;
   dequeued: number | null;
+  error: string | null;
 }
 
 /** Per task: created (tasks), running/finished (runs), enqueued/dequeued (DBOS's workflow_status). */
 async function readTimings(db: Db, userId: string): Promise<Timing[]> {
   const rows = await db.$queryRawUnsafe<
-    { created: Date; running: Date | null; finished: Date | null; status: string; enqueued: bigint | null; dequeued: bigint | null }[]
+    { created: Date; running: Date | null; finished: Date | null; status: string; enqueued: bigint | null; dequeued: bigint | null; error: string | null }[]
   >(
     `SELECT t.created_at AS created, r.started_at AS running, r.finished_at AS finished, r.status::text AS status,
-            w.created_at AS enqueued, w.started_at_epoch_ms AS dequeued
+            w.created_at AS enqueued, w.started_at_epoch_ms AS dequeued, r.error
        FROM tasks t JOIN runs r ON r.task_id = t.id
        LEFT JOIN "${DBOS_SCHEMA}".workflow_status w ON w.workflow_uuid = r.id::text
       WHERE t.user_id = $1::uuid`,
@@ -129,38 +141,109 @@ async function readTimings(db: Db, userId: string): Promise<Timing[]> {
     status: row.status,
     enqueued: row.enqueued === null ? null : Number(row.enqueued),
     dequeued: row.dequeued === null ? null : Number(row.dequeued),
+    error: row.error,
   }));
 }
 
-function report(timings: Timing[], createMs: number[]): void {
+function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): void {
   const completed = timings.filter((t) => t.status === "completed");
-  const failed = timings.filter((t) => t.status === "failed").length;
+  const failed = timings.filter((t) => t.status === "failed");
   const firstCreate = Math.min(...timings.map((t) => t.created));
   const lastFinish = Math.max(...completed.map((t) => t.finished ?? 0));
   const spanSeconds = (lastFinish - firstCreate) / 1000;
   const span = (from: keyof Timing, to: keyof Timing) =>
     completed.flatMap((t) => (t[from] !== null && t[to] !== null ? [Number(t[to]) - Number(t[from])] : []));
-
-  const worker = options.BENCH_WORKER_CONCURRENCY ?? "default";
-  const poll = options.BENCH_QUEUE_POLL_MS ?? "default";
-  console.log(
-    `\nBaton bench: ${timings.length} tasks, ${options.BENCH_CONCURRENCY} creators, worker concurrency ${worker}, queue poll ${poll} ms, demo latency 0 ms`,
-  );
-  console.log(`  throughput          ${(completed.length / spanSeconds).toFixed(1)} tasks/s  (${spanSeconds.toFixed(2)} s first create -> last completion)`);
-  console.log(`  completed / failed  ${completed.length} / ${failed}  (other: ${timings.length - completed.length - failed})`);
-  console.log(`  ${"latency (ms)".padEnd(26)}${"p50".padStart(8)}${"p99".padStart(8)}${"max".padStart(8)}`);
   const row = (label: string, values: number[]) => {
     const cell = (q: number) => (values.length ? percentile(values, q).toFixed(0) : "-").padStart(8);
-    console.log(`  ${label.padEnd(26)}${cell(0.5)}${cell(0.99)}${cell(1)}`);
+    console.log(`  ${label.padEnd(24)}${cell(0.5)}${cell(0.99)}${cell(1)}`);
   };
+
+  const offered = options.BENCH_RATE ? ` offered at ${options.BENCH_RATE}/s` : "";
+  console.log(
+    `\nBaton bench: ${timings.length} tasks from ${options.BENCH_CONCURRENCY} creators${offered}; worker concurrency ` +
+      `${options.BENCH_WORKER_CONCURRENCY}, queue poll ${options.BENCH_QUEUE_POLL_MS} ms; demo model latency ${options.BENCH_DEMO_LATENCY_MS} ms`,
+  );
+  const counts = `${completed.length} completed, ${failed.length} failed, ${timings.length - completed.length - failed.length} other`;
+  const throughput = completed.length
+    ? `${(completed.length / spanSeconds).toFixed(1)} tasks/s  (${counts}; ${spanSeconds.toFixed(2)} s first create -> last completion)`
+    : `none completed  (${counts})`;
+  console.log(`  throughput              ${throughput}`);
+  if (failed[0]) console.log(`  first failure           ${failed[0].error ?? "(no reason recorded)"}`);
+  console.log(`  ${"latency (ms)".padEnd(24)}${"p50".padStart(8)}${"p99".padStart(8)}${"max".padStart(8)}`);
   row("create -> running", span("created", "running"));
   row("create -> completed", span("created", "finished"));
   row("createTask call", createMs);
-  console.log("  where the time goes:");
   row("  task row -> enqueued", span("created", "enqueued"));
   row("  enqueued -> dequeued", span("enqueued", "dequeued"));
   row("  dequeued -> running", span("dequeued", "running"));
   row("  running -> completed", span("running", "finished"));
+  if (cpu) {
+    const perTask = (seconds: number) => ((seconds * 1000) / timings.length).toFixed(1);
+    const total = cpu.creators + cpu.worker + cpu.postgres;
+    console.log(
+      `  CPU per task            ${perTask(total)} ms = creators ${perTask(cpu.creators)} + worker ${perTask(cpu.worker)} + postgres ${perTask(cpu.postgres)}`,
+    );
+  }
+}
+
+// CPU time by process, from /proc (Linux; skipped elsewhere): says what each task costs whatever
+// else the machine is doing, which the wall-clock figures above cannot.
+interface CpuSeconds {
+  creators: number;
+  worker: number;
+  postgres: number;
+}
+
+function cpuSnapshot(workerPid: number | undefined): CpuSeconds | undefined {
+  try {
+    const procs = readdirSync("/proc").flatMap((entry) => (/^\d+$/.test(entry) ? [readProc(Number(entry))] : [])).filter((p) => p !== undefined);
+    const postmaster = procs.find((p) => p.cmdline.includes("postgres") && p.cmdline.includes(` -p ${options.BENCH_PG_PORT} `));
+    const usage = process.cpuUsage();
+    return {
+      creators: (usage.user + usage.system) / 1e6,
+      worker: workerPid ? treeSeconds(procs, workerPid) : 0,
+      postgres: postmaster ? treeSeconds(procs, postmaster.pid) : 0,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuDelta(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
+  return { creators: after.creators - before.creators, worker: after.worker - before.worker, postgres: after.postgres - before.postgres };
+}
+
+interface ProcStat {
+  pid: number;
+  ppid: number;
+  cmdline: string;
+  /** Own CPU seconds, plus those of children it has already reaped. */
+  seconds: number;
+}
+
+function readProc(pid: number): ProcStat | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after "(comm)": state ppid ... utime(12) stime(13) cutime(14) cstime(15), in clock ticks.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+    const ticks = fields[11]! + fields[12]! + fields[13]! + fields[14]!;
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+    return { pid, ppid: fields[1]!, cmdline, seconds: ticks / 100 };
+  } catch {
+    return undefined; // exited meanwhile
+  }
+}
+
+function treeSeconds(procs: ProcStat[], root: number): number {
+  const children = (pid: number): ProcStat[] => procs.filter((p) => p.ppid === pid);
+  let total = 0;
+  const stack = procs.filter((p) => p.pid === root);
+  while (stack.length) {
+    const proc = stack.pop()!;
+    total += proc.seconds;
+    stack.push(...children(proc.pid));
+  }
+  return total;
 }
 
 function percentile(values: number[], q: number): number {

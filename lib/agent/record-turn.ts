@@ -1,6 +1,6 @@
 // One model turn on the record: tokens and cost on the run, and a timeline event saying what the
 // model did. Returns the task's totals so the workflow can enforce its budget.
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import { appendEvent } from "@/lib/tasks/timeline";
 import type { TurnResult } from "./providers/conversation";
 import { costUsd } from "./pricing";
@@ -10,10 +10,23 @@ export interface TaskSpend {
   usd: number;
 }
 
-export async function recordTurn(db: Db, params: { taskId: string; runId: string; model: string; turn: number; result: TurnResult }): Promise<TaskSpend> {
+export interface TurnRecord {
+  taskId: string;
+  runId: string;
+  model: string;
+  turn: number;
+  result: TurnResult;
+}
+
+export async function recordTurn(db: Db, params: TurnRecord): Promise<TaskSpend> {
+  return db.$transaction((tx) => recordTurnTx(tx, params));
+}
+
+/** recordTurn inside the caller's transaction (the final turn is recorded with the run's end). */
+export async function recordTurnTx(tx: DbTx, params: TurnRecord): Promise<TaskSpend> {
   const { usage, toolCalls } = params.result;
   const cost = costUsd(params.model, usage);
-  return db.$transaction(async (tx) => {
+  {
     await tx.run.update({
       where: { id: params.runId },
       data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
@@ -32,7 +45,7 @@ export async function recordTurn(db: Db, params: { taskId: string; runId: string
       tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),
       usd: Number(totals._sum.costUsd ?? 0),
     };
-  });
+  }
 }
 
 /** Why the spend is over the task's budget, or null when it is within it. */

@@ -38,7 +38,10 @@ export const AGENT_INSTRUCTIONS = [
   "When done, answer in Markdown, starting with a one-line summary, and say plainly what you could not do.",
 ].join(" ");
 
-type Ending = { kind: "completed"; text: string } | { kind: "failed"; reason: string } | { kind: "canceled" };
+type Ending =
+  | { kind: "completed"; text: string; finalTurn: { model: string; turn: number; result: TurnResult } }
+  | { kind: "failed"; reason: string }
+  | { kind: "canceled" };
 
 export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: string): Promise<void> {
   const work = await ctx.step("begin-run", () => beginRun(deps.db, runId), DB_STEP);
@@ -53,7 +56,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
   if (ending.kind === "completed") {
     // The answer and the completion in one transaction: a completed run never lacks its artifact.
     const answer = { name: "answer.md", kind: "markdown", content: redactSecrets(ending.text) } as const;
-    await ctx.step("finish-run", () => finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer] }), DB_STEP);
+    const { finalTurn } = ending;
+    await ctx.step("finish-run", () => finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn }), DB_STEP);
   } else if (ending.kind === "failed") {
     const reason = ending.reason;
     await ctx.step("fail-run", () => finishRun(deps.db, { runId, outcome: "failed", reason }), DB_STEP);
@@ -66,17 +70,22 @@ async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): P
   const conversation: ConversationItem[] = [...work.thread];
   const tools = toolSpecs(deps.tools());
   for (let turn = 1; turn <= deps.maxTurns; turn++) {
-    const followUps = await ctx.step(`read-messages-${turn}`, () => takeMessages(deps.db, { taskId: work.taskId, runId: work.runId }), DB_STEP);
-    conversation.push(...followUps.map((text) => ({ type: "user", text }) as const));
+    if (turn > 1) {
+      // Turn 1's follow-ups came with begin-run; later ones arrive while the agent works.
+      const followUps = await ctx.step(`read-messages-${turn}`, () => takeMessages(deps.db, { taskId: work.taskId, runId: work.runId }), DB_STEP);
+      conversation.push(...followUps.map((text) => ({ type: "user", text }) as const));
+    }
 
     const outcome = await askModel(ctx, deps, work, { model: work.model, instructions: AGENT_INSTRUCTIONS, conversation, tools }, turn);
     if (outcome.kind !== "done") return outcome;
     const result = outcome.result;
+    // A final answer is recorded with the run's end; a turn that asks for tools is recorded now,
+    // so the budget is checked before any tool runs.
+    if (result.toolCalls.length === 0) return { kind: "completed", text: result.text, finalTurn: { model: work.model, turn, result } };
     const spend = await ctx.step(`record-turn-${turn}`, () => recordTurn(deps.db, { taskId: work.taskId, runId: work.runId, model: work.model, turn, result }), DB_STEP);
     const overspent = overBudget(spend, work);
     if (overspent) return { kind: "failed", reason: overspent };
     conversation.push({ type: "assistant", text: result.text, toolCalls: result.toolCalls });
-    if (result.toolCalls.length === 0) return { kind: "completed", text: result.text };
 
     for (const [index, call] of result.toolCalls.entries()) {
       const outcome = await handleToolCall(ctx, deps, work, call, `${turn}-${index + 1}`, result.text || `The agent wants to use ${call.name}.`);

@@ -2,6 +2,7 @@
 // re-executed after a crash finds its own earlier write and changes nothing.
 import type { ConversationItem } from "@/lib/agent/providers/conversation";
 import { insertArtifact, type NewArtifact } from "@/lib/artifacts/save-artifact";
+import { recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import type { Db } from "@/lib/db";
 import { isTerminal } from "./status";
 import { appendEvent } from "./timeline";
@@ -34,9 +35,15 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       await transitionTask(tx, { taskId: run.taskId, runId, to: "running", actor: "system" });
     }
     const { task } = run;
+    // Follow-ups not yet read are read now, by this run's first turn.
+    const delivered = await tx.taskMessage.updateMany({ where: { taskId: task.id, deliveredRunId: null }, data: { deliveredRunId: runId } });
+    if (delivered.count > 0) {
+      const message = delivered.count === 1 ? "Read your message" : `Read your ${delivered.count} messages`;
+      await appendEvent(tx, { taskId: task.id, runId, type: "message.read", actor: "agent", message });
+    }
     const [answers, messages] = await Promise.all([
       tx.artifact.findMany({ where: { taskId: task.id, name: "answer.md", runId: { not: runId } }, select: { content: true, createdAt: true } }),
-      tx.taskMessage.findMany({ where: { taskId: task.id, deliveredRunId: { not: null } }, select: { body: true, createdAt: true } }),
+      tx.taskMessage.findMany({ where: { taskId: task.id }, select: { body: true, createdAt: true } }),
     ]);
     const history: { at: Date; item: ConversationItem }[] = [
       ...answers.map((a) => ({ at: a.createdAt, item: { type: "assistant" as const, text: Buffer.from(a.content).toString("utf8"), toolCalls: [] } })),
@@ -76,6 +83,8 @@ export interface FinishRunParams {
   reason?: string;
   /** What the run produced, stored in the same transaction, so a completed run always has them. */
   artifacts?: Omit<NewArtifact, "taskId" | "runId">[];
+  /** The final model turn, recorded here rather than in a step of its own (one checkpoint less). */
+  finalTurn?: Omit<TurnRecord, "taskId" | "runId">;
 }
 
 /** Ends the run and, unless the person already canceled the task, the task with it. */
@@ -83,6 +92,7 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<void> 
   await db.$transaction(async (tx) => {
     const run = await tx.run.findUnique({ where: { id: params.runId }, include: { task: { select: { status: true } } } });
     if (!run || isTerminal(run.status)) return;
+    if (params.finalTurn) await recordTurnTx(tx, { ...params.finalTurn, taskId: run.taskId, runId: run.id });
     if (run.task.status === "canceled" || params.outcome === "canceled") {
       await tx.run.update({ where: { id: run.id }, data: { status: "canceled", finishedAt: new Date() } });
       if (run.task.status !== "canceled") {
