@@ -1,5 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { Suspense } from "react";
+import { ApprovalsNavLink, ApprovalsNavLinkFallback } from "@/components/approvals-nav-link";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -23,12 +25,17 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               <span aria-hidden className="inline-block h-6 w-1.5 rotate-12 rounded-full bg-indigo-600" />
               Baton
             </Link>
-            <Link
-              href="/tasks/new"
-              className="rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-            >
-              New task
-            </Link>
+            <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
+              <Suspense fallback={<ApprovalsNavLinkFallback />}>
+                <ApprovalsNavLink />
+              </Suspense>
+              <Link
+                href="/tasks/new"
+                className="rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+              >
+                New task
+              </Link>
+            </nav>
           </div>
         </header>
         <main className="mx-auto max-w-3xl px-4 py-5 pb-16">{children}</main>

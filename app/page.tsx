@@ -2,6 +2,7 @@ import Link from "next/link";
 import { LiveUpdates } from "@/components/live-updates";
 import { ModelNotice } from "@/components/model-notice";
 import { TaskCard } from "@/components/task-card";
+import { listPendingApprovals, type PendingApproval } from "@/lib/approvals/list-pending-approvals";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { listTasks } from "@/lib/tasks/list-tasks";
@@ -16,7 +17,11 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
   const params = await searchParams;
   const parsed = listTasksQuery.safeParse({ status: params.status, cursor: params.cursor });
   const query = parsed.success ? parsed.data : listTasksQuery.parse({});
-  const { tasks, nextCursor } = await listTasks(db(), { ...query, userId: await currentUserId() });
+  const userId = await currentUserId();
+  const [{ tasks, nextCursor }, pending] = await Promise.all([listTasks(db(), { ...query, userId }), listPendingApprovals(db(), { userId })]);
+  // A task waiting for a decision shows what it asks to do (the soonest to expire, if several).
+  const askedBy = new Map<string, PendingApproval>();
+  for (const approval of pending) if (!askedBy.has(approval.taskId)) askedBy.set(approval.taskId, approval);
 
   return (
     <div>
@@ -38,14 +43,23 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
               }`}
             >
               {status ? STATUS_LABELS[status] : "All"}
+              {status === "waiting_approval" && askedBy.size > 0 && (
+                <span className={`ml-1.5 rounded-full px-1.5 text-xs font-semibold ${active ? "bg-white text-indigo-700" : "bg-amber-500 text-white"}`}>
+                  {askedBy.size}
+                </span>
+              )}
             </Link>
           );
         })}
       </nav>
       {tasks.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
-          <p className="font-medium">{query.status ? `No ${STATUS_LABELS[query.status].toLowerCase()} tasks.` : "No tasks yet."}</p>
-          <p className="mt-1 text-sm text-slate-600">Hand Baton something to do, then come back for the result.</p>
+          <p className="font-medium">{emptyTitle(query.status)}</p>
+          <p className="mt-1 text-sm text-slate-600">
+            {query.status === "waiting_approval"
+              ? "When an agent wants to do something risky, the task waits here for your decision."
+              : "Hand Baton something to do, then come back for the result."}
+          </p>
           <Link href="/tasks/new" className="mt-4 inline-block rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white">
             Create a task
           </Link>
@@ -53,7 +67,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
       ) : (
         <ul className="space-y-3" data-testid="task-list">
           {tasks.map((task) => (
-            <TaskCard key={task.id} task={task} />
+            <TaskCard key={task.id} task={task} approval={askedBy.get(task.id)} />
           ))}
         </ul>
       )}
@@ -69,4 +83,10 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
       )}
     </div>
   );
+}
+
+function emptyTitle(status: TaskStatus | undefined): string {
+  if (!status) return "No tasks yet.";
+  if (status === "waiting_approval") return "Nothing needs your approval.";
+  return `No ${STATUS_LABELS[status].toLowerCase()} tasks.`;
 }

@@ -1,10 +1,13 @@
 import Link from "next/link";
 import { LocalTime } from "@/components/local-time";
+import { RiskBadge } from "@/components/risk-badge";
 import { StatusChip } from "@/components/status-chip";
+import type { ApprovalView } from "@/lib/approvals/views";
 import type { TaskSummary } from "@/lib/tasks/views";
 
-export function TaskCard({ task }: { task: TaskSummary }) {
-    return (
+/** One task in the inbox; `approval` is the pending request it waits on, if any. */
+export function TaskCard({ task, approval }: { task: TaskSummary; approval?: ApprovalView }) {
+  return (
     <li>
       <Link
         href={`/tasks/${task.id}`}
@@ -27,6 +30,17 @@ export function TaskCard({ task }: { task: TaskSummary }) {
             </>
           )}
         </p>
+        {approval && (
+          <div className="mt-2 rounded-lg border border-amber-200 bg-amber-50 px-3 py-2" data-testid="task-card-approval">
+            <div className="flex flex-wrap items-center gap-x-2 gap-y-1">
+              <RiskBadge risk={approval.risk} />
+              <p className="text-sm text-amber-950">
+                Asks to run <span className="font-mono">{approval.toolName}</span>
+              </p>
+            </div>
+            <p className="mt-0.5 truncate font-mono text-xs text-slate-600">{approval.target}</p>
+          </div>
+        )}
         {task.status === "failed" && task.statusReason && <p className="mt-2 line-clamp-2 text-sm text-rose-700">{task.statusReason}</p>}
       </Link>
     </li>

@@ -2,6 +2,8 @@
 
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
+import { decideApproval } from "@/lib/approvals/decide-approval";
+import { decisionInput } from "@/lib/approvals/schemas";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
@@ -10,7 +12,9 @@ import { fieldErrorsOf } from "@/lib/http/respond";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { retryTask } from "@/lib/tasks/retry-task";
+import { messageInput, postMessage } from "@/lib/tasks/messages";
 import { createTaskInput } from "@/lib/tasks/schemas";
+import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 
 export interface CreateTaskFormState {
   message?: string;
@@ -52,6 +56,58 @@ export async function cancelTaskAction(taskId: string): Promise<{ error?: string
 
 export async function retryTaskAction(taskId: string): Promise<{ error?: string }> {
   return runTaskAction(taskId, (userId) => retryTask({ db: db(), engine: taskDispatcher() }, { userId, taskId }));
+}
+
+export interface ActionResult {
+  error?: string;
+  fieldErrors?: FieldErrors;
+}
+
+export interface DecisionFormInput {
+  decision: "approve" | "deny";
+  note?: string;
+  /** The person's edited arguments as typed: parsed here so a typo gets a readable message. */
+  argumentsJson?: string;
+}
+
+export async function decideApprovalAction(approvalId: string, input: DecisionFormInput): Promise<ActionResult> {
+  let args: unknown;
+  if (input.argumentsJson !== undefined) {
+    try {
+      args = JSON.parse(input.argumentsJson);
+    } catch (error) {
+      const detail = error instanceof SyntaxError ? ` (${error.message})` : "";
+      return { error: `The arguments are not valid JSON${detail}. Check quotes, commas and brackets.` };
+    }
+  }
+  const parsed = decisionInput.safeParse({ decision: input.decision, note: input.note?.trim() || undefined, arguments: args });
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error);
+    return { error: fieldErrors.arguments ? "The arguments must be a JSON object, like {\"url\": \"…\"}." : "Some fields need fixing.", fieldErrors };
+  }
+  let taskId: string;
+  try {
+    const decided = await decideApproval(
+      { db: db(), engine: taskDispatcher(), tools: builtinArgumentValidator },
+      { ...parsed.data, userId: await currentUserId(), approvalId, via: "web" },
+    );
+    taskId = decided.taskId;
+  } catch (error) {
+    const appError = toAppError(error);
+    return { error: appError.message, fieldErrors: appError.fieldErrors };
+  }
+  revalidatePath(`/tasks/${taskId}`);
+  revalidatePath("/approvals");
+  return {};
+}
+
+export async function postMessageAction(taskId: string, body: string): Promise<ActionResult> {
+  const parsed = messageInput.safeParse({ body });
+  if (!parsed.success) {
+    const fieldErrors = fieldErrorsOf(parsed.error);
+    return { error: fieldErrors.body?.[0] ?? "Write a message.", fieldErrors };
+  }
+  return runTaskAction(taskId, (userId) => postMessage({ db: db(), engine: taskDispatcher() }, { userId, taskId, body: parsed.data.body }));
 }
 
 async function runTaskAction(taskId: string, action: (userId: string) => Promise<unknown>): Promise<{ error?: string }> {

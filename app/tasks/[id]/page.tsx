@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { ApprovalCard } from "@/components/approval-card";
+import { ApprovalHistory } from "@/components/approval-history";
 import { ArtifactView } from "@/components/artifact-view";
 import { LiveUpdates } from "@/components/live-updates";
 import { LocalTime } from "@/components/local-time";
+import { MessageForm } from "@/components/message-form";
 import { StatusChip } from "@/components/status-chip";
 import { TaskActions } from "@/components/task-actions";
 import { Timeline } from "@/components/timeline";
@@ -31,6 +34,11 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   });
   const markdown = await latestMarkdownArtifact(db(), { userId, taskId: id });
   const latestRun = task.runs.at(-1);
+  // Past its expiry a request cannot be decided any more (the workflow settles it shortly): it
+  // belongs with the history, not under the buttons.
+  const now = new Date().toISOString();
+  const open = task.approvals.filter((approval) => approval.status === "pending" && approval.expiresAt > now);
+  const settled = task.approvals.filter((approval) => !open.includes(approval));
   // A task created with a start time waits for it, not for a worker (a retry starts at once).
 
   return (
@@ -60,6 +68,14 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
           <TaskActions taskId={task.id} status={task.status} />
         </div>
       </div>
+
+      {open.length > 0 && (
+        <div className="space-y-4">
+          {open.map((approval) => (
+            <ApprovalCard key={approval.id} approval={approval} />
+          ))}
+        </div>
+      )}
 
       {task.status === "failed" && (
         <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
@@ -93,6 +109,10 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
           )}
         </p>
       </details>
+
+      <MessageForm taskId={task.id} status={task.status} />
+
+      <ApprovalHistory approvals={settled} />
 
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading" className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">
