@@ -10,7 +10,7 @@ import { MessageForm } from "@/components/message-form";
 import { StatusChip } from "@/components/status-chip";
 import { TaskActions } from "@/components/task-actions";
 import { Timeline } from "@/components/timeline";
-import { latestMarkdownArtifact } from "@/lib/artifacts/latest-markdown";
+import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -32,7 +32,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const markdown = await latestMarkdownArtifact(db(), { userId, taskId: id });
+  const previews = await artifactPreviews(db(), { userId, taskId: id });
   const latestRun = task.runs.at(-1);
   // Past its expiry a request cannot be decided any more (the workflow settles it shortly): it
   // belongs with the history, not under the buttons.
@@ -94,7 +94,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
             .slice()
             .reverse()
             .map((artifact) => (
-              <ArtifactView key={artifact.id} artifact={artifact} content={markdown?.id === artifact.id ? markdown.text : null} />
+              <ArtifactView key={artifact.id} artifact={artifact} content={previews.get(artifact.id) ?? null} />
             ))}
         </section>
       )}
