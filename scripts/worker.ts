@@ -30,6 +30,7 @@ async function main(): Promise<void> {
   const tools = [...builtinTools(), ...(mcp?.tools ?? [])];
   const executorId = config.BATON_WORKER_ID ?? `worker-${hostname()}`;
 
+  const dispatcher = new DbosDispatcher(database.url);
   const worker = await launchDbosWorker({
     databaseUrl: database.url,
     executorId,
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     queuePollMs: config.BATON_QUEUE_POLL_MS,
     deps: {
       db,
+      startRun: (runId) => dispatcher.startRun(runId),
       provider(id) {
         if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
         const providerId = id as ProviderId;
@@ -63,7 +65,6 @@ async function main(): Promise<void> {
     },
   });
 
-  const dispatcher = new DbosDispatcher(database.url);
   const sweep = async () => {
     try {
       const started = await startStrandedRuns(db, dispatcher, { olderThanMs: SWEEP_INTERVAL_MS, limit: 100 });

@@ -15,6 +15,8 @@ import { overBudget, recordTurn } from "./record-turn";
 
 export interface AgentDeps {
   db: Db;
+  /** Starts another run's workflow (a follow-up that arrived as this run finished). */
+  startRun(runId: string): Promise<void>;
   provider(id: string): ModelProvider;
   tools(): ToolDefinition[];
   toolContext(work: RunWork): ToolContext;
@@ -57,7 +59,9 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
     // The answer and the completion in one transaction: a completed run never lacks its artifact.
     const answer = { name: "answer.md", kind: "markdown", content: redactSecrets(ending.text) } as const;
     const { finalTurn } = ending;
-    await ctx.step("finish-run", () => finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn }), DB_STEP);
+    const { followUpRunId } = await ctx.step("finish-run", () => finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn }), DB_STEP);
+    // Starting a run is idempotent per run id; should this fail, the worker's sweep starts it.
+    if (followUpRunId) await ctx.step("start-follow-up", () => deps.startRun(followUpRunId).catch(() => undefined));
   } else if (ending.kind === "failed") {
     const reason = ending.reason;
     await ctx.step("fail-run", () => finishRun(deps.db, { runId, outcome: "failed", reason }), DB_STEP);

@@ -1,7 +1,7 @@
 // Follow-ups: one continuous conversation per task. A message to unfinished work waits in the
 // database until the agent's next turn reads it (so one sent before the agent gets there is not
 // lost); a message to finished work starts a new run in the same thread.
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { AppError } from "@/lib/errors";
 import { z } from "zod";
@@ -21,6 +21,8 @@ export async function postMessage(
 ): Promise<{ messageId: string; newRunId: string | null }> {
   if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
   const result = await deps.db.$transaction(async (tx) => {
+    // Waits for a run that is finishing right now: it either reads this message first or is done.
+    await lockTask(tx, params.taskId);
     const task = await tx.task.findFirst({ where: { id: params.taskId, userId: params.userId }, include: { runs: { orderBy: { number: "desc" }, take: 1 } } });
     if (!task) throw notFound();
     const message = await tx.taskMessage.create({ data: { taskId: task.id, body: params.body }, select: { id: true } });
@@ -39,6 +41,20 @@ export async function postMessage(
     });
   }
   return result;
+}
+
+/**
+ * Holds the task row until the transaction ends, as a finishing run's status update does: a
+ * follow-up is then either committed before the run checks for unread ones, or sees it finished.
+ * (NO KEY: rows that merely reference the task, like timeline events, are not held up.)
+ */
+export async function lockTask(tx: DbTx, taskId: string): Promise<void> {
+  await tx.$queryRaw`SELECT 1 FROM tasks WHERE id = ${taskId}::uuid FOR NO KEY UPDATE`;
+}
+
+/** Whether a follow-up is waiting for the agent to read it. */
+export async function hasUnreadMessages(tx: DbTx, taskId: string): Promise<boolean> {
+  return (await tx.taskMessage.count({ where: { taskId, deliveredRunId: null } })) > 0;
 }
 
 /** The agent's side: messages not yet read, marked read by this run. */

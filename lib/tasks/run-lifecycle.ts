@@ -4,6 +4,7 @@ import type { ConversationItem } from "@/lib/agent/providers/conversation";
 import { insertArtifact, type NewArtifact } from "@/lib/artifacts/save-artifact";
 import { recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import type { Db } from "@/lib/db";
+import { hasUnreadMessages } from "./messages";
 import { isTerminal } from "./status";
 import { appendEvent } from "./timeline";
 import { transitionTask } from "./transition-task";
@@ -43,13 +44,15 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
     }
     const [answers, messages] = await Promise.all([
       tx.artifact.findMany({ where: { taskId: task.id, name: "answer.md", runId: { not: runId } }, select: { content: true, createdAt: true } }),
-      tx.taskMessage.findMany({ where: { taskId: task.id }, select: { body: true, createdAt: true } }),
+      tx.taskMessage.findMany({ where: { taskId: task.id }, select: { body: true, createdAt: true, deliveredRunId: true } }),
     ]);
-    const history: { at: Date; item: ConversationItem }[] = [
-      ...answers.map((a) => ({ at: a.createdAt, item: { type: "assistant" as const, text: Buffer.from(a.content).toString("utf8"), toolCalls: [] } })),
-      ...messages.map((m) => ({ at: m.createdAt, item: { type: "user" as const, text: m.body } })),
+    // Earlier runs' answers and the messages they read, in time order; then the ones this run
+    // reads, even one sent while the last answer was being written (it came after that answer).
+    const history: { at: Date; now: boolean; item: ConversationItem }[] = [
+      ...answers.map((a) => ({ at: a.createdAt, now: false, item: { type: "assistant" as const, text: Buffer.from(a.content).toString("utf8"), toolCalls: [] } })),
+      ...messages.map((m) => ({ at: m.createdAt, now: m.deliveredRunId === runId, item: { type: "user" as const, text: m.body } })),
     ];
-    history.sort((a, b) => a.at.getTime() - b.at.getTime());
+    history.sort((a, b) => Number(a.now) - Number(b.now) || a.at.getTime() - b.at.getTime());
     return {
       runId,
       taskId: task.id,
@@ -87,20 +90,34 @@ export interface FinishRunParams {
   finalTurn?: Omit<TurnRecord, "taskId" | "runId">;
 }
 
-/** Ends the run and, unless the person already canceled the task, the task with it. */
-export async function finishRun(db: Db, params: FinishRunParams): Promise<void> {
-  await db.$transaction(async (tx) => {
-    const run = await tx.run.findUnique({ where: { id: params.runId }, include: { task: { select: { status: true } } } });
-    if (!run || isTerminal(run.status)) return;
+/**
+ * Ends the run and, unless the person already canceled the task, the task with it. Returns the id
+ * of a follow-up run when a message arrived while the final answer was being written.
+ */
+export async function finishRun(db: Db, params: FinishRunParams): Promise<{ followUpRunId: string | null }> {
+  return db.$transaction(async (tx) => {
+    const none = { followUpRunId: null };
+    const run = await tx.run.findUnique({ where: { id: params.runId }, include: { task: { select: { status: true, provider: true, model: true } } } });
+    if (!run || isTerminal(run.status)) return none;
     if (params.finalTurn) await recordTurnTx(tx, { ...params.finalTurn, taskId: run.taskId, runId: run.id });
     if (run.task.status === "canceled" || params.outcome === "canceled") {
       await tx.run.update({ where: { id: run.id }, data: { status: "canceled", finishedAt: new Date() } });
       if (run.task.status !== "canceled") {
         await transitionTask(tx, { taskId: run.taskId, runId: run.id, to: "canceled", actor: "system", reason: params.reason });
       }
-      return;
+      return none;
     }
     for (const artifact of params.artifacts ?? []) await insertArtifact(tx, { ...artifact, taskId: run.taskId, runId: run.id });
     await transitionTask(tx, { taskId: run.taskId, runId: run.id, to: params.outcome, actor: "system", reason: params.reason });
+    // A follow-up sent while the final answer was being written was never read: it starts a new
+    // run, as one sent a moment later would. The update above holds the task row, so a follow-up
+    // being posted right now waits and then sees the task finished.
+    if (params.outcome !== "completed" || !(await hasUnreadMessages(tx, run.taskId))) return none;
+    await transitionTask(tx, { taskId: run.taskId, to: "queued", actor: "system", reason: "Follow-up message" });
+    const next = await tx.run.create({
+      data: { taskId: run.taskId, number: run.number + 1, provider: run.task.provider, model: run.task.model },
+      select: { id: true },
+    });
+    return { followUpRunId: next.id };
   });
 }
