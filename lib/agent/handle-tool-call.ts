@@ -14,7 +14,7 @@ import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
 import type { ToolCall } from "./providers/conversation";
 import type { AgentDeps } from "./run-task";
 import type { RunWork } from "@/lib/tasks/run-lifecycle";
-import { redactArguments, runToolCall, type ToolOutcome } from "./tool-step";
+import { redactArguments, restoreRedacted, runToolCall, type ToolOutcome } from "./tool-step";
 
 const DB_STEP = { retries: 10 };
 
@@ -88,7 +88,7 @@ export async function handleToolCall(
       return { ok: false, output: `The person denied this ${tool.name} call.${note} Do not repeat it; continue without it or explain.` };
     }
     // Arguments edited by the person were validated against the tool's schema when they decided.
-    if (settled.editedArguments !== null) args = tool.input.parse(settled.editedArguments);
+    if (settled.editedArguments !== null) args = tool.input.parse(restoreRedacted(settled.editedArguments, args));
   }
 
   const context = deps.toolContext(work);

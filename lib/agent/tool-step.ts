@@ -9,6 +9,7 @@ import { ToolError, type ToolContext, type ToolDefinition } from "@/lib/tools/ty
 /** What the model gets back from a call, at most this long: tool output is data, not a prompt. */
 const MAX_OUTPUT_CHARS = 20_000;
 const PREVIEW_CHARS = 1_000;
+const REDACTED = "[redacted]";
 const SECRET_KEY = /authorization|cookie|api[-_]?key|token|secret|password|passwd/i;
 
 export interface ToolOutcome {
@@ -21,9 +22,23 @@ export interface ToolOutcome {
 export function redactArguments(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactArguments);
   if (value && typeof value === "object") {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? "[redacted]" : redactArguments(inner)]));
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, SECRET_KEY.test(key) ? REDACTED : redactArguments(inner)]));
   }
   return typeof value === "string" ? redactSecrets(value) : value;
+}
+
+/**
+ * A person's edit starts from the redacted arguments; wherever it still says "[redacted]", the
+ * agent's original value stands (the secret was never shown, so it was not meant to change).
+ */
+export function restoreRedacted(edited: unknown, original: unknown): unknown {
+  if (edited === REDACTED) return original;
+  if (Array.isArray(edited)) return edited.map((value, index) => restoreRedacted(value, Array.isArray(original) ? original[index] : undefined));
+  if (edited && typeof edited === "object") {
+    const source = original && typeof original === "object" ? (original as Record<string, unknown>) : {};
+    return Object.fromEntries(Object.entries(edited).map(([key, value]) => [key, restoreRedacted(value, source[key])]));
+  }
+  return edited;
 }
 
 export async function runToolCall(
