@@ -1,39 +1,10 @@
 // A risky tool call waits for the person, who decides on their phone: approve it as asked, deny it
 // with a reason, or fix its arguments first. The e2e model (support/fake-services.ts) asks to POST
 // to a local sink when the prompt carries postMarker(); the sink says what actually arrived.
-import path from "node:path";
-import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { createTaskViaApi, desktop, openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
-import { POST_REASON, postMarker, SINK_URL, type SinkRequest } from "./support/fakes";
-
-function newHook(): string {
-  return `hook-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-}
-
-async function sinkRequests(request: APIRequestContext, hookId: string): Promise<SinkRequest[]> {
-  const response = await request.get(`${SINK_URL}/requests/${hookId}`);
-  expect(response.ok()).toBe(true);
-  return ((await response.json()) as { requests: SinkRequest[] }).requests;
-}
-
-async function startPostingTask(request: APIRequestContext, hookId: string, title = uniqueTitle("Weekly status")) {
-  return createTaskViaApi(request, { title, prompt: `Post the weekly status to the team webhook.\n${postMarker(hookId)}` });
-}
-
-/** Opens the task on the phone and waits for the approval card. */
-async function openApproval(page: Page, taskId: string) {
-  await page.goto(`/tasks/${taskId}`);
-  await waitUntilLive(page);
-  const card = page.getByTestId("approval-card");
-  await expect(card).toBeVisible({ timeout: 30_000 });
-  await expect(page.getByTestId("status-chip")).toHaveAttribute("data-status", "waiting_approval");
-  return card;
-}
-
-async function expectNoSideways(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow, "the page scrolls sideways").toBeLessThanOrEqual(0);
-}
+import { expect, test } from "@playwright/test";
+import { expectNoSideways, newHook, openApproval, sinkRequests, startPostingTask } from "./support/approvals";
+import { openPage, phone, uniqueTitle } from "./support/baton";
+import { POST_REASON, SINK_URL } from "./support/fakes";
 
 test.describe("approvals on a phone", () => {
   test("approve: the call runs once and the task completes", async ({ browser, baseURL, request }) => {
@@ -183,39 +154,3 @@ test.describe("approvals on a phone", () => {
     await page.context().close();
   });
 });
-
-// Screenshots for a person to look at, like screenshots.spec.ts: only with BATON_SCREENSHOTS_DIR.
-const folder = process.env.BATON_SCREENSHOTS_DIR;
-
-for (const [device, options] of [["phone", phone], ["desktop", desktop]] as const) {
-  test(`approval screenshots on a ${device}`, async ({ browser, baseURL, request }) => {
-    test.skip(!folder, "set BATON_SCREENSHOTS_DIR to take screenshots");
-    const task = await startPostingTask(request, newHook(), "Post the weekly status to the team webhook before the Monday meeting");
-    const page = await openPage(browser, options, baseURL);
-    const shot = (name: string) => page.screenshot({ path: path.join(folder!, `${device}-${name}.png`), fullPage: true });
-
-    const card = await openApproval(page, task.id);
-    await shot("task-approval");
-    await card.getByRole("button", { name: "Deny" }).click();
-    await shot("task-approval-deny");
-    await card.getByRole("button", { name: "Back" }).click();
-    await card.getByRole("button", { name: "Edit arguments" }).click();
-    await card.getByLabel("Arguments (JSON)").fill('{ "url": ');
-    await card.getByRole("button", { name: "Approve with edits" }).click();
-    await expect(card.getByTestId("approval-error")).toBeVisible();
-    await shot("task-approval-edit-error");
-
-    await page.goto("/approvals");
-    await waitUntilLive(page);
-    await shot("approvals");
-    await page.goto("/?status=waiting_approval");
-    await waitUntilLive(page);
-    await shot("inbox-needs-approval");
-
-    await page.goto(`/tasks/${task.id}`);
-    await page.getByTestId("approval-card").getByRole("button", { name: "Approve", exact: true }).click();
-    await expect(page.getByTestId("status-chip")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
-    await shot("task-approved");
-    await page.context().close();
-  });
-}

@@ -122,7 +122,7 @@ export async function resolveForWrite(context: ToolContext, relativePath: string
     throw error;
   }
   const realParent = await realInside(root, parent, relativePath);
-  const target = path.join(realParent, path.basename(lexical));
+  const target = path.join(/* turbopackIgnore: true */ realParent, path.basename(lexical));
   // An existing symlink is followed only if it stays inside; a dangling one is refused at open.
   const existing = await realpathIfExists(target, relativePath);
   if (existing !== null && !isInside(root, existing)) {

@@ -1,13 +1,10 @@
 // Screenshots for a person to look at (not compared): the main pages on a phone and a desktop.
-// Runs only when BATON_SCREENSHOTS_DIR names a folder, e.g.
-//   BATON_SCREENSHOTS_DIR=/tmp/baton-shots npx playwright test screenshots
+// npm run screenshots (into BATON_SCREENSHOTS_DIR, default /tmp/baton-shots).
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { createTaskViaApi, desktop, openPage, phone, waitUntilLive } from "./support/baton";
+import { createTaskViaApi, desktop, openPage, phone, waitUntilLive } from "../e2e/support/baton";
 
-const folder = process.env.BATON_SCREENSHOTS_DIR;
-
-test.skip(!folder, "set BATON_SCREENSHOTS_DIR to take screenshots");
+const folder = process.env.BATON_SCREENSHOTS_DIR ?? "/tmp/baton-shots";
 
 const prompt = [
   "Summarize today's support issues and my calendar into a short brief.",
@@ -25,7 +22,7 @@ for (const [device, options] of [["phone", phone], ["desktop", desktop]] as cons
       runAt: new Date(Date.now() + 3600_000).toISOString(),
     });
     const page = await openPage(browser, options, baseURL);
-    const shot = (name: string) => page.screenshot({ path: path.join(folder!, `${device}-${name}.png`), fullPage: true });
+    const shot = (name: string) => page.screenshot({ path: path.join(folder, `${device}-${name}.png`), fullPage: true });
 
     await page.goto(`/tasks/${task.id}`);
     await expect(page.getByTestId("status-chip")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
