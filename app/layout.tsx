@@ -38,7 +38,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
             </nav>
           </div>
         </header>
-        <main className="mx-auto max-w-3xl px-4 py-5 pb-16">{children}</main>
+        <main className="mx-auto max-w-3xl px-4 py-5 pb-10">{children}</main>
+        <footer className="mx-auto max-w-3xl px-4 pb-10 text-sm text-slate-500">
+          <Link href="/settings" className="hover:text-indigo-700 hover:underline">
+            Settings: what the agent may do on its own
+          </Link>
+        </footer>
       </body>
     </html>
   );
