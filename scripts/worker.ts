@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   const sweep = async () => {
     try {
       const started = await startStrandedRuns(db, dispatcher, { olderThanMs: SWEEP_INTERVAL_MS, limit: 100 });
-      if (started > 0) console.log(`[worker] re-dispatched ${started} queued run(s)`);
+      if (started > 0) console.log(`[worker] made sure ${started} waiting run(s) are on the queue`);
     } catch (error) {
       console.warn(`[worker] sweep for queued runs failed: ${error instanceof Error ? error.message : String(error)}`);
     }
