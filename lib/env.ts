@@ -34,6 +34,9 @@ const envSchema = z.object({
     .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
   /** A JSON file naming MCP servers to connect: see README, "MCP servers". */
   BATON_MCP_CONFIG: optionalString,
+  BATON_SCHEDULE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
+  /** A schedule slot fired later than this after its time counts as missed. */
+  BATON_SCHEDULE_GRACE_MS: z.coerce.number().int().min(1000).default(60_000),
   BATON_APPROVAL_TTL_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
   BATON_MAX_TURNS: z.coerce.number().int().min(1).max(200).default(20),
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),

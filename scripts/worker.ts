@@ -14,6 +14,7 @@ import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { env } from "../lib/env";
 import { openDatabase } from "../lib/database/open-database";
 import { prepareDatabase } from "../lib/database/prepare-database";
+import { fireDueSchedules } from "../lib/schedules/fire-due-schedules";
 import { startStrandedRuns } from "../lib/tasks/stranded-runs";
 import type { ModelProvider } from "../lib/agent/providers/types";
 
@@ -74,6 +75,19 @@ async function main(): Promise<void> {
     }
   };
   const sweepTimer = setInterval(sweep, SWEEP_INTERVAL_MS);
+  let ticking = false;
+  const scheduleTimer = setInterval(async () => {
+    if (ticking) return;
+    ticking = true;
+    try {
+      const { missed } = await fireDueSchedules({ db, engine: dispatcher, graceMs: config.BATON_SCHEDULE_GRACE_MS });
+      if (missed > 0) console.log(`[worker] ${missed} schedule slot(s) passed while Baton was down and were not run`);
+    } catch (error) {
+      console.warn(`[worker] schedule tick failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      ticking = false;
+    }
+  }, config.BATON_SCHEDULE_TICK_MS);
   void sweep();
   console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY}, ${tools.length} tools)`);
 
@@ -83,6 +97,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`[worker] ${signal}: stopping; unfinished runs resume on the next start`);
     clearInterval(sweepTimer);
+    clearInterval(scheduleTimer);
     await worker.shutdown().catch(() => {});
     await Promise.allSettled([dispatcher.close(), db.$disconnect(), demo.close(), mcp?.close()]);
     await database.close().catch(() => {});

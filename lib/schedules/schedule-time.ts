@@ -25,7 +25,8 @@ export function isTimeZone(name: string): boolean {
 /** Why a five-field cron expression is not usable, or null when it is. */
 export function cronProblem(expression: string): string | null {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) return "Use five fields: minute hour day-of-month month day-of-week, e.g. 0 7 * * 1-5.";
+  // Six fields put seconds first (croner's extension): useful for short test schedules.
+  if (fields.length !== 5 && fields.length !== 6) return "Use five fields: minute hour day-of-month month day-of-week, e.g. 0 7 * * 1-5.";
   try {
     const cron = new Cron(expression, { paused: true });
     return cron.nextRun() ? null : "This expression never fires.";

@@ -1,8 +1,8 @@
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { TaskDispatcher } from "@/lib/engine/port";
-import { findModelChoice, modelChoices } from "@/lib/agent/providers/registry";
+import { findModelChoice, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
 import { appendEvent } from "./timeline";
 import type { CreateTaskInput } from "./schemas";
 import { toTaskSummary, type TaskSummary } from "./views";
@@ -26,43 +26,22 @@ export async function createTask(
     const existing = await findByIdempotencyKey(db, params.userId, params.idempotencyKey);
     if (existing) return { task: existing, created: false };
   }
-  const choice = params.provider || params.model ? findModelChoice(params.provider ?? "", params.model ?? "") : modelChoices()[0];
-  if (!choice) {
-    const offered = modelChoices().map((c) => `${c.provider}/${c.model}`).join(", ");
-    throw new AppError("BAD_REQUEST", {
-      message: "That model is not available here.",
-      fieldErrors: { model: [`Choose one of: ${offered}.`] },
-    });
-  }
-
+  const choice = resolveModelChoice(params);
   let created;
   try {
-    created = await db.$transaction(async (tx) => {
-      const task = await tx.task.create({
-        data: {
-          userId: params.userId,
-          title: params.title,
-          prompt: params.prompt,
-          runAt: params.runAt ?? null,
-          budgetTokens: params.budgetTokens ?? null,
-          budgetUsd: params.budgetUsd ?? null,
-          provider: choice.provider,
-          model: choice.model,
-          idempotencyKey: params.idempotencyKey ?? null,
-        },
-      });
-      // Not a nested create: Prisma reads a nested create back with two more queries.
-      const run = await tx.run.create({ data: { taskId: task.id, number: 1, provider: choice.provider, model: choice.model }, select: { id: true } });
-      await appendEvent(tx, {
-        taskId: task.id,
-        runId: run.id,
-        type: "task.created",
-        actor: "user",
-        message: params.runAt ? "Created; scheduled to start later" : "Created",
-        data: { provider: choice.provider, model: choice.model, runAt: params.runAt?.toISOString() ?? null },
-      });
-      return { task, runId: run.id };
-    });
+    created = await db.$transaction((tx) =>
+      insertTask(tx, {
+        userId: params.userId,
+        title: params.title,
+        prompt: params.prompt,
+        runAt: params.runAt ?? null,
+        budgetTokens: params.budgetTokens ?? null,
+        budgetUsd: params.budgetUsd ?? null,
+        provider: choice.provider,
+        model: choice.model,
+        idempotencyKey: params.idempotencyKey ?? null,
+      }),
+    );
   } catch (error) {
     // Two requests with one key raced: the loser returns the winner's task.
     if (params.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -77,6 +56,31 @@ export async function createTask(
     console.warn(`Task ${created.task.id} is queued; the worker will start it (engine unreachable: ${String(error)})`);
   });
   return { task: toTaskSummary(created.task), created: true };
+}
+
+/** The requested provider and model if this Baton offers them, else the default; 400 otherwise. */
+export function resolveModelChoice(params: { provider?: string; model?: string }): ModelChoice {
+  const choice = params.provider || params.model ? findModelChoice(params.provider ?? "", params.model ?? "") : modelChoices()[0];
+  if (choice) return choice;
+  const offered = modelChoices().map((c) => `${c.provider}/${c.model}`).join(", ");
+  throw new AppError("BAD_REQUEST", { message: "That model is not available here.", fieldErrors: { model: [`Choose one of: ${offered}.`] } });
+}
+
+/** A task and its first run, inside the caller's transaction (a request, or a schedule's slot). */
+export async function insertTask(tx: DbTx, data: Prisma.TaskUncheckedCreateInput & { provider: string; model: string }): Promise<{ task: Task; runId: string }> {
+  const task = await tx.task.create({ data });
+  // Not a nested create: Prisma reads a nested create back with two more queries.
+  const run = await tx.run.create({ data: { taskId: task.id, number: 1, provider: data.provider, model: data.model }, select: { id: true } });
+  const scheduled = data.runAt ? "; scheduled to start later" : "";
+  await appendEvent(tx, {
+    taskId: task.id,
+    runId: run.id,
+    type: "task.created",
+    actor: data.scheduleId ? "system" : "user",
+    message: data.scheduleId ? `Created by its schedule${scheduled}` : `Created${scheduled}`,
+    data: { provider: data.provider, model: data.model, runAt: task.runAt?.toISOString() ?? null },
+  });
+  return { task, runId: run.id };
 }
 
 async function findByIdempotencyKey(db: Db, userId: string, idempotencyKey: string): Promise<TaskSummary | null> {

@@ -1,0 +1,16 @@
+import { z } from "zod";
+import { scheduleTimingInput } from "./schedule-time";
+
+export const MISSED_RUN_POLICIES = ["run_latest", "skip"] as const;
+
+export const createScheduleInput = z
+  .object({
+    title: z.string({ message: "Give the schedule a title." }).trim().min(1, "Give the schedule a title.").max(200, "Keep the title under 200 characters."),
+    prompt: z.string({ message: "Tell Baton what to do each time." }).trim().min(1, "Tell Baton what to do each time.").max(20_000),
+    missedRunPolicy: z.enum(MISSED_RUN_POLICIES, { message: "Choose run_latest or skip." }).default("run_latest"),
+    provider: z.string().max(40).optional(),
+    model: z.string().max(200).optional(),
+  })
+  .and(scheduleTimingInput);
+
+export type CreateScheduleInput = z.infer<typeof createScheduleInput>;
