@@ -3,7 +3,6 @@
 // lost); a message to finished work starts a new run in the same thread.
 import type { Db, DbTx } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
-import { AppError } from "@/lib/errors";
 import { z } from "zod";
 import { notFound } from "./get-task";
 import { taskIdParam } from "./schemas";
@@ -72,10 +71,4 @@ export async function takeMessages(db: Db, params: { taskId: string; runId: stri
     });
     return pending.map((m) => m.body);
   });
-}
-
-export function assertCanRetry(status: string): void {
-  if (status !== "failed" && status !== "canceled") {
-    throw new AppError("CONFLICT", { message: `This task is ${status}, so it can't be retried.` });
-  }
 }

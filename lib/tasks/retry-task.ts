@@ -1,8 +1,8 @@
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
+import { AppError } from "@/lib/errors";
 import { notFound } from "./get-task";
 import { taskIdParam } from "./schemas";
-import { assertCanRetry } from "./messages";
 import { transitionTask } from "./transition-task";
 
 /** A retry is a new run of the same task, with the task's current model. */
@@ -11,7 +11,10 @@ export async function retryTask(deps: { db: Db; engine: TaskDispatcher }, params
   const run = await deps.db.$transaction(async (tx) => {
     const current = await tx.task.findFirst({ where: { id: params.taskId, userId: params.userId }, select: { status: true } });
     if (!current) throw notFound();
-    assertCanRetry(current.status);
+    // Completed work takes follow-ups, not retries (the state machine allows both to re-queue).
+    if (current.status !== "failed" && current.status !== "canceled") {
+      throw new AppError("CONFLICT", { message: `This task is ${current.status}, so it can't be retried.` });
+    }
     await transitionTask(tx, { taskId: params.taskId, userId: params.userId, to: "queued", actor: "user", reason: "Retry requested" });
     const task = await tx.task.findUniqueOrThrow({ where: { id: params.taskId }, include: { runs: { orderBy: { number: "desc" }, take: 1 } } });
     return tx.run.create({
