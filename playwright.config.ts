@@ -4,6 +4,7 @@
 // answers like the demo model, and calls tools when a test's prompt asks it to.
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions } from "./tests/e2e/support/browser";
+import { E2E_OWNER, OWNER_STATE } from "./tests/e2e/support/auth";
 import { E2E_PORTS, MODEL_URL, SINK_URL } from "./tests/e2e/support/fakes";
 
 const PORT = E2E_PORTS.web;
@@ -24,6 +25,9 @@ const UNSET = [
   "ANTHROPIC_BASE_URL",
   "BATON_ANTHROPIC_MODEL",
   "BATON_HTTP_ALLOWLIST",
+  "BATON_PUBLIC_URL",
+  "BATON_AUTH_SECRET",
+  "BATON_VAPID_SUBJECT",
 ];
 
 export default defineConfig({
@@ -40,6 +44,7 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"], ["html", { open: "never" }]] : [["list"]],
   use: {
     baseURL,
+    storageState: OWNER_STATE,
     browserName: "chromium",
     launchOptions: chromiumLaunchOptions(),
     viewport: { width: 1280, height: 800 },
@@ -78,6 +83,9 @@ export default defineConfig({
         BATON_DEMO_LATENCY_MS: "1500",
         // The sink listens on loopback, which the SSRF guard refuses unless allowlisted.
         BATON_HTTP_ALLOWLIST: "127.0.0.1/32",
+        BATON_OWNER_EMAIL: E2E_OWNER.email,
+        BATON_OWNER_PASSWORD: E2E_OWNER.password,
+        BATON_OWNER_NAME: E2E_OWNER.name,
       },
       // The first start runs `next build`.
       timeout: 240_000,

@@ -1,12 +1,17 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { ApprovalsNavLink, ApprovalsNavLinkFallback } from "@/components/approvals-nav-link";
+import { AppFooterLinks, AppNav } from "@/components/app-nav";
+import { OfflineBanner } from "@/components/offline-banner";
+import { ServiceWorkerRegistration } from "@/components/service-worker-registration";
 import "./globals.css";
 
 export const metadata: Metadata = {
   title: { default: "Baton", template: "%s · Baton" },
   description: "Hand Baton a task; an agent works on it in the background and brings back the result.",
+  // Installed on a home screen (app/manifest.ts): iOS reads these rather than the manifest.
+  appleWebApp: { capable: true, title: "Baton", statusBarStyle: "default" },
+  icons: { icon: [{ url: "/icons/icon.svg", type: "image/svg+xml" }], apple: [{ url: "/icons/apple-touch-icon.png", sizes: "180x180" }] },
 };
 
 export const viewport: Viewport = {
@@ -25,24 +30,18 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               <span aria-hidden className="inline-block h-6 w-1.5 rotate-12 rounded-full bg-indigo-600" />
               Baton
             </Link>
-            <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
-              <Suspense fallback={<ApprovalsNavLinkFallback />}>
-                <ApprovalsNavLink />
-              </Suspense>
-              <Link
-                href="/tasks/new"
-                className="rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-              >
-                New task
-              </Link>
-            </nav>
+            <Suspense>
+              <AppNav />
+            </Suspense>
           </div>
         </header>
+        <OfflineBanner />
+        <ServiceWorkerRegistration />
         <main className="mx-auto max-w-3xl px-4 py-5 pb-10">{children}</main>
         <footer className="mx-auto max-w-3xl px-4 pb-10 text-sm text-slate-500">
-          <Link href="/settings" className="hover:text-indigo-700 hover:underline">
-            Settings: what the agent may do on its own
-          </Link>
+          <Suspense>
+            <AppFooterLinks />
+          </Suspense>
         </footer>
       </body>
     </html>

@@ -1,19 +1,14 @@
 import Link from "next/link";
-import { connection } from "next/server";
 import { countPendingApprovals } from "@/lib/approvals/list-pending-approvals";
-import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 
 const linkClass =
   "inline-flex min-h-10 items-center gap-1.5 rounded-full px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
 /** The header's way to what needs the person, with how many requests wait (live pages refresh it). */
-export async function ApprovalsNavLink() {
-  await connection();
+export async function ApprovalsNavLink({ userId }: { userId: string }) {
   // The header must render even when the database is away: the page under it says what is wrong.
-  const count = await currentUserId()
-    .then((userId) => countPendingApprovals(db(), { userId }))
-    .catch(() => 0);
+  const count = await countPendingApprovals(db(), { userId }).catch(() => 0);
   return (
     <Link href="/approvals" className={linkClass} aria-label={count > 0 ? `Approvals, ${count} waiting` : undefined} data-testid="approvals-nav">
       Approvals

@@ -2,10 +2,8 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { createTaskAction, type CreateTaskFormState } from "@/app/tasks/actions";
+import { Field, FormMessage, inputClass } from "@/components/form-field";
 import type { ModelChoice } from "@/lib/agent/providers/registry";
-
-const inputClass =
-  "mt-1 block w-full scroll-mt-20 rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:ring-rose-100";
 
 // Field error keys in the order the fields appear, with the id of the control each belongs to.
 const FIELD_ORDER = [
@@ -34,11 +32,7 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
     <form action={formAction} noValidate className="space-y-5" aria-describedby={state.message ? "form-message" : undefined}>
       <input type="hidden" name="idempotencyKey" value={idempotencyKey} />
       <input type="hidden" name="runAt" value={runAtIso} />
-      {state.message && (
-        <p id="form-message" role="alert" className="rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-800">
-          {state.message}
-        </p>
-      )}
+      <FormMessage message={state.message} />
       <Field label="Title" name="title" errors={errors.title}>
         <input
           id="title"
@@ -94,23 +88,6 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
         {pending ? "Handing it over…" : runAtLocal ? "Schedule task" : "Start task"}
       </button>
     </form>
-  );
-}
-
-function Field(props: { label: string; name: string; errors?: string[]; errorId?: string; children: React.ReactNode }) {
-  const errorId = props.errorId ?? `${props.name}-error`;
-  return (
-    <div>
-      <label htmlFor={props.name} className="block text-sm font-medium text-slate-700">
-        {props.label}
-      </label>
-      {props.children}
-      {props.errors?.length ? (
-        <p id={errorId} className="mt-1 text-sm text-rose-700">
-          {props.errors.join(" ")}
-        </p>
-      ) : null}
-    </div>
   );
 }
 

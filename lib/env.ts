@@ -40,6 +40,25 @@ const envSchema = z.object({
   BATON_APPROVAL_TTL_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
   BATON_MAX_TURNS: z.coerce.number().int().min(1).max(200).default(20),
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),
+  /** Where people reach Baton, e.g. https://baton.example.com; links in notifications use it. */
+  BATON_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),
+  /** The address the web server listens on: loopback unless set (e.g. 0.0.0.0 behind TLS). */
+  BATON_HOST: z.string().trim().default("127.0.0.1"),
+  /** Signs session cookies and approval links; generated and stored in Postgres when unset. */
+  BATON_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /** The first owner's account, created on start when no owner exists (instead of the setup page). */
+  BATON_OWNER_EMAIL: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
+  BATON_OWNER_PASSWORD: optionalString,
+  BATON_OWNER_NAME: optionalString,
+  /** Web Push: a contact the push services can reach (mailto: or https:); keys are generated when unset. */
+  BATON_VAPID_SUBJECT: optionalString,
+  BATON_VAPID_PUBLIC_KEY: optionalString,
+  BATON_VAPID_PRIVATE_KEY: optionalString,
+  /** Hosts or CIDR ranges push endpoints may use despite the SSRF guard (tests' local push service). */
+  BATON_PUSH_ALLOWLIST: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -6,6 +6,8 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "../lib/database/prepare-database";
 import { openDatabase } from "../lib/database/open-database";
+import { ensureOwnerFromEnv, ownerExists } from "../lib/auth/owner-setup";
+import { createDb } from "../lib/db";
 import { env, usesEmbeddedPostgres } from "../lib/env";
 
 const dev = process.argv.includes("--dev");
@@ -35,15 +37,24 @@ async function main(): Promise<void> {
   const database = await openDatabase({ log: () => {} });
   const applied = await prepareDatabase(database.url);
   if (applied.length) say(`applied migrations: ${applied.join(", ")}`);
+  const ownerDb = createDb(database.url);
+  const owner = await ensureOwnerFromEnv(ownerDb).finally(() => ownerDb.$disconnect());
+  if (owner === "created") say(`created the owner account ${config.BATON_OWNER_EMAIL}`);
   if (!dev && buildIsStale()) {
     say("building the web app (the first start takes a minute)");
     await runToEnd(bin("next"), ["build"]);
   }
 
-  const childEnv = { ...process.env, DATABASE_URL: database.url, NEXT_TELEMETRY_DISABLED: "1" };
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXT_TELEMETRY_DISABLED: "1",
+    // next-auth builds its URLs from NEXTAUTH_URL, or from the Host header when trusted; proxy.ts
+    // refuses any Host that is not this machine or BATON_PUBLIC_URL's, so trusting it is safe.
+    ...(config.BATON_PUBLIC_URL ? { NEXTAUTH_URL: config.BATON_PUBLIC_URL } : { AUTH_TRUST_HOST: "1" }),
+  };
   const port = String(config.PORT);
-  // Loopback only until sign-in exists: nobody else on the network can reach an unauthenticated app.
-  const webArgs = [dev ? "dev" : "start", "-H", "127.0.0.1", "-p", port];
+  const webArgs = [dev ? "dev" : "start", "-H", config.BATON_HOST, "-p", port];
   let stopping = false;
   const children = new Set<ChildProcess>();
 
@@ -97,8 +108,15 @@ async function main(): Promise<void> {
   setInterval(() => {
     if (process.ppid !== parent) void stop(1);
   }, 1000).unref();
-  await waitForHealth(`http://127.0.0.1:${port}/api/health`);
-  say(`ready at http://127.0.0.1:${port} - press Ctrl-C to stop`);
+  const localHost = ["0.0.0.0", "::"].includes(config.BATON_HOST) ? "127.0.0.1" : config.BATON_HOST;
+  await waitForHealth(`http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}/api/health`);
+  say(`ready at ${config.BATON_PUBLIC_URL ?? `http://127.0.0.1:${port}`} - press Ctrl-C to stop`);
+  if (owner === "not-configured" && !(await hasOwner(database.url))) say("first start: open it to create the owner's account");
+}
+
+async function hasOwner(url: string): Promise<boolean> {
+  const client = createDb(url);
+  return ownerExists(client).finally(() => client.$disconnect());
 }
 
 function runToEnd(command: string, args: string[]): Promise<void> {

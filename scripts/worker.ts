@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     deps: {
       db,
       startRun: (runId) => dispatcher.startRun(runId),
+      notify: (notification) => dispatcher.deliverNotification(notification),
       provider(id) {
         if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
         const providerId = id as ProviderId;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
       approvalTtlMs: config.BATON_APPROVAL_TTL_MS,
       maxTurns: config.BATON_MAX_TURNS,
     },
+    push: { db, allowlist: config.BATON_PUSH_ALLOWLIST },
   });
 
   const sweep = async () => {

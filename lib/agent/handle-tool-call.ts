@@ -70,6 +70,11 @@ export async function handleToolCall(
     // A decision recorded before this point (or while a worker was down) is read, not waited for.
     let settled = await ctx.step(`read-approval-${key}`, () => readApproval(deps.db, approval.id), DB_STEP);
     if (settled.status === "pending") {
+      // Starting a delivery is idempotent per approval; should it fail, the person still sees the
+      // request in the app, so the wait goes on either way.
+      await ctx.step(`notify-approval-${key}`, () =>
+        deps.notify({ id: `approval-${approval.id}`, kind: "approval", userId: work.userId, taskId: work.taskId, approvalId: approval.id }).catch(() => undefined),
+      );
       const remainingMs = await ctx.step(`approval-wait-${key}`, async () => Math.max(0, approval.expiresAt - Date.now()));
       const woken = await ctx.waitForSignal(approvalSignalTopic(approval.id), { timeoutMs: remainingMs });
       settled = await ctx.step(

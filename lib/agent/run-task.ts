@@ -2,6 +2,7 @@
 // turns and tool calls. It orchestrates; the work lives in domain functions called inside steps.
 // Step names are part of the durable history: renaming one is a migration.
 import type { Db } from "@/lib/db";
+import type { NotificationRequest } from "@/lib/push/notification-request";
 import { SIGNAL_CANCEL, StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { redactSecrets } from "@/lib/redact";
 import { takeMessages } from "@/lib/tasks/messages";
@@ -17,6 +18,8 @@ export interface AgentDeps {
   db: Db;
   /** Starts another run's workflow (a follow-up that arrived as this run finished). */
   startRun(runId: string): Promise<void>;
+  /** Starts a push notification's delivery (idempotent per notification id). */
+  notify(notification: NotificationRequest): Promise<void>;
   provider(id: string): ModelProvider;
   tools(): ToolDefinition[];
   toolContext(work: RunWork): ToolContext;
@@ -62,12 +65,19 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
     const { followUpRunId } = await ctx.step("finish-run", () => finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn }), DB_STEP);
     // Starting a run is idempotent per run id; should this fail, the worker's sweep starts it.
     if (followUpRunId) await ctx.step("start-follow-up", () => deps.startRun(followUpRunId).catch(() => undefined));
+    else await notifyOutcome(ctx, deps, work, "completed");
   } else if (ending.kind === "failed") {
     const reason = ending.reason;
     await ctx.step("fail-run", () => finishRun(deps.db, { runId, outcome: "failed", reason }), DB_STEP);
+    await notifyOutcome(ctx, deps, work, "failed");
   } else {
     await ctx.step("finish-canceled", () => finishRun(deps.db, { runId, outcome: "canceled" }), DB_STEP);
   }
+}
+
+/** A notification is a courtesy: failing to start one never fails the run. */
+async function notifyOutcome(ctx: DurableContext, deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
+  await ctx.step(`notify-${kind}`, () => deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined));
 }
 
 async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): Promise<Ending> {

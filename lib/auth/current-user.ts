@@ -1,8 +1,42 @@
 import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
 import { db } from "@/lib/db";
-import { localUserId } from "@/lib/users/local-user";
+import { AppError } from "@/lib/errors";
+import { sessionTokenFrom, userForSessionToken, type SessionUser } from "./session";
 
-/** The user a request acts for. Today the local owner; sign-in replaces this in one place. */
+/** The signed-in user of a page or server action, or null. */
+export async function currentUser(): Promise<SessionUser | null> {
+  const store = await cookies();
+  return userForSessionToken(db(), sessionTokenFrom((name) => store.get(name)?.value));
+}
+
+/** For pages and server actions: the signed-in user, or a redirect to the sign-in page. */
+export async function requireUser(): Promise<SessionUser> {
+  const user = await currentUser();
+  if (!user) redirect("/sign-in");
+  return user;
+}
+
 export async function currentUserId(): Promise<string> {
-  return localUserId(db());
+  return (await requireUser()).id;
+}
+
+export async function apiUserId(request: Request): Promise<string> {
+  return (await requireApiUser(request)).id;
+}
+
+/** For route handlers: the signed-in user of the request, or a 401. */
+export async function requireApiUser(request: Request): Promise<SessionUser> {
+  const cookieHeader = request.headers.get("cookie") ?? "";
+  const cookie = (name: string) => {
+    for (const part of cookieHeader.split(";")) {
+      const [key, ...rest] = part.trim().split("=");
+      if (key === name) return decodeURIComponent(rest.join("="));
+    }
+    return undefined;
+  };
+  const user = await userForSessionToken(db(), sessionTokenFrom(cookie));
+  if (!user) throw new AppError("UNAUTHORIZED", { message: "Sign in to Baton first." });
+  return user;
 }

@@ -1,5 +1,6 @@
 // The durable-execution port. The task workflow is written once against DurableContext; each
 // engine backend (DBOS today, Inngest next) implements it. No engine type leaves lib/engine.
+import type { NotificationRequest } from "@/lib/push/notification-request";
 
 export interface StepOptions {
   /** Retry a failed attempt this many extra times. Only for steps safe to repeat. */
@@ -34,4 +35,6 @@ export interface TaskDispatcher {
   startRun(runId: string, options?: { delayMs?: number }): Promise<void>;
   /** Delivers a message to the run's workflow; it is kept until the workflow reads it. */
   signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void>;
+  /** Starts the push delivery of one notification (idempotent per notification id). */
+  deliverNotification(notification: NotificationRequest): Promise<void>;
 }

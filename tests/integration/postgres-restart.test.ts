@@ -9,7 +9,7 @@ import { db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { DATABASE_UNAVAILABLE_MESSAGE, toAppError } from "@/lib/errors";
 import { createTask } from "@/lib/tasks/create-task";
-import { localUserId } from "@/lib/users/local-user";
+import { createSignedInUser } from "../support/factories";
 import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
@@ -21,6 +21,7 @@ const MODEL = { provider: "openai", model: "gpt-5-mini" };
 let pg: TestPostgres;
 let engine: DbosDispatcher;
 let userId: string;
+let cookie: string;
 const workers: WorkerProcess[] = [];
 const servers: ScriptedModelServer[] = [];
 
@@ -32,8 +33,8 @@ beforeAll(async () => {
   process.env.BATON_MODEL_PROVIDER = "openai";
   process.env.OPENAI_API_KEY = "sk-test-not-a-real-key-000000";
   engine = new DbosDispatcher(pg.url);
-  // GET /api/tasks acts for the local owner: create the tasks as that user.
-  userId = await localUserId(db());
+  // GET /api/tasks acts for the signed-in user: create the tasks as that user.
+  ({ userId, cookie } = await createSignedInUser(db()));
 });
 
 afterAll(async () => {
@@ -58,7 +59,7 @@ async function workerWithModel(options: { latencyMs: number; createDelayMs?: num
 }
 
 function listRequest(): Request {
-  return new Request("http://127.0.0.1:3000/api/tasks");
+  return new Request("http://127.0.0.1:3000/api/tasks", { headers: { cookie } });
 }
 
 async function waitForStatus(taskId: string, statuses: string[], timeoutMs: number, workerOutput: () => string) {

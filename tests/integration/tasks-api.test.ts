@@ -7,7 +7,7 @@ import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { createDb, type Db } from "@/lib/db";
 import { createTask } from "@/lib/tasks/create-task";
 import type { TaskDetail, TaskSummary } from "@/lib/tasks/views";
-import { createTestUser } from "../support/factories";
+import { createSignedInUser, createTestUser } from "../support/factories";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -15,6 +15,7 @@ let model: ScriptedModelServer;
 let worker: WorkerProcess;
 let db: Db;
 let engine: DbosDispatcher;
+let owner: { userId: string; cookie: string };
 let routes: {
   tasks: typeof import("@/app/api/tasks/route");
   task: typeof import("@/app/api/tasks/[id]/route");
@@ -32,6 +33,7 @@ beforeAll(async () => {
   worker = await startWorker({ databaseUrl: url, workerId: `api-${randomUUID()}`, modelBaseUrl: model.url, env: { BATON_MODEL_POLL_MS: "100" } });
   db = createDb(url);
   engine = new DbosDispatcher(url);
+  owner = await createSignedInUser(db);
   routes = {
     tasks: await import("@/app/api/tasks/route"),
     task: await import("@/app/api/tasks/[id]/route"),
@@ -53,9 +55,14 @@ const params = <T extends Record<string, string>>(value: T) => ({ params: Promis
 function post(path: string, body?: unknown, headers: Record<string, string> = {}) {
   return new Request(`${base}${path}`, {
     method: "POST",
-    headers: { host: "127.0.0.1:3000", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: { host: "127.0.0.1:3000", cookie: owner.cookie, ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
     body: body === undefined ? undefined : typeof body === "string" ? body : JSON.stringify(body),
   });
+}
+
+/** A GET from the signed-in owner's browser. */
+function get(path: string, init: RequestInit = {}) {
+  return new Request(path.startsWith("http") ? path : `${base}${path}`, { ...init, headers: { cookie: owner.cookie } });
 }
 
 async function createViaApi(body: Record<string, unknown>, headers: Record<string, string> = {}) {
@@ -64,7 +71,7 @@ async function createViaApi(body: Record<string, unknown>, headers: Record<strin
 }
 
 async function getTask(id: string): Promise<TaskDetail> {
-  const response = await routes.task.GET(new Request(`${base}/api/tasks/${id}`), params({ id }));
+  const response = await routes.task.GET(get(`/api/tasks/${id}`), params({ id }));
   expect(response.status).toBe(200);
   return ((await response.json()) as { task: TaskDetail }).task;
 }
@@ -94,7 +101,7 @@ describe("POST /api/tasks", () => {
     expect(done.artifacts).toHaveLength(1);
 
     const artifact = done.artifacts[0]!;
-    const download = await routes.artifact.GET(new Request(`${base}${artifact.url}`), params({ id: done.id, artifactId: artifact.id }));
+    const download = await routes.artifact.GET(get(`${artifact.url}`), params({ id: done.id, artifactId: artifact.id }));
     expect(download.status).toBe(200);
     expect(download.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
     expect(download.headers.get("content-disposition")).toBe('attachment; filename="answer.md"');
@@ -145,7 +152,7 @@ describe("GET /api/tasks", () => {
     let cursor: string | null = null;
     do {
       const url: string = `${base}/api/tasks?status=queued&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
-      const page = (await (await routes.tasks.GET(new Request(url))).json()) as { tasks: TaskSummary[]; nextCursor: string | null };
+      const page = (await (await routes.tasks.GET(get(url))).json()) as { tasks: TaskSummary[]; nextCursor: string | null };
       expect(page.tasks.length).toBeLessThanOrEqual(2);
       expect(page.tasks.every((task) => task.status === "queued")).toBe(true);
       seen.push(...page.tasks.map((task) => task.id));
@@ -156,7 +163,7 @@ describe("GET /api/tasks", () => {
     const mine = seen.filter((id) => created.includes(id));
     expect(mine).toEqual([...created].reverse());
 
-    const bad = await routes.tasks.GET(new Request(`${base}/api/tasks?status=done`));
+    const bad = await routes.tasks.GET(get(`/api/tasks?status=done`));
     expect(bad.status).toBe(400);
   });
 });
@@ -166,7 +173,7 @@ describe("GET /api/tasks/:id", () => {
     const stranger = await createTestUser(db, "Stranger");
     const { task } = await createTask({ db, engine }, { userId: stranger, title: "Private", prompt: "secret", runAt: new Date(Date.now() + 3600_000) });
     for (const id of [randomUUID(), "not-a-uuid", task.id]) {
-      const response = await routes.task.GET(new Request(`${base}/api/tasks/${id}`), params({ id }));
+      const response = await routes.task.GET(get(`/api/tasks/${id}`), params({ id }));
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
     }
@@ -221,7 +228,7 @@ describe("cancel and retry", () => {
 describe("GET /api/events", () => {
   it("streams the user's task changes from the worker process, and nobody else's", async () => {
     const abort = new AbortController();
-    const response = await routes.events.GET(new Request(`${base}/api/events`, { signal: abort.signal }));
+    const response = await routes.events.GET(get("/api/events", { signal: abort.signal }));
     expect(response.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
     const reader = response.body!.getReader();
     const decoder = new TextDecoder();

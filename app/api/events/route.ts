@@ -1,4 +1,4 @@
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { changeFeed } from "@/lib/live/change-feed";
 import { respond } from "@/lib/http/respond";
 
@@ -9,7 +9,7 @@ const HEARTBEAT_MS = 15_000;
 // GET /api/events - server-sent events of the user's task changes, from every process
 export async function GET(request: Request) {
   return respond(async () => {
-    const userId = await currentUserId();
+    const userId = await apiUserId(request);
     const encoder = new TextEncoder();
     let cleanup = () => {};
     const stream = new ReadableStream<Uint8Array>({

@@ -1,4 +1,4 @@
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
 import { parseOrThrow, readJsonBody, respond } from "@/lib/http/respond";
@@ -11,7 +11,7 @@ import { createTaskInput, idempotencyKeyHeader, listTasksQuery } from "@/lib/tas
 export async function GET(request: Request) {
   return respond(async () => {
     const query = parseOrThrow(listTasksQuery, Object.fromEntries(new URL(request.url).searchParams));
-    const userId = await currentUserId();
+    const userId = await apiUserId(request);
     return Response.json(await listTasks(db(), { ...query, userId }));
   });
 }
@@ -22,7 +22,7 @@ export async function POST(request: Request) {
     assertSameOrigin(request);
     const idempotencyKey = parseOrThrow(idempotencyKeyHeader, request.headers.get("idempotency-key") ?? undefined);
     const input = parseOrThrow(createTaskInput, await readJsonBody(request));
-    const userId = await currentUserId();
+    const userId = await apiUserId(request);
     const { task, created } = await createTask({ db: db(), engine: taskDispatcher() }, { ...input, userId, idempotencyKey });
     return Response.json({ task }, { status: created ? 201 : 200, headers: { location: `/api/tasks/${task.id}` } });
   });

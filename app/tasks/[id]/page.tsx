@@ -86,7 +86,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
       )}
 
       {task.artifacts.length > 0 && (
-        <section aria-labelledby="result-heading" className="space-y-3">
+        <section id="result" aria-labelledby="result-heading" className="scroll-mt-20 space-y-3">
           <h2 id="result-heading" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
             Result
           </h2>

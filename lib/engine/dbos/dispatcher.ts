@@ -1,9 +1,10 @@
 // The web side's view of the DBOS engine: it enqueues and signals through DBOSClient and never
 // launches DBOS itself, so no workflow ever runs inside a request.
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
+import type { NotificationRequest } from "@/lib/push/notification-request";
 import type { TaskDispatcher } from "../port";
 import { quietDbosLogger } from "./quiet-logger";
-import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
+import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, DELIVER_NOTIFICATION_WORKFLOW, NOTIFICATION_QUEUE, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
 
 export class DbosDispatcher implements TaskDispatcher {
   private client: Promise<DBOSClient> | undefined;
@@ -42,6 +43,14 @@ export class DbosDispatcher implements TaskDispatcher {
   async signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void> {
     const client = await this.getClient();
     await client.send(runId, payload, topic, idempotencyKey);
+  }
+
+  async deliverNotification(notification: NotificationRequest): Promise<void> {
+    const client = await this.getClient();
+    await client.enqueue(
+      { queueName: NOTIFICATION_QUEUE, workflowName: DELIVER_NOTIFICATION_WORKFLOW, workflowID: `notification-${notification.id}`, appVersion: DBOS_APP_VERSION },
+      notification,
+    );
   }
 
   async close(): Promise<void> {

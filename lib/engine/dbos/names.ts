@@ -6,3 +6,5 @@ export const TASK_QUEUE = "baton-tasks";
 export const RUN_TASK_WORKFLOW = "run-task";
 /** Fixed, so a restarted worker of a newer build still recovers workflows of the running version. */
 export const DBOS_APP_VERSION = "1";
+export const NOTIFICATION_QUEUE = "baton-notifications";
+export const DELIVER_NOTIFICATION_WORKFLOW = "deliver-notification";

@@ -2,9 +2,18 @@
 // serves the task queue. Several workers (each with its own executor id) share one queue.
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { runTask, type AgentDeps } from "@/lib/agent/run-task";
+import { deliverNotification, type PushDeliveryDeps } from "@/lib/push/deliver-notification";
 import { dbosDurableContext } from "./durable-context";
 import { quietDbosLogger } from "./quiet-logger";
-import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
+import {
+  DBOS_APP_NAME,
+  DBOS_APP_VERSION,
+  DBOS_SCHEMA,
+  DELIVER_NOTIFICATION_WORKFLOW,
+  NOTIFICATION_QUEUE,
+  RUN_TASK_WORKFLOW,
+  TASK_QUEUE,
+} from "./names";
 
 export interface DbosWorkerOptions {
   databaseUrl: string;
@@ -12,6 +21,7 @@ export interface DbosWorkerOptions {
   concurrency: number;
   queuePollMs: number;
   deps: AgentDeps;
+  push: PushDeliveryDeps;
 }
 
 export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ shutdown(): Promise<void> }> {
@@ -25,11 +35,16 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     logger: quietDbosLogger(),
   });
   DBOS.registerWorkflow((runId: string) => runTask(dbosDurableContext, options.deps, runId), { name: RUN_TASK_WORKFLOW });
+  DBOS.registerWorkflow((notification: unknown) => deliverNotification(dbosDurableContext, options.push, notification), {
+    name: DELIVER_NOTIFICATION_WORKFLOW,
+  });
   await DBOS.launch();
   await DBOS.registerQueue(TASK_QUEUE, {
     workerConcurrency: options.concurrency,
     minPollingIntervalMs: options.queuePollMs,
     onConflict: "always_update",
   });
+  // Notifications have a queue of their own: a backlog of pushes never delays task work.
+  await DBOS.registerQueue(NOTIFICATION_QUEUE, { workerConcurrency: 10, minPollingIntervalMs: options.queuePollMs, onConflict: "always_update" });
   return { shutdown: () => DBOS.shutdown() };
 }

@@ -1,4 +1,5 @@
 // Helpers that talk to Baton the way a client does: through its HTTP API and its pages.
+import { OWNER_STATE } from "./auth";
 import { devices, expect, type APIRequestContext, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
 
 export interface TaskSummary {
@@ -45,8 +46,9 @@ const { defaultBrowserType: _browserType, ...pixel7 } = devices["Pixel 7"];
 export const phone: BrowserContextOptions = { ...pixel7, viewport: { width: 390, height: 844 }, screen: { width: 390, height: 844 } };
 export const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
 
+/** A new browser (context) signed in as the owner unless options say otherwise. */
 export async function openPage(browser: Browser, options: BrowserContextOptions, baseURL: string | undefined): Promise<Page> {
-  const context = await browser.newContext({ ...options, baseURL });
+  const context = await browser.newContext({ storageState: OWNER_STATE, ...options, baseURL });
   return context.newPage();
 }
 

@@ -1,8 +1,9 @@
-// Runs once, after the web server answers its health check. The worker starts beside the web
+// Runs once, after the web server answers its health check. It signs the owner in for the tests. The worker starts beside the web
 // server and takes a few more seconds (DBOS launch): hand it one task and wait for the result, so
 // the first test does not spend its time budget on start-up, and a broken worker fails here, once,
 // with a message that says so.
 import { request, type FullConfig } from "@playwright/test";
+import { E2E_OWNER, OWNER_STATE, signInViaApi } from "./auth";
 
 const WORKER_READY_TIMEOUT_MS = 120_000;
 
@@ -10,6 +11,9 @@ export default async function globalSetup(config: FullConfig): Promise<void> {
   const baseURL = config.projects[0]?.use.baseURL;
   const api = await request.newContext({ baseURL });
   try {
+    // Every test acts as the owner unless it signs someone else in.
+    await signInViaApi(api, E2E_OWNER);
+    await api.storageState({ path: OWNER_STATE });
     const created = await api.post("/api/tasks", {
       data: { title: "Warm-up (end-to-end tests)", prompt: "Check that the worker is running." },
       headers: { "Idempotency-Key": crypto.randomUUID() },

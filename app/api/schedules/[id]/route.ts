@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { parseOrThrow, readJsonBody, respond } from "@/lib/http/respond";
 import { assertSameOrigin } from "@/lib/http/same-origin";
@@ -13,7 +13,7 @@ export async function PATCH(request: Request, context: RouteContext<"/api/schedu
     assertSameOrigin(request);
     const { id } = await context.params;
     const { status } = parseOrThrow(statusInput, await readJsonBody(request));
-    return Response.json({ schedule: await setScheduleStatus(db(), { userId: await currentUserId(), scheduleId: id, status }) });
+    return Response.json({ schedule: await setScheduleStatus(db(), { userId: await apiUserId(request), scheduleId: id, status }) });
   });
 }
 
@@ -22,7 +22,7 @@ export async function DELETE(request: Request, context: RouteContext<"/api/sched
   return respond(async () => {
     assertSameOrigin(request);
     const { id } = await context.params;
-    await deleteSchedule(db(), { userId: await currentUserId(), scheduleId: id });
+    await deleteSchedule(db(), { userId: await apiUserId(request), scheduleId: id });
     return new Response(null, { status: 204 });
   });
 }

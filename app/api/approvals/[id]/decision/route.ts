@@ -1,6 +1,6 @@
 import { decideApproval } from "@/lib/approvals/decide-approval";
 import { decisionInput } from "@/lib/approvals/schemas";
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
 import { parseOrThrow, readJsonBody, respond } from "@/lib/http/respond";
@@ -15,7 +15,7 @@ export async function POST(request: Request, context: RouteContext<"/api/approva
     const input = parseOrThrow(decisionInput, await readJsonBody(request));
     const approval = await decideApproval(
       { db: db(), engine: taskDispatcher(), tools: builtinArgumentValidator },
-      { ...input, userId: await currentUserId(), approvalId: id, via: "api" },
+      { ...input, userId: await apiUserId(request), approvalId: id, via: "api" },
     );
     return Response.json({ approval });
   });

@@ -1,4 +1,4 @@
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
 import { respond } from "@/lib/http/respond";
@@ -11,7 +11,7 @@ export async function POST(request: Request, context: RouteContext<"/api/tasks/[
   return respond(async () => {
     assertSameOrigin(request);
     const { id } = await context.params;
-    const userId = await currentUserId();
+    const userId = await apiUserId(request);
     await cancelTask({ db: db(), engine: taskDispatcher() }, { userId, taskId: id });
     return Response.json({ task: await getTaskOrThrow(db(), { userId, taskId: id }) });
   });

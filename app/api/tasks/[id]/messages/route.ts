@@ -1,4 +1,4 @@
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
 import { parseOrThrow, readJsonBody, respond } from "@/lib/http/respond";
@@ -11,7 +11,7 @@ export async function POST(request: Request, context: RouteContext<"/api/tasks/[
     assertSameOrigin(request);
     const { id } = await context.params;
     const { body } = parseOrThrow(messageInput, await readJsonBody(request));
-    const result = await postMessage({ db: db(), engine: taskDispatcher() }, { userId: await currentUserId(), taskId: id, body });
+    const result = await postMessage({ db: db(), engine: taskDispatcher() }, { userId: await apiUserId(request), taskId: id, body });
     return Response.json(result, { status: 202 });
   });
 }

@@ -1,13 +1,13 @@
-import { currentUserId } from "@/lib/auth/current-user";
+import { apiUserId } from "@/lib/auth/current-user";
 import { getArtifactOrThrow } from "@/lib/artifacts/get-artifact";
 import { db } from "@/lib/db";
 import { respond } from "@/lib/http/respond";
 
 // GET /api/tasks/:id/artifacts/:artifactId - download an artifact with its own content type
-export async function GET(_request: Request, context: RouteContext<"/api/tasks/[id]/artifacts/[artifactId]">) {
+export async function GET(request: Request, context: RouteContext<"/api/tasks/[id]/artifacts/[artifactId]">) {
   return respond(async () => {
     const { id, artifactId } = await context.params;
-    const artifact = await getArtifactOrThrow(db(), { userId: await currentUserId(), taskId: id, artifactId });
+    const artifact = await getArtifactOrThrow(db(), { userId: await apiUserId(request), taskId: id, artifactId });
     return new Response(new Uint8Array(artifact.content), {
       headers: {
         "content-type": artifact.mimeType,

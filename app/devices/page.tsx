@@ -1,0 +1,44 @@
+import type { Metadata } from "next";
+import { DeviceList } from "@/components/device-list";
+import { PairDevicePanel } from "@/components/pair-device-panel";
+import { PushSettings } from "@/components/push-settings";
+import { requireUser } from "@/lib/auth/current-user";
+import { listDevices } from "@/lib/auth/devices";
+import { db } from "@/lib/db";
+
+export const metadata: Metadata = { title: "Devices" };
+export const dynamic = "force-dynamic";
+
+const sectionClass = "rounded-xl border border-slate-200 bg-white px-4 shadow-sm";
+const headingClass = "pt-4 pb-2 text-sm font-semibold tracking-wide text-slate-500 uppercase";
+
+export default async function DevicesPage() {
+  const user = await requireUser();
+  const devices = await listDevices(db(), { userId: user.id, currentDeviceId: user.deviceId });
+  return (
+    <div className="space-y-6">
+      <div>
+        <h1 className="text-2xl font-semibold tracking-tight">Devices</h1>
+        <p className="mt-1 text-sm text-slate-600">Where you are signed in as {user.email}. Pair your phone to approve from its lock screen.</p>
+      </div>
+      <section className={`${sectionClass} pb-4`} aria-labelledby="pair-heading">
+        <h2 id="pair-heading" className={headingClass}>
+          Pair a device
+        </h2>
+        <PairDevicePanel />
+      </section>
+      <section className={sectionClass} aria-labelledby="push-heading">
+        <h2 id="push-heading" className={headingClass}>
+          Notifications on this device
+        </h2>
+        <PushSettings />
+      </section>
+      <section className={sectionClass} aria-labelledby="devices-heading">
+        <h2 id="devices-heading" className={headingClass}>
+          Signed in
+        </h2>
+        <DeviceList devices={devices} />
+      </section>
+    </div>
+  );
+}

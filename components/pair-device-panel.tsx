@@ -1,0 +1,78 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { createPairingCodeAction, revokePairingCodeAction, type PairingOffer } from "@/app/devices/actions";
+
+/** Shows a fresh pairing code and its QR code, counting down to expiry. */
+export function PairDevicePanel() {
+  const [offer, setOffer] = useState<PairingOffer>();
+  const [error, setError] = useState<string>();
+  const [pending, setPending] = useState(false);
+  const secondsLeft = useSecondsUntil(offer?.expiresAt);
+
+  async function create() {
+    setPending(true);
+    const result = await createPairingCodeAction();
+    setPending(false);
+    if (result.ok) {
+      setOffer(result.value);
+      setError(undefined);
+    } else setError(result.error);
+  }
+
+  async function cancel() {
+    if (offer) await revokePairingCodeAction(offer.id);
+    setOffer(undefined);
+  }
+
+  const expired = offer !== undefined && secondsLeft <= 0;
+  return (
+    <div className="space-y-3">
+      {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
+      {offer && !expired ? (
+        <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
+          <div
+            aria-label="QR code that opens the pairing page with this code"
+            role="img"
+            className="size-44 shrink-0 rounded-lg border border-slate-200 bg-white p-1 [&>svg]:size-full"
+            dangerouslySetInnerHTML={{ __html: offer.qrSvg }}
+          />
+          <div className="space-y-2 text-center sm:text-left">
+            <p className="text-sm text-slate-600">On the other device, scan the code or open <span className="font-medium">/pair</span> and type:</p>
+            <p data-testid="pairing-code" className="font-mono text-3xl font-semibold tracking-widest text-indigo-900">
+              {offer.code}
+            </p>
+            <p className="text-sm text-slate-500" aria-live="polite">
+              Works once; expires in {Math.floor(secondsLeft / 60)}:{String(secondsLeft % 60).padStart(2, "0")}.
+            </p>
+            <button type="button" onClick={cancel} className="text-sm font-medium text-slate-700 underline hover:text-rose-700">
+              Cancel this code
+            </button>
+          </div>
+        </div>
+      ) : (
+        <div className="space-y-2">
+          {expired && <p className="text-sm text-slate-600">That code expired. Make a new one when the other device is ready.</p>}
+          <button
+            type="button"
+            onClick={create}
+            disabled={pending}
+            className="rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70"
+          >
+            {pending ? "Making a code…" : "Pair a phone or another computer"}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+function useSecondsUntil(iso: string | undefined): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!iso) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [iso]);
+  return iso ? Math.max(0, Math.round((new Date(iso).getTime() - now) / 1000)) : 0;
+}

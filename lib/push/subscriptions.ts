@@ -1,0 +1,60 @@
+// A device's Web Push subscription: one per device, replaced when the browser subscribes again,
+// removed with the device or when the push service says it is gone.
+import { z } from "zod";
+import type { Db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { parseOrThrow } from "@/lib/http/respond";
+import { notificationKinds } from "./notification-request";
+import { hostIsAllowlisted } from "./send-push";
+
+const base64url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
+
+export const pushKindsSchema = z.array(z.enum(notificationKinds)).max(notificationKinds.length).transform((kinds) => [...new Set(kinds)]);
+
+/** PushSubscription.toJSON() from the browser, plus the kinds of notification wanted. */
+export const subscriptionInput = z.object({
+  subscription: z.object({
+    endpoint: z
+      .url({ message: "must be the push service's URL" })
+      .max(2000)
+      .refine((value) => /^https?:\/\//.test(value), "must be an http(s) URL"),
+    keys: z.object({ p256dh: base64url.max(200), auth: base64url.max(100) }),
+  }),
+  kinds: pushKindsSchema.default([...notificationKinds]),
+});
+
+export interface PushSettings {
+  enabled: boolean;
+  kinds: string[];
+}
+
+export async function saveSubscription(db: Db, input: { userId: string; deviceId: string; body: unknown; allowlist: readonly string[] }): Promise<PushSettings> {
+  const { subscription, kinds } = parseOrThrow(subscriptionInput, input.body);
+  const endpoint = new URL(subscription.endpoint);
+  if (endpoint.protocol !== "https:" && !hostIsAllowlisted(endpoint, input.allowlist)) {
+    throw new AppError("BAD_REQUEST", { message: "Some fields need fixing.", fieldErrors: { "subscription.endpoint": ["Push services use https."] } });
+  }
+  const data = { userId: input.userId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth, kinds, lastFailure: null };
+  await db.$transaction(async (tx) => {
+    // An endpoint belongs to one browser: if another device row held it, that row is stale.
+    await tx.pushSubscription.deleteMany({ where: { endpoint: subscription.endpoint, NOT: { deviceId: input.deviceId } } });
+    await tx.pushSubscription.upsert({ where: { deviceId: input.deviceId }, create: { ...data, deviceId: input.deviceId }, update: data });
+  });
+  return { enabled: true, kinds };
+}
+
+export async function setSubscriptionKinds(db: Db, input: { userId: string; deviceId: string; kinds: unknown }): Promise<PushSettings> {
+  const kinds = parseOrThrow(pushKindsSchema, input.kinds);
+  const result = await db.pushSubscription.updateMany({ where: { deviceId: input.deviceId, userId: input.userId }, data: { kinds } });
+  if (!result.count) throw new AppError("NOT_FOUND", { message: "Notifications are off on this device. Turn them on first." });
+  return { enabled: true, kinds };
+}
+
+export async function removeSubscription(db: Db, input: { userId: string; deviceId: string }): Promise<void> {
+  await db.pushSubscription.deleteMany({ where: { deviceId: input.deviceId, userId: input.userId } });
+}
+
+export async function getPushSettings(db: Db, input: { userId: string; deviceId: string }): Promise<PushSettings> {
+  const row = await db.pushSubscription.findFirst({ where: { deviceId: input.deviceId, userId: input.userId }, select: { kinds: true } });
+  return row ? { enabled: true, kinds: row.kinds } : { enabled: false, kinds: [...notificationKinds] };
+}

@@ -1,0 +1,207 @@
+// Baton as an installed app: the manifest and its icons, the service worker (public/sw.js), reading
+// the inbox offline, and push notifications. Pushes are delivered to the worker through Chromium's
+// DevTools protocol, the way a push service's message would arrive, and the notifications it shows
+// are read back from the registration.
+import { expect, test, type APIRequestContext, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
+import { createTaskViaApi, phone, uniqueTitle } from "./support/baton";
+
+const OFFLINE_BANNER = "You're offline — showing what Baton last loaded.";
+
+/** A task that waits an hour to run: it stays in the inbox, and the worker is left alone. */
+function createWaitingTask(request: APIRequestContext, prefix: string) {
+  const runAt = new Date(Date.now() + 60 * 60_000).toISOString();
+  return createTaskViaApi(request, { title: uniqueTitle(prefix), prompt: "Say hello.", runAt });
+}
+
+/** Opens a page in a fresh context and waits until the service worker controls it. */
+async function openControlledPage(browser: Browser, baseURL: string | undefined, options: BrowserContextOptions = {}): Promise<Page> {
+  const context = await browser.newContext({ ...options, baseURL });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null)).toMatch(/\/sw\.js$/);
+  return page;
+}
+
+/** PNG width and height, from the IHDR chunk that always follows the 8-byte signature. */
+function pngSize(bytes: Buffer): string {
+  expect(bytes.subarray(1, 4).toString("latin1")).toBe("PNG");
+  return `${bytes.readUInt32BE(16)}x${bytes.readUInt32BE(20)}`;
+}
+
+test("the manifest makes Baton installable, and its icons load", async ({ page, request }) => {
+  await page.goto("/");
+  const href = await page.locator('link[rel="manifest"]').getAttribute("href");
+  expect(href).toBe("/manifest.webmanifest");
+  const response = await request.get(href!);
+  expect(response.status()).toBe(200);
+  const manifest = (await response.json()) as Record<string, unknown> & { icons: { src: string; sizes: string; type: string; purpose: string }[] };
+  expect(manifest).toMatchObject({
+    name: "Baton",
+    short_name: "Baton",
+    start_url: "/",
+    scope: "/",
+    display: "standalone",
+    theme_color: "#312e81",
+    background_color: "#f8fafc",
+  });
+  expect(manifest.description).toEqual(expect.any(String));
+  // The browser's own bar is the colour the manifest promises.
+  await expect(page.locator('meta[name="theme-color"]')).toHaveAttribute("content", "#312e81");
+  expect(manifest.icons.map(({ sizes, purpose }) => `${sizes} ${purpose}`).sort()).toEqual(["192x192 any", "512x512 any", "512x512 maskable"]);
+
+  const apple = await page.locator('link[rel="apple-touch-icon"]').getAttribute("href");
+  const icons = [...manifest.icons.map(({ src, sizes }) => ({ src, sizes })), { src: apple!, sizes: "180x180" }];
+  for (const icon of icons) {
+    const image = await request.get(icon.src);
+    expect(image.status(), icon.src).toBe(200);
+    expect(image.headers()["content-type"], icon.src).toBe("image/png");
+    expect(pngSize(await image.body()), icon.src).toBe(icon.sizes);
+  }
+});
+
+test("the service worker registers for the whole app and controls the page", async ({ browser, baseURL, request }) => {
+  // Served so that browsers always fetch the newest worker.
+  const script = await request.get("/sw.js");
+  expect(script.status()).toBe(200);
+  expect(script.headers()["cache-control"]).toBe("no-cache, no-store, must-revalidate");
+  expect(script.headers()["content-type"]).toBe("application/javascript; charset=utf-8");
+  expect(script.headers()["service-worker-allowed"]).toBe("/");
+
+  // The first visit: controlled without a reload (skipWaiting + clients.claim).
+  const page = await openControlledPage(browser, baseURL);
+  expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)).toBe(new URL("/", baseURL).href);
+  // The offline page and icons are saved at install.
+  const shell = await page.evaluate(async () => {
+    const offline = await caches.match("/offline.html");
+    return { offline: offline ? await offline.text() : null, icon: Boolean(await caches.match("/icons/icon-192.png")) };
+  });
+  expect(shell.offline).toContain("Baton is offline");
+  expect(shell.icon).toBe(true);
+  await page.context().close();
+});
+
+test("offline, the inbox shows what Baton last loaded, and says so", async ({ browser, baseURL, request }, testInfo) => {
+  const saved = await createWaitingTask(request, "Read offline");
+  const page = await openControlledPage(browser, baseURL, phone);
+  const context = page.context();
+  // The first load came before the worker took control; this one goes through it, which saves the
+  // page along with its scripts and styles.
+  await page.reload();
+  const card = (title: string) => page.getByTestId("task-card").filter({ hasText: title });
+  await expect(card(saved.title)).toBeVisible();
+  await expect.poll(() => page.evaluate(async () => Boolean(await caches.match("/", { ignoreVary: true })))).toBe(true);
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const onlineBackground = await background();
+  expect(onlineBackground).not.toBe("rgba(0, 0, 0, 0)");
+  // Made after the page was saved: offline, the saved copy cannot know about it.
+  const later = await createWaitingTask(request, "Made while away");
+
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByTestId("offline-banner")).toHaveText(OFFLINE_BANNER);
+  await expect(page.getByRole("heading", { level: 1, name: "Inbox" })).toBeVisible();
+  await expect(card(saved.title)).toBeVisible();
+  await expect(card(later.title)).toHaveCount(0);
+  // Styled by the saved stylesheet, not bare HTML.
+  expect(await background()).toBe(onlineBackground);
+  await page.screenshot({ path: testInfo.outputPath("offline-inbox-phone.png") });
+  await testInfo.attach("offline inbox (phone)", { path: testInfo.outputPath("offline-inbox-phone.png"), contentType: "image/png" });
+
+  // Back online, the banner goes and the page is current again.
+  await context.setOffline(false);
+  await expect(page.getByTestId("offline-banner")).toHaveCount(0);
+  await page.reload();
+  await expect(card(later.title)).toBeVisible();
+
+  // Sign-out clears the saved pages (the message clearOfflineCaches() sends); the shell stays, so
+  // offline a page then falls back to the offline page rather than anyone's inbox.
+  await page.evaluate(() => navigator.serviceWorker.controller!.postMessage({ type: "clear-caches" }));
+  await expect.poll(() => page.evaluate(async () => (await caches.keys()).filter((name) => name.startsWith("baton-")))).toEqual(["baton-shell-v1"]);
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.getByRole("heading", { level: 1, name: "Baton is offline" })).toBeVisible();
+  await expect(card(saved.title)).toHaveCount(0);
+  await context.close();
+});
+
+test.describe("push notifications", () => {
+  /** Delivers a push message to the page's service worker, as a push service would. */
+  async function deliverPush(page: Page, data: string) {
+    const cdp = await page.context().newCDPSession(page);
+    const origin = new URL(page.url()).origin;
+    const registrationId = new Promise<string>((resolve) => {
+      cdp.on("ServiceWorker.workerRegistrationUpdated", ({ registrations }) => {
+        const registration = registrations.find((candidate) => candidate.scopeURL === `${origin}/` && !candidate.isDeleted);
+        if (registration) resolve(registration.registrationId);
+      });
+    });
+    await cdp.send("ServiceWorker.enable");
+    await cdp.send("ServiceWorker.deliverPushMessage", { origin, registrationId: await registrationId, data });
+    await cdp.detach();
+  }
+
+  function notifications(page: Page) {
+    return page.evaluate(async () => {
+      const shown = await (await navigator.serviceWorker.ready).getNotifications();
+      return shown.map((n) => ({
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        data: n.data as unknown,
+        requireInteraction: n.requireInteraction,
+        // Not yet in TypeScript's DOM types; Chromium has it.
+        actions: (n as Notification & { actions: { action: string; title: string }[] }).actions.map(({ action, title }) => ({ action, title })),
+      }));
+    });
+  }
+
+  test("an approval push shows a notification with Approve and Deny", async ({ browser, baseURL }) => {
+    const page = await openControlledPage(browser, baseURL, { permissions: ["notifications"] });
+    const payload = {
+      v: 1,
+      kind: "approval",
+      title: "Weekly status wants to post to a webhook",
+      body: "POST https://hooks.example.com/team: approve or deny.",
+      url: "/tasks/8d0c6a52-0000-4000-8000-000000000001",
+      tag: "approval-8d0c6a52",
+      actions: [
+        { action: "approve", title: "Approve" },
+        { action: "deny", title: "Deny" },
+      ],
+      tokens: { approve: "fake-approve-token", deny: "fake-deny-token" },
+    };
+    await deliverPush(page, JSON.stringify(payload));
+    await expect.poll(() => notifications(page)).toEqual([
+      {
+        title: payload.title,
+        body: payload.body,
+        tag: payload.tag,
+        data: { url: payload.url, kind: "approval", tokens: payload.tokens },
+        requireInteraction: true,
+        actions: payload.actions,
+      },
+    ]);
+    await page.context().close();
+  });
+
+  test("a push Baton cannot read still shows a notification that opens the inbox", async ({ browser, baseURL }) => {
+    const page = await openControlledPage(browser, baseURL, { permissions: ["notifications"] });
+    const generic = {
+      title: "Baton: something needs your attention",
+      body: "Open Baton to see what changed.",
+      tag: "baton",
+      data: { url: "/" },
+      requireInteraction: false,
+      actions: [],
+    };
+    await deliverPush(page, "not json");
+    await expect.poll(() => notifications(page)).toEqual([generic]);
+    // Well-formed, but its link leads off Baton: refused the same way.
+    await page.evaluate(async () => (await (await navigator.serviceWorker.ready).getNotifications()).forEach((n) => n.close()));
+    await expect.poll(() => notifications(page)).toEqual([]);
+    const offSite = { v: 1, kind: "completed", title: "Done", body: "", url: "//evil.example/", tag: "task-1" };
+    await deliverPush(page, JSON.stringify(offSite));
+    await expect.poll(() => notifications(page)).toEqual([generic]);
+    await page.context().close();
+  });
+});
