@@ -2,11 +2,13 @@ import type { Metadata } from "next";
 import { ModelNotice } from "@/components/model-notice";
 import { NewTaskForm } from "@/components/new-task-form";
 import { modelChoices } from "@/lib/agent/providers/registry";
+import { requireUser } from "@/lib/auth/current-user";
 
 export const metadata: Metadata = { title: "New task" };
 export const dynamic = "force-dynamic";
 
-export default function NewTaskPage() {
+export default async function NewTaskPage() {
+  await requireUser();
   return (
     <div>
       <h1 className="mb-1 text-2xl font-semibold tracking-tight">New task</h1>

@@ -1,0 +1,129 @@
+// People and devices: a phone pairs with a code from the signed-in desktop, an invited second
+// person sees nothing of the owner's (by page, by API, by guessing ids), and guessing passwords
+// runs into the rate limit.
+import { expect, request as playwrightRequest, test, type Browser, type Page } from "@playwright/test";
+import { startPostingTask, newHook } from "./support/approvals";
+import { createTaskViaApi, desktop, openPage, phone, uniqueTitle } from "./support/baton";
+
+const signedOut = { cookies: [], origins: [] };
+
+/** The owner invites a new person on /people; the person opens the link in a fresh browser and joins. */
+async function inviteAndJoin(browser: Browser, baseURL: string | undefined, name: string): Promise<{ page: Page; email: string; password: string }> {
+  const email = `${uniqueTitle("guest").replace(/\W+/g, "-").toLowerCase()}@example.test`;
+  const password = "a guest's own password";
+  const owner = await openPage(browser, desktop, baseURL);
+  await owner.goto("/people");
+  await owner.getByLabel("Their email").fill(email);
+  await owner.getByRole("button", { name: "Create invitation link" }).click();
+  const link = await owner.getByLabel("Invitation link").inputValue();
+  expect(link).toMatch(/\/invite\/[\w-]{20,}$/);
+  await owner.context().close();
+
+  const page = await openPage(browser, { ...phone, storageState: signedOut }, baseURL);
+  await page.goto(new URL(link).pathname);
+  await expect(page.getByText(`Email: ${email}`)).toBeVisible();
+  await page.getByLabel("Your name").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account and sign in" }).tap();
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+  return { page, email, password };
+}
+
+test("pairing: the desktop shows a code, the phone types it and is signed in; revoking signs it out", async ({ browser, baseURL }) => {
+  const computer = await openPage(browser, desktop, baseURL);
+  await computer.goto("/devices");
+  await computer.getByRole("button", { name: "Pair a phone or another computer" }).click();
+  const code = (await computer.getByTestId("pairing-code").textContent())!;
+  expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await expect(computer.getByRole("img", { name: /QR code/ }).locator("svg")).toBeVisible();
+
+  const handset = await openPage(browser, { ...phone, storageState: signedOut }, baseURL);
+  await handset.goto("/");
+  await expect(handset).toHaveURL(/\/sign-in$/);
+  await handset.getByRole("link", { name: "Pair this one with a code" }).tap();
+  await handset.getByLabel("Pairing code").fill(code.toLowerCase());
+  await handset.getByLabel("Name this device (optional)").fill("Test phone");
+  await handset.getByRole("button", { name: "Sign in this device" }).tap();
+  await expect(handset).toHaveURL(/\/$/);
+  await expect(handset.getByRole("link", { name: "New task" })).toBeVisible();
+
+  // Single use: a second phone with the same code gets a clear refusal.
+  const other = await openPage(browser, { ...phone, storageState: signedOut }, baseURL);
+  await other.goto(`/pair?code=${code}`);
+  await other.getByRole("button", { name: "Sign in this device" }).tap();
+  await expect(other.locator("#form-message")).toHaveText("That code has expired or was already used. Make a new one on your signed-in device.");
+
+  // The desktop lists the phone and signs it out; the phone's next request finds no session.
+  await computer.reload();
+  const phoneRow = computer.getByTestId("device").filter({ hasText: "Test phone" });
+  await expect(phoneRow).toContainText("notifications off");
+  computer.once("dialog", (dialog) => void dialog.accept());
+  await phoneRow.getByRole("button", { name: "Sign out" }).click();
+  await expect(phoneRow).toHaveCount(0);
+  await handset.goto("/tasks/new");
+  await expect(handset).toHaveURL(/\/sign-in/);
+  await Promise.all([computer.context().close(), handset.context().close(), other.context().close()]);
+});
+
+test("a second person sees none of the owner's tasks, results or approvals: not by page, API or guessed id", async ({ browser, baseURL, request }) => {
+  const secret = await createTaskViaApi(request, { title: uniqueTitle("Owner's private brief"), prompt: "Only for the owner." });
+  const waiting = await startPostingTask(request, newHook(), uniqueTitle("Owner's webhook"));
+  let artifactUrl = "";
+  await expect(async () => {
+    const detail = (await (await request.get(`/api/tasks/${secret.id}`)).json()) as { task: { status: string; artifacts: Array<{ url: string }> } };
+    expect(detail.task.status).toBe("completed");
+    artifactUrl = detail.task.artifacts[0]!.url;
+  }).toPass({ timeout: 30_000 });
+  await expect(async () => {
+    const approvals = (await (await request.get("/api/approvals")).json()) as { approvals: Array<{ id: string; taskId: string }> };
+    expect(approvals.approvals.some((approval) => approval.taskId === waiting.id)).toBe(true);
+  }).toPass({ timeout: 30_000 });
+  const approvalId = ((await (await request.get("/api/approvals")).json()) as { approvals: Array<{ id: string; taskId: string }> }).approvals.find(
+    (approval) => approval.taskId === waiting.id,
+  )!.id;
+
+  const { page } = await inviteAndJoin(browser, baseURL, "Gus Guest");
+  await expect(page.getByText(secret.title)).toHaveCount(0);
+  await expect(page.getByText(waiting.title)).toHaveCount(0);
+  await page.goto(`/tasks/${secret.id}`);
+  await expect(page.getByRole("heading", { level: 1 })).not.toHaveText(secret.title);
+  await expect(page.getByText(secret.title)).toHaveCount(0);
+  await page.goto("/approvals");
+  await expect(page.getByText(waiting.title)).toHaveCount(0);
+  await expect(page.getByTestId("approvals-count")).toHaveCount(0);
+
+  const api = page.context().request;
+  expect((await api.get(`/api/tasks/${secret.id}`)).status()).toBe(404);
+  expect((await api.get(artifactUrl)).status()).toBe(404);
+  expect(((await (await api.get("/api/tasks")).json()) as { tasks: unknown[] }).tasks).toEqual([]);
+  expect(((await (await api.get("/api/approvals")).json()) as { approvals: unknown[] }).approvals).toEqual([]);
+  const decide = await api.post(`/api/approvals/${approvalId}/decision`, { data: { decision: "approve" } });
+  expect(decide.status()).toBe(404);
+  expect(((await (await request.get(`/api/tasks/${waiting.id}`)).json()) as { task: { status: string } }).task.status).toBe("waiting_approval");
+  expect((await request.post(`/api/tasks/${waiting.id}/cancel`)).ok()).toBe(true);
+  await page.context().close();
+});
+
+test("guessing a password: after 5 wrong tries even the right one is refused for a while", async ({ browser, baseURL }) => {
+  const { page, email, password } = await inviteAndJoin(browser, baseURL, "Bea Target");
+  await page.context().close();
+  const api = await playwrightRequest.newContext({ baseURL, storageState: signedOut });
+  const attempt = async (guess: string) => {
+    const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
+    const response = await api.post("/api/auth/callback/password", { form: { csrfToken, email, password: guess, json: "true" } });
+    return new URL(((await response.json()) as { url: string }).url).searchParams.get("error");
+  };
+  for (let guess = 0; guess < 5; guess++) expect(await attempt(`wrong guess ${guess}`)).toBe("That email and password do not match an account.");
+  expect(await attempt(password)).toBe("Too many attempts. Wait 15 minutes and try again, or pair this device from one that is signed in.");
+  expect((await api.get("/api/tasks")).status()).toBe(401);
+  await api.dispose();
+
+  // The sign-in page says the same to a person.
+  const person = await openPage(browser, { ...phone, storageState: signedOut }, baseURL);
+  await person.goto("/sign-in");
+  await person.getByLabel("Email").fill(email);
+  await person.getByLabel("Password").fill(password);
+  await person.getByRole("button", { name: "Sign in" }).tap();
+  await expect(person.locator("#form-message")).toContainText("Too many attempts");
+  await person.context().close();
+});
