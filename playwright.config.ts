@@ -28,6 +28,7 @@ const UNSET = [
   "BATON_PUBLIC_URL",
   "BATON_AUTH_SECRET",
   "BATON_VAPID_SUBJECT",
+  "BATON_PUSH_ALLOWLIST",
 ];
 
 export default defineConfig({
@@ -83,6 +84,8 @@ export default defineConfig({
         BATON_DEMO_LATENCY_MS: "1500",
         // The sink listens on loopback, which the SSRF guard refuses unless allowlisted.
         BATON_HTTP_ALLOWLIST: "127.0.0.1/32",
+        // The push service the push tests stand up on loopback.
+        BATON_PUSH_ALLOWLIST: "127.0.0.1/32",
         BATON_OWNER_EMAIL: E2E_OWNER.email,
         BATON_OWNER_PASSWORD: E2E_OWNER.password,
         BATON_OWNER_NAME: E2E_OWNER.name,
