@@ -51,12 +51,17 @@ export async function pressNotificationAction(page: Page, tag: string, action: s
   if (!worker) throw new Error("No service worker is running for this page.");
   await worker.evaluate(
     async ({ tag, action }) => {
-      const scope = self as unknown as ServiceWorkerGlobalScope;
+      // Worker-scope types are not in the DOM library this file compiles against.
+      const scope = self as unknown as {
+        registration: ServiceWorkerRegistration;
+        dispatchEvent(event: Event): boolean;
+        NotificationEvent: new (type: string, init: { notification: Notification; action: string }) => Event;
+      };
       const [notification] = await scope.registration.getNotifications({ tag });
       if (!notification) throw new Error(`No notification with tag ${tag}`);
       // A synthetic event's waitUntil throws; the handler's work has started by then.
       try {
-        scope.dispatchEvent(new NotificationEvent("notificationclick", { notification, action }));
+        scope.dispatchEvent(new scope.NotificationEvent("notificationclick", { notification, action }));
       } catch {}
     },
     { tag, action },
