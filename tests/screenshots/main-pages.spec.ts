@@ -43,6 +43,21 @@ for (const [device, options] of [["phone", phone], ["desktop", desktop]] as cons
     await expect(page.getByText("Give the task a title.")).toBeVisible();
     await shot("new-task-errors");
 
-    await page.context().close();
+    await page.goto("/devices");
+    await page.getByRole("button", { name: "Pair a phone or another computer" }).click();
+    await expect(page.getByTestId("pairing-code")).toBeVisible();
+    await shot("devices");
+    await page.goto("/people");
+    await shot("people");
+    await page.goto("/settings");
+    await shot("settings");
+
+    const signedOut = await openPage(browser, { ...options, storageState: { cookies: [], origins: [] } }, baseURL);
+    await signedOut.goto("/sign-in");
+    await signedOut.screenshot({ path: path.join(folder, `${device}-sign-in.png`), fullPage: true });
+    await signedOut.goto("/pair?code=ABCD-EFGH");
+    await signedOut.screenshot({ path: path.join(folder, `${device}-pair.png`), fullPage: true });
+
+    await Promise.all([page.context().close(), signedOut.context().close()]);
   });
 }
