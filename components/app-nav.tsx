@@ -14,9 +14,12 @@ export async function AppNav() {
       <Suspense fallback={<ApprovalsNavLinkFallback />}>
         <ApprovalsNavLink userId={user.id} />
       </Suspense>
+      <Link href="/schedules" className="inline-flex min-h-10 items-center rounded-full px-2 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 sm:px-3">
+        Schedules
+      </Link>
       <Link
         href="/tasks/new"
-        className="rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        className="rounded-full bg-indigo-600 px-3 py-2 text-sm font-medium whitespace-nowrap sm:px-4 text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
       >
         New task
       </Link>

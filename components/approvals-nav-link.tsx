@@ -3,7 +3,7 @@ import { countPendingApprovals } from "@/lib/approvals/list-pending-approvals";
 import { db } from "@/lib/db";
 
 const linkClass =
-  "inline-flex min-h-10 items-center gap-1.5 rounded-full px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
+  "inline-flex min-h-10 items-center gap-1.5 rounded-full px-2 py-2 text-sm sm:px-3 font-medium text-slate-700 hover:bg-slate-100 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600";
 
 /** The header's way to what needs the person, with how many requests wait (live pages refresh it). */
 export async function ApprovalsNavLink({ userId }: { userId: string }) {

@@ -8,7 +8,7 @@ import { expireApproval, readApproval } from "@/lib/approvals/settle-approval";
 import { StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import type { Prisma } from "@/lib/generated/prisma/client";
-import { policyFor } from "@/lib/policy/risk-policy";
+import { applyFloor, policyFor } from "@/lib/policy/risk-policy";
 import { appendEvent } from "@/lib/tasks/timeline";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
 import type { ToolCall } from "./providers/conversation";
@@ -40,7 +40,11 @@ export async function handleToolCall(
   const risk = tool.risk(args);
   const target = tool.target(args);
 
-  const decision = await ctx.step(`policy-${key}`, () => policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), DB_STEP);
+  const decision = await ctx.step(
+    `policy-${key}`,
+    async () => applyFloor(await policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), work.policyFloor, risk),
+    DB_STEP,
+  );
   if (decision === "deny") {
     await ctx.step(`refuse-${key}`, () =>
       appendEvent(deps.db, { taskId: work.taskId, runId: work.runId, type: "tool.refused", actor: "system", message: `Policy refused ${tool.name} on ${target}` }),

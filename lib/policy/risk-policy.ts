@@ -24,6 +24,18 @@ export const DEFAULT_TOOL_POLICY: Record<string, PolicyDecision> = {
   write_artifact: "allow",
 };
 
+/** Per-task minimums by risk class, e.g. {"external": "ask"}: a template's risk defaults. */
+export const policyFloorSchema = z.partialRecord(z.enum(RISK_CLASSES), z.enum(["ask", "deny"]));
+export type PolicyFloor = z.infer<typeof policyFloorSchema>;
+
+const strictness: Record<PolicyDecision, number> = { allow: 0, ask: 1, deny: 2 };
+
+/** The user's decision, raised to the task's floor for this risk class when the floor is stricter. */
+export function applyFloor(decision: PolicyDecision, floor: PolicyFloor | undefined, risk: RiskClass): PolicyDecision {
+  const minimum = floor?.[risk];
+  return minimum && strictness[minimum] > strictness[decision] ? minimum : decision;
+}
+
 export async function policyFor(db: Db, params: { userId: string; toolName: string; risk: RiskClass }): Promise<PolicyDecision> {
   const rules = await db.policyRule.findMany({
     where: {

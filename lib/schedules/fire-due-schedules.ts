@@ -14,6 +14,7 @@ export async function fireDueSchedules(
   now = new Date(),
 ): Promise<{ created: number; missed: number }> {
   const runIds: string[] = [];
+  const missedBy: Array<{ scheduleId: string; userId: string; lastMissed: Date }> = [];
   let missedTotal = 0;
   await deps.db.$transaction(async (tx) => {
     const due = await tx.$queryRaw<{ id: string }[]>`
@@ -36,10 +37,12 @@ export async function fireDueSchedules(
           model: schedule.model,
           scheduleId: schedule.id,
           scheduledFor: slot,
+          policyFloor: schedule.policyFloor ?? undefined,
         });
         runIds.push(runId);
       }
       missedTotal += missed;
+      if (missed > 0) missedBy.push({ scheduleId: schedule.id, userId: schedule.userId, lastMissed: late.at(-1)! });
       await tx.schedule.update({
         where: { id: schedule.id },
         data: {
@@ -51,6 +54,11 @@ export async function fireDueSchedules(
   });
   for (const runId of runIds) {
     await deps.engine.startRun(runId).catch(() => undefined); // the worker's sweep starts it otherwise
+  }
+  // A schedule never skips silently: its owner hears about missed slots (the page shows them too).
+  for (const entry of missedBy) {
+    const notification = { id: `schedule-missed-${entry.scheduleId}-${entry.lastMissed.getTime()}`, kind: "schedule" as const, userId: entry.userId, scheduleId: entry.scheduleId };
+    await deps.engine.deliverNotification(notification).catch(() => undefined);
   }
   return { created: runIds.length, missed: missedTotal };
 }

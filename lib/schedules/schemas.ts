@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { scheduleTimingInput } from "./schedule-time";
+import { templateIdSchema } from "./templates";
 
 export const MISSED_RUN_POLICIES = ["run_latest", "skip"] as const;
 
-export const createScheduleInput = z
+const scheduleFields = z
   .object({
     title: z.string({ message: "Give the schedule a title." }).trim().min(1, "Give the schedule a title.").max(200, "Keep the title under 200 characters."),
     prompt: z.string({ message: "Tell Baton what to do each time." }).trim().min(1, "Tell Baton what to do each time.").max(20_000),
@@ -13,4 +14,9 @@ export const createScheduleInput = z
   })
   .and(scheduleTimingInput);
 
+export const createScheduleInput = scheduleFields.and(z.object({ template: templateIdSchema.optional() }));
 export type CreateScheduleInput = z.infer<typeof createScheduleInput>;
+
+/** An edit replaces the editable fields; the template (and its risk defaults) stay. */
+export const updateScheduleInput = scheduleFields;
+export type UpdateScheduleInput = z.infer<typeof updateScheduleInput>;

@@ -3,6 +3,8 @@
 import type { ConversationItem } from "@/lib/agent/providers/conversation";
 import { insertArtifact, type NewArtifact } from "@/lib/artifacts/save-artifact";
 import { recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
+import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
+import { previousRunContext } from "@/lib/schedules/previous-run-context";
 import type { Db } from "@/lib/db";
 import { hasUnreadMessages } from "./messages";
 import { isTerminal } from "./status";
@@ -18,6 +20,8 @@ export interface RunWork {
   model: string;
   budgetTokens: number | null;
   budgetUsd: number | null;
+  /** Stricter-than-policy rules the task carries from its template. */
+  policyFloor: PolicyFloor;
   /** The task's conversation so far: the request, earlier runs' answers and read follow-ups. */
   thread: ConversationItem[];
 }
@@ -53,6 +57,10 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       ...messages.map((m) => ({ at: m.createdAt, now: m.deliveredRunId === runId, item: { type: "user" as const, text: m.body } })),
     ];
     history.sort((a, b) => Number(a.now) - Number(b.now) || a.at.getTime() - b.at.getTime());
+    const previous = await previousRunContext(tx, task);
+    if (previous && run.number === 1) {
+      await appendEvent(tx, { taskId: task.id, runId, type: "context.previous-run", actor: "system", message: "Gave the agent the previous run's result for comparison", data: { taskId: previous.previousTaskId } });
+    }
     return {
       runId,
       taskId: task.id,
@@ -62,7 +70,12 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       model: run.model,
       budgetTokens: task.budgetTokens,
       budgetUsd: task.budgetUsd === null ? null : Number(task.budgetUsd),
-      thread: [{ type: "user", text: task.prompt }, ...history.map((entry) => entry.item)],
+      policyFloor: policyFloorSchema.parse(task.policyFloor ?? {}),
+      thread: [
+        { type: "user", text: task.prompt },
+        ...(previous ? [{ type: "user" as const, text: previous.text }] : []),
+        ...history.map((entry) => entry.item),
+      ],
     };
   });
 }

@@ -1,0 +1,87 @@
+// Templates for schedules: data, not code. Each names its title, prompt (with {{field}} slots the
+// person fills in), the built-in tools it relies on, a sensible time, and its risk defaults: the
+// floor under the person's policy for every task the schedule creates.
+import { z } from "zod";
+import type { PolicyFloor } from "@/lib/policy/risk-policy";
+
+export interface TemplateField {
+  name: string;
+  label: string;
+  hint: string;
+  placeholder: string;
+  required: boolean;
+}
+
+export interface ScheduleTemplate {
+  id: string;
+  name: string;
+  description: string;
+  title: string;
+  cron: string;
+  fields: TemplateField[];
+  prompt: string;
+  tools: string[];
+  policyFloor: PolicyFloor;
+}
+
+export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
+  {
+    id: "morning-briefing",
+    name: "Morning briefing",
+    description: "News feeds and today's calendar, in one short brief every weekday morning.",
+    title: "Morning briefing",
+    cron: "0 7 * * 1-5",
+    fields: [
+      { name: "feeds", label: "Feeds (RSS or Atom)", hint: "One URL per line.", placeholder: "https://status.example.com/feed.xml", required: true },
+      { name: "calendar", label: "Calendar (iCal / .ics URL)", hint: "A secret iCal address works; it stays on this server.", placeholder: "https://calendar.example.com/me.ics", required: true },
+    ],
+    prompt: [
+      "Write my morning briefing as one short markdown brief.",
+      "",
+      "1. Read each of these feeds with read_feed and pick the items from the last day that matter:",
+      "{{feeds}}",
+      "2. Read today's events from my calendar with read_calendar: {{calendar}}",
+      "",
+      "Start with today's events in time order (time, title, place), then the news as bullets with links.",
+      "Keep it under a page. Do not send anything anywhere.",
+    ].join("\n"),
+    tools: ["read_feed", "read_calendar"],
+    policyFloor: { external: "ask", destructive: "deny" },
+  },
+  {
+    id: "weekly-metrics",
+    name: "Weekly metrics",
+    description: "JSON or CSV sources turned into a spreadsheet and an executive summary every Monday.",
+    title: "Weekly metrics",
+    cron: "0 8 * * 1",
+    fields: [
+      { name: "sources", label: "Data sources (JSON or CSV URLs)", hint: "One URL per line.", placeholder: "https://metrics.example.com/weekly.json", required: true },
+      { name: "destination", label: "Post the summary to (optional)", hint: "A webhook URL; Baton asks you before every post.", placeholder: "https://hooks.example.com/team", required: false },
+    ],
+    prompt: [
+      "Prepare this week's metrics.",
+      "",
+      "1. Fetch each source with http_request (GET):",
+      "{{sources}}",
+      "2. Combine the numbers into one table and save it with write_artifact as metrics.csv (one row per metric, columns: metric, this week, last week, change).",
+      "3. Answer with a short executive summary: the three changes that matter most and why.",
+      "4. If a destination is given, POST the summary there as JSON {\"text\": …} with http_request: {{destination}}",
+    ].join("\n"),
+    tools: ["http_request", "write_artifact"],
+    // Anything leaving Baton waits for the person, whatever their policy says.
+    policyFloor: { external: "ask", destructive: "deny" },
+  },
+];
+
+export function findTemplate(id: string): ScheduleTemplate | undefined {
+  return SCHEDULE_TEMPLATES.find((template) => template.id === id);
+}
+
+export const templateIdSchema = z
+  .string()
+  .refine((id) => findTemplate(id) !== undefined, { message: "Choose one of the listed templates." });
+
+/** Fills a template's slots; an optional slot left empty reads "(none)". */
+export function fillTemplatePrompt(template: ScheduleTemplate, values: Record<string, string>): string {
+  return template.prompt.replace(/\{\{(\w+)\}\}/g, (_match, name: string) => values[name]?.trim() || "(none)");
+}
