@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { applyFloor } from "@/lib/policy/risk-policy";
+import { cronProblem } from "@/lib/schedules/schedule-time";
+import { fillTemplatePrompt, findTemplate, SCHEDULE_TEMPLATES } from "@/lib/schedules/templates";
+import { builtinTools } from "@/lib/tools/registry";
+
+describe("schedule templates", () => {
+  it("each names a valid time, real built-in tools, and a prompt slot for each field", () => {
+    const toolNames = builtinTools().map((tool) => tool.name);
+    for (const template of SCHEDULE_TEMPLATES) {
+      expect(cronProblem(template.cron), template.id).toBeNull();
+      for (const tool of template.tools) expect(toolNames, `${template.id} uses ${tool}`).toContain(tool);
+      for (const field of template.fields) expect(template.prompt, `${template.id} slot ${field.name}`).toContain(`{{${field.name}}}`);
+      expect(template.policyFloor.external).toBe("ask");
+    }
+  });
+
+  it("filling a template puts the values in their slots and marks empty optional ones", () => {
+    const metrics = findTemplate("weekly-metrics")!;
+    const prompt = fillTemplatePrompt(metrics, { sources: "https://a.example/x.json\nhttps://b.example/y.csv" });
+    expect(prompt).toContain("https://a.example/x.json\nhttps://b.example/y.csv");
+    expect(prompt).toContain("with http_request: (none)");
+    expect(prompt).not.toContain("{{");
+  });
+});
+
+describe("a task's policy floor", () => {
+  it("raises a looser decision to the floor and never lowers a stricter one", () => {
+    expect(applyFloor("allow", { external: "ask" }, "external")).toBe("ask");
+    expect(applyFloor("deny", { external: "ask" }, "external")).toBe("deny");
+    expect(applyFloor("ask", { destructive: "deny" }, "destructive")).toBe("deny");
+    expect(applyFloor("allow", { external: "ask" }, "read")).toBe("allow");
+    expect(applyFloor("allow", undefined, "external")).toBe("allow");
+  });
+});
