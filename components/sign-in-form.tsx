@@ -1,13 +1,17 @@
 "use client";
 
 import Link from "next/link";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
 import { goTo, signInWith } from "@/components/credentials-sign-in";
+import { clearOfflineCaches } from "@/components/service-worker-registration";
 
 export function SignInForm({ next }: { next?: string }) {
   const [message, setMessage] = useState<string>();
   const [pending, setPending] = useState(false);
+  // Whoever signs in next must not find the previous person's pages cached (a session can also
+  // end without a sign-out: revoked elsewhere, or expired).
+  useEffect(() => void clearOfflineCaches(), []);
 
   async function submit(form: FormData) {
     setPending(true);
