@@ -2,6 +2,7 @@
 
 import { useActionState, useEffect, useState } from "react";
 import { createTaskAction, type CreateTaskFormState } from "@/app/tasks/actions";
+import { ModelOptions } from "@/components/model-options";
 import { Field, FormMessage, inputClass } from "@/components/form-field";
 import type { ModelChoice } from "@/lib/agent/providers/registry";
 
@@ -60,11 +61,7 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
       <div className="grid gap-5 sm:grid-cols-2">
         <Field label="Model" name="model" errors={errors.model}>
           <select id="model" name="model" defaultValue={state.values?.model} className={inputClass}>
-            {models.map((choice) => (
-              <option key={`${choice.provider}/${choice.model}`} value={`${choice.provider}/${choice.model}`}>
-                {choice.label}
-              </option>
-            ))}
+            <ModelOptions models={models} />
           </select>
         </Field>
         <Field label="Start later (optional)" name="runAtLocal" errors={errors.runAt} errorId="runAt-error">

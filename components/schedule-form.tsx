@@ -2,7 +2,9 @@
 
 import { useMemo, useState, useSyncExternalStore } from "react";
 import { saveScheduleAction, type ScheduleFormResult, type ScheduleFormValues } from "@/app/schedules/actions";
+import { ModelOptions } from "@/components/model-options";
 import { Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
+import { modelOptionValue } from "@/lib/agent/providers/model-option";
 import type { ModelChoice } from "@/lib/agent/providers/registry";
 import { cronProblem, isTimeZone, nextRunTimes, SCHEDULE_PRESETS } from "@/lib/schedules/schedule-time";
 import { fillTemplatePrompt, type ScheduleTemplate } from "@/lib/schedules/templates";
@@ -31,7 +33,7 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
   const [chosenZone, setTimezone] = useState<string | null>(initial?.timezone ?? null);
   const timezone = chosenZone ?? browserZone ?? "UTC";
   const [missedRunPolicy, setMissedRunPolicy] = useState(initial?.missedRunPolicy ?? "run_latest");
-  const [model, setModel] = useState(initial?.model ?? (models[0] ? `${models[0].provider}/${models[0].model}` : ""));
+  const [model, setModel] = useState(initial?.model ?? (models[0] ? modelOptionValue(models[0]) : ""));
 
   const setField = (name: string, value: string) => {
     const next = { ...fields, [name]: value };
@@ -159,11 +161,7 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
         </fieldset>
         <Field label="Model" name="model" errors={errors.model}>
           <select id="model" value={model} onChange={(event) => setModel(event.target.value)} className={inputClass}>
-            {models.map((choice) => (
-              <option key={`${choice.provider}/${choice.model}`} value={`${choice.provider}/${choice.model}`}>
-                {choice.label}
-              </option>
-            ))}
+            <ModelOptions models={models} />
           </select>
         </Field>
       </div>

@@ -2,6 +2,7 @@
 
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
+import { parseModelOption } from "@/lib/agent/providers/model-option";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
@@ -25,14 +26,8 @@ export interface ScheduleFormResult {
   fieldErrors?: FieldErrors;
 }
 
-function modelFields(model: string) {
-  // "provider/model": a model name may itself contain slashes, a provider id never does.
-  const slash = model.indexOf("/");
-  return slash > 0 ? { provider: model.slice(0, slash), model: model.slice(slash + 1) } : {};
-}
-
 export async function saveScheduleAction(scheduleId: string | null, values: ScheduleFormValues): Promise<ScheduleFormResult> {
-  const fields = { ...values, ...modelFields(values.model), template: values.template || undefined };
+  const fields = { ...values, ...parseModelOption(values.model), template: values.template || undefined };
   const parsed = scheduleId ? updateScheduleInput.safeParse(fields) : createScheduleInput.safeParse(fields);
   if (!parsed.success) return { message: "Some fields need fixing.", fieldErrors: fieldErrorsOf(parsed.error) };
   let id: string;

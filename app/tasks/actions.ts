@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
+import { parseModelOption } from "@/lib/agent/providers/model-option";
 import { decideApproval } from "@/lib/approvals/decide-approval";
 import { decisionInput } from "@/lib/approvals/schemas";
 import { currentUserId } from "@/lib/auth/current-user";
@@ -25,15 +26,7 @@ export interface CreateTaskFormState {
 export async function createTaskAction(_previous: CreateTaskFormState, form: FormData): Promise<CreateTaskFormState> {
   const text = (name: string) => String(form.get(name) ?? "");
   const values = { title: text("title"), prompt: text("prompt"), runAtLocal: text("runAtLocal"), model: text("model") };
-  // "provider/model": a model name may itself contain slashes, a provider id never does.
-  const slash = values.model.indexOf("/");
-  const parsed = createTaskInput.safeParse({
-    title: values.title,
-    prompt: values.prompt,
-    runAt: text("runAt"),
-    provider: slash > 0 ? values.model.slice(0, slash) : undefined,
-    model: slash > 0 ? values.model.slice(slash + 1) : undefined,
-  });
+  const parsed = createTaskInput.safeParse({ title: values.title, prompt: values.prompt, runAt: text("runAt"), ...parseModelOption(values.model) });
   if (!parsed.success) return { message: "Some fields need fixing.", fieldErrors: fieldErrorsOf(parsed.error), values };
 
   let taskId: string;

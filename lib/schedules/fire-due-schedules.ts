@@ -4,6 +4,7 @@
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { insertTask } from "@/lib/tasks/create-task";
+import { scheduledTask } from "./manage-schedules";
 import { nextRunTimes } from "./schedule-time";
 
 const MAX_SLOTS_PER_TICK = 1000;
@@ -29,16 +30,7 @@ export async function fireDueSchedules(
       const catchUp = schedule.missedRunPolicy === "run_latest" && onTime.length === 0 ? late.slice(-1) : [];
       const missed = late.length - catchUp.length;
       for (const slot of [...catchUp, ...onTime]) {
-        const { runId } = await insertTask(tx, {
-          userId: schedule.userId,
-          title: schedule.title,
-          prompt: schedule.prompt,
-          provider: schedule.provider,
-          model: schedule.model,
-          scheduleId: schedule.id,
-          scheduledFor: slot,
-          policyFloor: schedule.policyFloor ?? undefined,
-        });
+        const { runId } = await insertTask(tx, scheduledTask(schedule, slot));
         runIds.push(runId);
       }
       missedTotal += missed;

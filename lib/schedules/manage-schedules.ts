@@ -142,19 +142,23 @@ export async function setScheduleStatus(db: Db, params: { userId: string; schedu
 /** A run outside the timetable, now; the schedule's slots are not affected. */
 export async function runScheduleNow(deps: { db: Db; engine: TaskDispatcher }, params: { userId: string; scheduleId: string }): Promise<{ taskId: string }> {
   const schedule = await findOrThrow(deps.db, params);
-  const { task, runId } = await deps.db.$transaction((tx) =>
-    insertTask(tx, {
-      userId: schedule.userId,
-      title: schedule.title,
-      prompt: schedule.prompt,
-      provider: schedule.provider,
-      model: schedule.model,
-      scheduleId: schedule.id,
-      policyFloor: schedule.policyFloor ?? undefined,
-    }),
-  );
+  const { task, runId } = await deps.db.$transaction((tx) => insertTask(tx, scheduledTask(schedule, null)));
   await deps.engine.startRun(runId).catch(() => undefined); // the worker's sweep starts it otherwise
   return { taskId: task.id };
+}
+
+/** The task a schedule creates for a slot (null: a run-now), carrying the template's risk defaults. */
+export function scheduledTask(schedule: Schedule, slot: Date | null) {
+  return {
+    userId: schedule.userId,
+    title: schedule.title,
+    prompt: schedule.prompt,
+    provider: schedule.provider,
+    model: schedule.model,
+    scheduleId: schedule.id,
+    scheduledFor: slot,
+    policyFloor: schedule.policyFloor ?? undefined,
+  };
 }
 
 /** Deletes the schedule; the tasks it created stay, unlinked. */

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { ScheduleForm } from "@/components/schedule-form";
+import { modelOptionValue } from "@/lib/agent/providers/model-option";
 import { modelChoices } from "@/lib/agent/providers/registry";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
@@ -29,7 +30,7 @@ export default async function EditSchedulePage({ params }: PageProps<"/schedules
             cron: schedule.cron,
             timezone: schedule.timezone,
             missedRunPolicy: schedule.missedRunPolicy,
-            model: `${schedule.provider}/${schedule.model}`,
+            model: modelOptionValue(schedule),
           }}
         />
       </div>
