@@ -59,6 +59,18 @@ const envSchema = z.object({
     .string()
     .default("")
     .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
+  // --- Engine selection and the Inngest backend (checked together by lib/engine/inngest/settings.ts) ---
+  /** What runs the durable work: "dbos" (worker processes on this Postgres) or "inngest" (functions behind /api/inngest). */
+  BATON_ENGINE: z.enum(["dbos", "inngest"], { message: 'must be "dbos" or "inngest"' }).default("dbos"),
+  /** Inngest Cloud's (or a self-hosted Inngest server's) keys; required unless INNGEST_DEV is set. */
+  INNGEST_EVENT_KEY: optionalString,
+  INNGEST_SIGNING_KEY: optionalString,
+  /** The previous signing key while rotating keys. */
+  INNGEST_SIGNING_KEY_FALLBACK: optionalString,
+  /** A self-hosted Inngest server's URL (Inngest Cloud when unset). */
+  INNGEST_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),
+  /** "1" to use the Inngest Dev Server (no keys), or the Dev Server's URL; "0" or unset for Cloud mode. */
+  INNGEST_DEV: optionalString,
 });
 
 export type Env = z.infer<typeof envSchema>;

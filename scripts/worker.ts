@@ -1,70 +1,37 @@
 // npm run worker: one background worker. `npm start` runs one beside the web server; start more
 // (with distinct BATON_WORKER_ID values) on this or other machines to share the queue.
 import { hostname } from "node:os";
-import path from "node:path";
-import { putArtifact } from "../lib/artifacts/save-artifact";
-import { builtinTools } from "../lib/tools/registry";
-import { readMcpConfig } from "../lib/tools/mcp/config";
-import { connectMcpServers } from "../lib/tools/mcp/connect-mcp";
-import { createProvider, PROVIDER_IDS, type ProviderId } from "../lib/agent/providers/registry";
-import { startScriptedModelServer } from "../lib/agent/scripted-model/server";
+import { createAgentDeps } from "../lib/agent/agent-deps";
 import { createDb } from "../lib/db";
 import { launchDbosWorker } from "../lib/engine/dbos/worker";
+import { standByForInngest } from "../lib/engine/inngest/standby";
 import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { env } from "../lib/env";
 import { openDatabase } from "../lib/database/open-database";
 import { prepareDatabase } from "../lib/database/prepare-database";
 import { fireDueSchedules } from "../lib/schedules/fire-due-schedules";
 import { startStrandedRuns } from "../lib/tasks/stranded-runs";
-import type { ModelProvider } from "../lib/agent/providers/types";
 
 const SWEEP_INTERVAL_MS = 10_000;
 
 async function main(): Promise<void> {
   const config = env();
+  // --- BATON_ENGINE=inngest: the Inngest server runs the work through /api/inngest, not this worker.
+  if (config.BATON_ENGINE === "inngest") return standByForInngest();
+  // ---
   const database = await openDatabase({ log: () => {} });
   await prepareDatabase(database.url);
   const db = createDb(database.url);
-  const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
-  const providers = new Map<ProviderId, ModelProvider>();
-  const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
-  const tools = [...builtinTools(), ...(mcp?.tools ?? [])];
   const executorId = config.BATON_WORKER_ID ?? `worker-${hostname()}`;
 
   const dispatcher = new DbosDispatcher(database.url);
+  const agent = await createAgentDeps(db, dispatcher);
   const worker = await launchDbosWorker({
     databaseUrl: database.url,
     executorId,
     concurrency: config.BATON_WORKER_CONCURRENCY,
     queuePollMs: config.BATON_QUEUE_POLL_MS,
-    deps: {
-      db,
-      startRun: (runId) => dispatcher.startRun(runId),
-      notify: (notification) => dispatcher.deliverNotification(notification),
-      provider(id) {
-        if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
-        const providerId = id as ProviderId;
-        let provider = providers.get(providerId);
-        if (!provider) {
-          provider = createProvider(providerId, { demoUrl: () => demo.url });
-          providers.set(providerId, provider);
-        }
-        return provider;
-      },
-      tools: () => tools,
-      toolContext: (work) => ({
-        taskId: work.taskId,
-        runId: work.runId,
-        userId: work.userId,
-        workspaceDir: path.resolve(config.BATON_DATA_DIR, "workspaces", work.taskId),
-        httpAllowlist: config.BATON_HTTP_ALLOWLIST,
-        saveArtifact: (artifact) => putArtifact(db, { ...artifact, taskId: work.taskId, runId: work.runId }),
-      }),
-      pollIntervalMs: config.BATON_MODEL_POLL_MS,
-      modelTimeoutMs: config.BATON_MODEL_TIMEOUT_MS,
-      approvalTtlMs: config.BATON_APPROVAL_TTL_MS,
-      maxTurns: config.BATON_MAX_TURNS,
-    },
+    deps: agent.deps,
     push: { db, allowlist: config.BATON_PUSH_ALLOWLIST },
   });
 
@@ -91,7 +58,7 @@ async function main(): Promise<void> {
     }
   }, config.BATON_SCHEDULE_TICK_MS);
   void sweep();
-  console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY}, ${tools.length} tools)`);
+  console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY}, ${agent.toolCount} tools)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -101,7 +68,7 @@ async function main(): Promise<void> {
     clearInterval(sweepTimer);
     clearInterval(scheduleTimer);
     await worker.shutdown().catch(() => {});
-    await Promise.allSettled([dispatcher.close(), db.$disconnect(), demo.close(), mcp?.close()]);
+    await Promise.allSettled([dispatcher.close(), db.$disconnect(), agent.close()]);
     await database.close().catch(() => {});
     process.exit(0);
   };

@@ -1,0 +1,66 @@
+// What the task workflow works with, built the same way for every engine: the DBOS worker
+// (scripts/worker.ts) and the Inngest functions (inngest/deps.ts) differ only in their dispatcher.
+import path from "node:path";
+import { putArtifact } from "@/lib/artifacts/save-artifact";
+import type { Db } from "@/lib/db";
+import type { TaskDispatcher } from "@/lib/engine/port";
+import { env } from "@/lib/env";
+import { readMcpConfig } from "@/lib/tools/mcp/config";
+import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
+import { builtinTools } from "@/lib/tools/registry";
+import { createProvider, PROVIDER_IDS, type ProviderId } from "./providers/registry";
+import type { ModelProvider } from "./providers/types";
+import type { AgentDeps } from "./run-task";
+import { startScriptedModelServer } from "./scripted-model/server";
+
+export interface AgentRuntime {
+  deps: AgentDeps;
+  toolCount: number;
+  /** Stops the demo model server and disconnects MCP servers. */
+  close(): Promise<void>;
+}
+
+export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "startRun" | "deliverNotification">): Promise<AgentRuntime> {
+  const config = env();
+  const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
+  const tools = [...builtinTools(), ...(mcp?.tools ?? [])];
+  // The demo model answers from this process. Its background responses live in memory, so a
+  // serverless host (many processes) should configure a real model.
+  const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
+  const providers = new Map<ProviderId, ModelProvider>();
+  const deps: AgentDeps = {
+    db,
+    startRun: (runId) => dispatcher.startRun(runId),
+    notify: (notification) => dispatcher.deliverNotification(notification),
+    provider(id) {
+      if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
+      const providerId = id as ProviderId;
+      let provider = providers.get(providerId);
+      if (!provider) {
+        provider = createProvider(providerId, { demoUrl: () => demo.url });
+        providers.set(providerId, provider);
+      }
+      return provider;
+    },
+    tools: () => tools,
+    toolContext: (work) => ({
+      taskId: work.taskId,
+      runId: work.runId,
+      userId: work.userId,
+      workspaceDir: path.resolve(config.BATON_DATA_DIR, "workspaces", work.taskId),
+      httpAllowlist: config.BATON_HTTP_ALLOWLIST,
+      saveArtifact: (artifact) => putArtifact(db, { ...artifact, taskId: work.taskId, runId: work.runId }),
+    }),
+    pollIntervalMs: config.BATON_MODEL_POLL_MS,
+    modelTimeoutMs: config.BATON_MODEL_TIMEOUT_MS,
+    approvalTtlMs: config.BATON_APPROVAL_TTL_MS,
+    maxTurns: config.BATON_MAX_TURNS,
+  };
+  return {
+    deps,
+    toolCount: tools.length,
+    close: async () => {
+      await Promise.allSettled([demo.close(), mcp?.close()]);
+    },
+  };
+}
