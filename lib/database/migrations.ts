@@ -36,8 +36,12 @@ async function loadSchemaEngine(): Promise<typeof SchemaEngineModule> {
  * transaction, which is also what `prisma migrate deploy` does, so the script goes over whole.
  */
 class WholeScriptPg extends PrismaPg {
+  /** Connections handed to the engine: closed when it is done, which releases its advisory lock now. */
+  readonly opened: Array<{ dispose(): Promise<void> }> = [];
+
   override async connect() {
     const adapter = await super.connect();
+    this.opened.push(adapter);
     const pool = adapter.underlyingDriver() as { query(sql: string): Promise<unknown> };
     adapter.executeScript = async (script: string) => {
       await pool.query(script);
@@ -48,13 +52,15 @@ class WholeScriptPg extends PrismaPg {
 
 async function withEngine<T>(url: string, work: (engine: SchemaEngine) => Promise<T>): Promise<T> {
   const { SchemaEngine } = await loadSchemaEngine();
-  const adapter = bindMigrationAwareSqlAdapterFactory(new WholeScriptPg({ connectionString: url }));
+  const pg = new WholeScriptPg({ connectionString: url });
+  const adapter = bindMigrationAwareSqlAdapterFactory(pg);
   const datamodel = readFileSync(schemaPath, "utf8");
   const engine = await SchemaEngine.new({ datamodels: [[schemaPath, datamodel]] }, () => {}, adapter);
   try {
     return await work(engine);
   } finally {
     engine.free();
+    await Promise.allSettled(pg.opened.map((connection) => connection.dispose()));
   }
 }
 

@@ -4,6 +4,7 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { fireDueSchedules } from "@/lib/schedules/fire-due-schedules";
 import { createSchedule, listSchedules, setScheduleStatus } from "@/lib/schedules/manage-schedules";
+import { nextRunTimes } from "@/lib/schedules/schedule-time";
 import { createTestUser } from "../support/factories";
 import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
@@ -101,6 +102,112 @@ describe("two workers ticking a live schedule", () => {
     for (let index = 1; index < slots.length; index++) expect(slots[index]! - slots[index - 1]!).toBe(2000);
     await waitFor(async () => (await db.task.count({ where: { scheduleId: schedule.id, status: "completed" } })) === slots.length, {
       what: "scheduled tasks completed",
+    });
+  });
+});
+
+describe("both workers down past several slots, then started again", () => {
+  const GRACE_MS = 1000;
+  const EVERY_2S = { cron: "*/2 * * * * *", timezone: "UTC" } as const;
+  const WORKER_ENV = { BATON_SCHEDULE_TICK_MS: "200", BATON_SCHEDULE_GRACE_MS: String(GRACE_MS), BATON_DEMO_LATENCY_MS: "50" };
+  /** The schedule's slots in [from, to), from the cron itself. */
+  const cronSlots = (from: number, to: number) =>
+    to <= from ? [] : nextRunTimes(EVERY_2S, new Date(from - 1), Math.ceil((to - from) / 1000) + 2).map((slot) => slot.getTime()).filter((slot) => slot < to);
+  const taskSlots = async (scheduleId: string) => (await slotsOf(scheduleId)).map((slot) => new Date(slot).getTime());
+  // The same ids after the crash, so each worker recovers the runs its predecessor left unfinished.
+  // One after the other: a starting worker migrates under an advisory lock.
+  const start = async (workerId: string) => {
+    workers.push(await startWorker({ databaseUrl: pg.url, workerId, env: WORKER_ENV }));
+    return Date.now();
+  };
+  /**
+   * Every slot in [from, until) ran at most once, and each one that did not run is counted as missed:
+   * none is skipped silently. (A tick later than the grace, e.g. on a starved machine, counts too.)
+   */
+  const expectAccountedFor = (slots: number[], missedRuns: number, from: number, until: number) => {
+    const all = cronSlots(from, until);
+    expect(new Set(slots).size).toBe(slots.length);
+    expect(all).toEqual(expect.arrayContaining(slots));
+    expect(missedRuns).toBe(all.length - slots.length);
+    return all.filter((slot) => !slots.includes(slot));
+  };
+
+  it("run_latest runs one slot for the whole downtime, skip none, both count the rest, and both fire on time again", async () => {
+    // Workers from earlier tests tick with the default grace; this test needs its own short one.
+    await Promise.all(workers.splice(0).map((worker) => worker.kill()));
+    await start("down-a");
+    const userId = await createTestUser(db);
+    const [latest, skip] = await Promise.all([
+      createSchedule(db, { ...EVERY_2S, userId, title: "Every 2 s, catch up", prompt: "tick", missedRunPolicy: "run_latest" }),
+      createSchedule(db, { ...EVERY_2S, userId, title: "Every 2 s, skip", prompt: "tick", missedRunPolicy: "skip" }),
+    ]);
+    const ids = [latest.id, skip.id];
+    const firstSlot = new Map<string, number>();
+    for (const id of ids) firstSlot.set(id, (await db.schedule.findUniqueOrThrow({ where: { id } })).nextRunAt!.getTime());
+    const upAt = await start("down-b");
+    await waitFor(async () => (await Promise.all(ids.map(taskSlots))).every((slots) => slots.length >= 2 && slots.at(-1)! >= upAt), {
+      what: "slots fired by both workers",
+      timeoutMs: 15_000,
+    });
+
+    // Both workers die at once; nothing ticks until they are back.
+    await Promise.all(workers.splice(0).map((worker) => worker.kill("SIGKILL")));
+    const downFrom = new Map<string, number>();
+    for (const id of ids) {
+      const [schedule, slots] = await Promise.all([db.schedule.findUniqueOrThrow({ where: { id } }), taskSlots(id)]);
+      downFrom.set(id, schedule.nextRunAt!.getTime());
+      expectAccountedFor(slots, schedule.missedRuns, firstSlot.get(id)!, downFrom.get(id)!);
+      // While both workers were up, every slot ran, on time.
+      expect(slots).toEqual(expect.arrayContaining(cronSlots(upAt, downFrom.get(id)!)));
+    }
+    // Stay down until the first two unrun slots are past the grace, whatever the start-up takes.
+    const downUntil = Math.max(...downFrom.values()) + 2000 + GRACE_MS + 500;
+    await new Promise((resolve) => setTimeout(resolve, downUntil - Date.now()));
+    const restartedAt = Date.now();
+    await start("down-a");
+    const upAgainAt = await start("down-b");
+    await waitFor(
+      async () =>
+        (await Promise.all(ids.map(taskSlots))).every((slots, index) => slots.filter((slot) => slot >= downFrom.get(ids[index]!)!).length >= 3 && slots.at(-1)! >= upAgainAt),
+      { what: "slots fired after the restart", timeoutMs: 20_000 },
+    );
+    await Promise.all(ids.map((scheduleId) => setScheduleStatus(db, { userId, scheduleId, status: "paused" })));
+
+    const [latestSlots, skipSlots, latestAfter, skipAfter] = await Promise.all([
+      taskSlots(latest.id),
+      taskSlots(skip.id),
+      db.schedule.findUniqueOrThrow({ where: { id: latest.id } }),
+      db.schedule.findUniqueOrThrow({ where: { id: skip.id } }),
+    ]);
+    /** Slots this far before the restart were missed, however long the start-up took. */
+    const surelyMissed = (id: string) => cronSlots(downFrom.get(id)!, restartedAt - GRACE_MS);
+    for (const id of ids) expect(surelyMissed(id).length).toBeGreaterThanOrEqual(2);
+
+    // skip: no task for any slot of the downtime; each one counted.
+    const skipUnrun = expectAccountedFor(skipSlots, skipAfter.missedRuns, firstSlot.get(skip.id)!, skipSlots.at(-1)! + 1);
+    expect(skipUnrun).toEqual(expect.arrayContaining(surelyMissed(skip.id)));
+    expect(skipAfter.lastMissedAt).toEqual(new Date(skipUnrun.at(-1)!));
+
+    // run_latest: one task for the whole downtime, for its latest slot (or, when the first tick came
+    // within the grace of a slot, for that on-time slot and no catch-up on top of it); the rest counted.
+    const latestUnrun = expectAccountedFor(latestSlots, latestAfter.missedRuns, firstSlot.get(latest.id)!, latestSlots.at(-1)! + 1);
+    const downtime = surelyMissed(latest.id);
+    const runOnce = latestSlots.find((slot) => slot >= downFrom.get(latest.id)!)!;
+    expect(runOnce).toBeGreaterThanOrEqual(downtime.at(-1)!);
+    expect(latestUnrun).toEqual(expect.arrayContaining(downtime.filter((slot) => slot !== runOnce)));
+    expect(latestSlots.filter((slot) => downtime.includes(slot)).length).toBeLessThanOrEqual(1);
+    // The last slot counted as missed is the latest that did not run, or the one caught up after it.
+    expect([latestUnrun.at(-1)!, latestUnrun.at(-1)! + 2000]).toContain(latestAfter.lastMissedAt!.getTime());
+
+    // With both workers back, every slot runs on time again, once.
+    for (const [index, slots] of [latestSlots, skipSlots].entries()) {
+      expect(slots).toEqual(expect.arrayContaining(cronSlots(upAgainAt, slots.at(-1)! + 1)));
+      expect(slots.filter((slot) => slot >= downFrom.get(ids[index]!)!).length).toBeGreaterThanOrEqual(3);
+    }
+
+    // Every task, including any a killed worker left half-done, completes.
+    await waitFor(async () => (await db.task.count({ where: { scheduleId: { in: ids }, status: { not: "completed" } } })) === 0, {
+      what: "every scheduled task completed",
     });
   });
 });

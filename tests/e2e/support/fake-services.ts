@@ -2,18 +2,26 @@
 // - a scripted model server speaking the OpenAI API (the same one behind the demo model), whose
 //   script answers like the demo model, except that a prompt carrying postMarker() makes it call
 //   http_request with a POST (which needs the person's approval), report the result, and answer
-//   any follow-up message without calling again;
-// - a sink that records every request sent to /hooks/<id>, readable at GET /requests/<id>.
+//   any follow-up message without calling again; and a morning-briefing prompt (the template's)
+//   makes it read the listed feeds and calendar, then write the brief from what the tools returned;
+// - a sink that records every request sent to /hooks/<id>, readable at GET /requests/<id>, and
+//   serves the feed and calendar fixtures at /fixtures/…, plus a calendar of today's events.
 // Run: tsx tests/e2e/support/fake-services.ts
+import { readFile } from "node:fs/promises";
 import { createServer, type IncomingMessage } from "node:http";
-import { startScriptedModelServer, type Script } from "../../../lib/agent/scripted-model/server";
+import path from "node:path";
+import { z } from "zod";
+import { startScriptedModelServer, type Script, type ScriptedReply, type ScriptedTurn } from "../../../lib/agent/scripted-model/server";
 import { replyScript } from "../../../lib/agent/scripted-model/script";
-import { E2E_PORTS, POST_MARKER, POST_REASON, SINK_URL, type SinkRequest } from "./fakes";
+import { findTemplate } from "../../../lib/schedules/templates";
+import { E2E_PORTS, POST_MARKER, POST_REASON, SINK_URL, TODAY_CALENDAR_PATH, TODAY_EVENTS, type SinkRequest } from "./fakes";
 
 const demo = replyScript();
+const BRIEFING_FIRST_LINE = findTemplate("morning-briefing")!.prompt.split("\n")[0]!;
 
 const script: Script = (turn) => {
   const prompt = turn.input.find((item) => item.type === "user")?.text ?? "";
+  if (prompt.split("\n")[0]!.trim() === BRIEFING_FIRST_LINE) return briefingScript(turn, prompt);
   const hookId = POST_MARKER.exec(prompt)?.[1];
   if (!hookId) return demo(turn);
   // A later run of the task (a follow-up) sees its earlier answers, not its tool calls: it has
@@ -36,6 +44,111 @@ const script: Script = (turn) => {
   return { text: `# Weekly status\n\nThe webhook call came back with:\n\n${result.output.slice(0, 600)}` };
 };
 
+/** The feeds (one URL a line after the line naming read_feed) and calendar a briefing prompt lists. */
+function briefingSources(prompt: string): { feeds: string[]; calendar: string | null } {
+  const lines = prompt.split("\n").map((line) => line.trim());
+  const feeds: string[] = [];
+  for (const line of lines.slice(lines.findIndex((text) => text.includes("read_feed")) + 1)) {
+    if (!/^https?:\/\/\S+$/.test(line)) break;
+    feeds.push(line);
+  }
+  const calendar = /read_calendar:\s*((?:https?|webcal):\/\/\S+)/.exec(prompt)?.[1] ?? null;
+  return { feeds, calendar };
+}
+
+/** Turn 1: read every feed and today's calendar (UTC) at once. Then: the brief, from the results. */
+function briefingScript(turn: ScriptedTurn, prompt: string): ScriptedReply {
+  const calls = new Map(turn.input.flatMap((item) => (item.type === "assistant" ? item.toolCalls : [])).map((call) => [call.id, call]));
+  const results = turn.input.flatMap((item) => {
+    const call = item.type === "tool_result" ? calls.get(item.callId) : undefined;
+    return call && item.type === "tool_result" ? [{ name: call.name, args: call.arguments, output: item.output }] : [];
+  });
+  if (results.length > 0) return { text: renderBriefing(results) };
+  const { feeds, calendar } = briefingSources(prompt);
+  const today = new Date().toISOString().slice(0, 10);
+  const tomorrow = new Date(Date.parse(`${today}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const toolCalls = [
+    ...feeds.map((url) => ({ name: "read_feed", arguments: { url, limit: 5 } })),
+    ...(calendar ? [{ name: "read_calendar", arguments: { url: calendar, from: today, to: tomorrow, timezone: "UTC" } }] : []),
+  ];
+  return toolCalls.length > 0 ? { text: "Reading your feeds and today's calendar.", toolCalls } : { text: renderBriefing([]) };
+}
+
+const feedOutput = z.object({ title: z.string(), items: z.array(z.object({ title: z.string(), link: z.string().nullable() })) });
+const calendarOutput = z.object({
+  events: z.array(z.object({ summary: z.string(), start: z.string(), allDay: z.boolean(), location: z.string().nullable() })),
+});
+
+function parseOutput<T>(schema: z.ZodType<T>, output: string): T | null {
+  try {
+    const parsed = schema.safeParse(JSON.parse(output));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null; // a failed call's message, or output cut short
+  }
+}
+
+/** Text from a feed or calendar, shown as text: markdown in it must not format (or link) anything. */
+const plain = (text: string) => text.replace(/\s+/g, " ").trim().replace(/[\\`*_[\]<>#!|~]/g, (char) => `\\${char}`);
+const linked = (title: string, link: string | null) =>
+  link && /^https?:\/\//.test(link) ? `[${plain(title)}](${link.replace(/[()\s]/g, encodeURIComponent)})` : plain(title);
+
+function renderBriefing(results: { name: string; args: unknown; output: string }[]): string {
+  const today: string[] = [];
+  const news: string[] = [];
+  const problems: string[] = [];
+  for (const { name, args, output } of results) {
+    const url = z.object({ url: z.string() }).safeParse(args).data?.url ?? "?";
+    const calendar = name === "read_calendar" ? parseOutput(calendarOutput, output) : null;
+    const feed = name === "read_feed" ? parseOutput(feedOutput, output) : null;
+    for (const event of calendar?.events ?? []) {
+      const time = event.allDay ? "All day" : (/T(\d\d:\d\d)/.exec(event.start)?.[1] ?? event.start);
+      today.push(`- **${time}** ${plain(event.summary)}${event.location ? ` (${plain(event.location)})` : ""}`);
+    }
+    for (const item of feed?.items ?? []) news.push(`- ${linked(item.title, item.link)} (${plain(feed!.title)})`);
+    if (!calendar && !feed) problems.push(`- ${plain(url)}: ${plain(output.slice(0, 200))}`);
+  }
+  return [
+    "# Morning briefing",
+    "",
+    "## Today",
+    "",
+    ...(today.length > 0 ? today : ["No events today."]),
+    "",
+    "## News",
+    "",
+    ...(news.length > 0 ? news : ["Nothing new in the feeds."]),
+    ...(problems.length > 0 ? ["", "## Could not read", "", ...problems] : []),
+  ].join("\n");
+}
+
+const FIXTURES_DIR = path.resolve(import.meta.dirname, "../../fixtures");
+
+function fixtureContentType(name: string): string {
+  if (name.endsWith(".ics")) return "text/calendar; charset=utf-8";
+  if (name.endsWith(".html")) return "text/html; charset=utf-8";
+  if (name.startsWith("atom")) return "application/atom+xml; charset=utf-8";
+  if (name.startsWith("rdf")) return "application/rdf+xml; charset=utf-8";
+  return "application/rss+xml; charset=utf-8";
+}
+
+/** TODAY_EVENTS on the current UTC day, rendered fresh for each request. */
+function todayCalendar(now = new Date()): string {
+  const day = now.toISOString().slice(0, 10).replaceAll("-", "");
+  const at = (time: string) => `${day}T${time.replace(":", "")}00Z`;
+  const events = TODAY_EVENTS.flatMap((event, index) => [
+    "BEGIN:VEVENT",
+    `UID:e2e-today-${index + 1}@baton.test`,
+    `DTSTAMP:${day}T000000Z`,
+    `DTSTART:${at(event.start)}`,
+    `DTEND:${at(event.end)}`,
+    `SUMMARY:${event.title}`,
+    `LOCATION:${event.location}`,
+    "END:VEVENT",
+  ]);
+  return ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Baton//e2e fake services//EN", "X-WR-CALNAME:Team (e2e)", ...events, "END:VCALENDAR", ""].join("\r\n");
+}
+
 async function main(): Promise<void> {
   const model = await startScriptedModelServer({ script, latencyMs: 1500 }, { port: E2E_PORTS.model });
 
@@ -47,16 +160,23 @@ async function main(): Promise<void> {
   };
   const sink = createServer((req, res) => {
     void (async () => {
-      const path = new URL(req.url ?? "/", SINK_URL).pathname;
-      const hook = /^\/hooks\/([\w-]+)$/.exec(path);
-      const asked = /^\/requests\/([\w-]+)$/.exec(path);
+      const pathname = new URL(req.url ?? "/", SINK_URL).pathname;
+      const hook = /^\/hooks\/([\w-]+)$/.exec(pathname);
+      const asked = /^\/requests\/([\w-]+)$/.exec(pathname);
+      const fixture = /^\/fixtures\/(feeds|calendar)\/([\w-]+\.(?:xml|ics|html))$/.exec(pathname);
       if (hook) {
-        const entry = { method: req.method ?? "", path, contentType: req.headers["content-type"] ?? null, body: await readBody(req) };
+        const entry = { method: req.method ?? "", path: pathname, contentType: req.headers["content-type"] ?? null, body: await readBody(req) };
         received.set(hook[1]!, [...(received.get(hook[1]!) ?? []), entry]);
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, received: received.get(hook[1]!)!.length }));
       } else if (asked && req.method === "GET") {
         res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ requests: received.get(asked[1]!) ?? [] }));
-      } else if (path === "/health") {
+      } else if (pathname === TODAY_CALENDAR_PATH && req.method === "GET") {
+        res.writeHead(200, { "content-type": "text/calendar; charset=utf-8" }).end(todayCalendar());
+      } else if (fixture && req.method === "GET") {
+        const file = await readFile(path.join(FIXTURES_DIR, fixture[1]!, fixture[2]!)).catch(() => null);
+        if (file) res.writeHead(200, { "content-type": fixtureContentType(fixture[2]!) }).end(file);
+        else res.writeHead(404).end();
+      } else if (pathname === "/health") {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       } else {
         res.writeHead(404).end();

@@ -29,3 +29,23 @@ export interface SinkRequest {
   contentType: string | null;
   body: string;
 }
+
+/** The feed fixtures (tests/fixtures/feeds) the sink serves, e.g. for the morning-briefing template. */
+export const FIXTURE_FEED_URLS = {
+  rss2: `${SINK_URL}/fixtures/feeds/rss2.xml`,
+  atom: `${SINK_URL}/fixtures/feeds/atom.xml`,
+  rdf: `${SINK_URL}/fixtures/feeds/rdf.xml`,
+};
+
+/** tests/fixtures/calendar/team.ics as served by the sink (its events are in March and April 2026). */
+export const FIXTURE_TEAM_CALENDAR_URL = `${SINK_URL}/fixtures/calendar/team.ics`;
+
+/** A calendar the sink renders on each request with TODAY_EVENTS on the current day (UTC). */
+export const TODAY_CALENDAR_PATH = "/fixtures/calendar/today.ics";
+export const TODAY_CALENDAR_URL = `${SINK_URL}${TODAY_CALENDAR_PATH}`;
+
+/** The events of TODAY_CALENDAR_URL: UTC start and end times (HH:MM) of today, in time order. */
+export const TODAY_EVENTS = [
+  { title: "Standup with the platform team", start: "09:00", end: "09:15", location: "Room 4.12" },
+  { title: "Quarterly review with Acme", start: "14:00", end: "15:00", location: "Zoom" },
+] as const;
