@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { DeviceList } from "@/components/device-list";
+import { OpenPairingCodes } from "@/components/open-pairing-codes";
 import { PairDevicePanel } from "@/components/pair-device-panel";
 import { PushSettings } from "@/components/push-settings";
 import { requireUser } from "@/lib/auth/current-user";
 import { listDevices } from "@/lib/auth/devices";
+import { listPendingPairingCodes } from "@/lib/auth/pairing";
 import { db } from "@/lib/db";
 
 export const metadata: Metadata = { title: "Devices" };
@@ -14,7 +16,10 @@ const headingClass = "pt-4 pb-2 text-sm font-semibold tracking-wide text-slate-5
 
 export default async function DevicesPage() {
   const user = await requireUser();
-  const devices = await listDevices(db(), { userId: user.id, currentDeviceId: user.deviceId });
+  const [devices, openCodes] = await Promise.all([
+    listDevices(db(), { userId: user.id, currentDeviceId: user.deviceId }),
+    listPendingPairingCodes(db(), user.id),
+  ]);
   return (
     <div className="space-y-6">
       <div>
@@ -26,6 +31,7 @@ export default async function DevicesPage() {
           Pair a device
         </h2>
         <PairDevicePanel />
+        <OpenPairingCodes codes={openCodes} />
       </section>
       <section className={sectionClass} aria-labelledby="push-heading">
         <h2 id="push-heading" className={headingClass}>

@@ -55,6 +55,12 @@ test("pairing: the desktop shows a code, the phone types it and is signed in; re
 
   // The desktop lists the phone and signs it out; the phone's next request finds no session.
   await computer.reload();
+  // A used code is no longer open; a new one is, until canceled.
+  await expect(computer.getByTestId("open-pairing-codes")).toHaveCount(0);
+  await computer.getByRole("button", { name: "Pair a phone or another computer" }).click();
+  await expect(computer.getByTestId("open-pairing-codes").getByRole("listitem")).toHaveCount(1);
+  await computer.getByTestId("open-pairing-codes").getByRole("button", { name: "Cancel" }).click();
+  await expect(computer.getByTestId("open-pairing-codes")).toHaveCount(0);
   const phoneRow = computer.getByTestId("device").filter({ hasText: "Test phone" });
   await expect(phoneRow).toContainText("notifications off");
   computer.once("dialog", (dialog) => void dialog.accept());

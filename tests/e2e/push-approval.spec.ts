@@ -61,6 +61,14 @@ test("approve from the notification: the task resumes and completes, and the tim
       url: `/tasks/${task.id}#result`,
     });
 
+    // Tapping the completion notification (no button) brings the open window to the result.
+    const completed = receiver.messages.filter((entry) => entry.subscriptionId === subscription.id)[1]!.payload as { tag: string };
+    await page.goto("/");
+    await deliverPush(page, JSON.stringify(completed));
+    await expect.poll(async () => (await shownNotifications(page)).map((shown) => shown.tag)).toContain(completed.tag);
+    await pressNotificationAction(page, completed.tag, "");
+    await expect(page).toHaveURL(new RegExp(`/tasks/${task.id}#result$`));
+
     // The same Approve token again, from anywhere, is refused.
     const replay = await request.post("/api/approvals/token-decision", { data: { token: payload.tokens.approve } });
     expect(replay.status()).toBe(403);
