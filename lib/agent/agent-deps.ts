@@ -5,6 +5,7 @@ import { putArtifact } from "@/lib/artifacts/save-artifact";
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { env } from "@/lib/env";
+import { hasSubscribers } from "@/lib/push/subscriptions";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
 import { builtinTools } from "@/lib/tools/registry";
@@ -31,7 +32,9 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const deps: AgentDeps = {
     db,
     startRun: (runId) => dispatcher.startRun(runId),
-    notify: (notification) => dispatcher.deliverNotification(notification),
+    notify: async (notification) => {
+      if (await hasSubscribers(db, notification)) await dispatcher.deliverNotification(notification);
+    },
     provider(id) {
       if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
       const providerId = id as ProviderId;

@@ -62,22 +62,38 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
     // The answer and the completion in one transaction: a completed run never lacks its artifact.
     const answer = { name: "answer.md", kind: "markdown", content: redactSecrets(ending.text) } as const;
     const { finalTurn } = ending;
-    const { followUpRunId } = await ctx.step("finish-run", () => finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn }), DB_STEP);
+    const { followUpRunId } = await ctx.step(
+      "finish-run",
+      async () => {
+        const finished = await finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn });
+        if (!finished.followUpRunId) await notifyOutcome(deps, work, "completed");
+        return finished;
+      },
+      DB_STEP,
+    );
     // Starting a run is idempotent per run id; should this fail, the worker's sweep starts it.
     if (followUpRunId) await ctx.step("start-follow-up", () => deps.startRun(followUpRunId).catch(() => undefined));
-    else await notifyOutcome(ctx, deps, work, "completed");
   } else if (ending.kind === "failed") {
     const reason = ending.reason;
-    await ctx.step("fail-run", () => finishRun(deps.db, { runId, outcome: "failed", reason }), DB_STEP);
-    await notifyOutcome(ctx, deps, work, "failed");
+    await ctx.step(
+      "fail-run",
+      async () => {
+        await finishRun(deps.db, { runId, outcome: "failed", reason });
+        await notifyOutcome(deps, work, "failed");
+      },
+      DB_STEP,
+    );
   } else {
     await ctx.step("finish-canceled", () => finishRun(deps.db, { runId, outcome: "canceled" }), DB_STEP);
   }
 }
 
-/** A notification is a courtesy: failing to start one never fails the run. */
-async function notifyOutcome(ctx: DurableContext, deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
-  await ctx.step(`notify-${kind}`, () => deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined));
+/**
+ * Part of the step that records the outcome (a repeat of that step starts no second delivery: it
+ * is idempotent per run). A notification is a courtesy: failing to start one never fails the run.
+ */
+async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
+  await deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined);
 }
 
 async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): Promise<Ending> {

@@ -58,3 +58,8 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
   const row = await db.pushSubscription.findFirst({ where: { deviceId: input.deviceId, userId: input.userId }, select: { kinds: true } });
   return row ? { enabled: true, kinds: row.kinds } : { enabled: false, kinds: [...notificationKinds] };
 }
+
+/** Whether anyone would receive this kind of notification: most don't, and then no delivery starts. */
+export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
+  return (await db.pushSubscription.count({ where: { userId: input.userId, kinds: { has: input.kind } } })) > 0;
+}

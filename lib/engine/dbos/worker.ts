@@ -44,7 +44,12 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     minPollingIntervalMs: options.queuePollMs,
     onConflict: "always_update",
   });
-  // Notifications have a queue of their own: a backlog of pushes never delays task work.
-  await DBOS.registerQueue(NOTIFICATION_QUEUE, { workerConcurrency: 10, minPollingIntervalMs: options.queuePollMs, onConflict: "always_update" });
+  // Notifications have a queue of their own: a backlog of pushes never delays task work. A quarter
+  // second is quick enough for a person and keeps an idle worker's polling cheap.
+  await DBOS.registerQueue(NOTIFICATION_QUEUE, {
+    workerConcurrency: 10,
+    minPollingIntervalMs: Math.max(options.queuePollMs, 250),
+    onConflict: "always_update",
+  });
   return { shutdown: () => DBOS.shutdown() };
 }
