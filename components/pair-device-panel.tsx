@@ -1,10 +1,21 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { createPairingCodeAction, revokePairingCodeAction, type PairingOffer } from "@/app/devices/actions";
+import { LocalTime } from "@/components/local-time";
 
-/** Shows a fresh pairing code and its QR code, counting down to expiry. */
-export function PairDevicePanel() {
+interface OpenCode {
+  id: string;
+  expiresAt: string;
+}
+
+/**
+ * Shows a fresh pairing code and its QR code, counting down to expiry, and the codes made earlier
+ * (here or in another tab) that could still sign a device in, each with Cancel.
+ */
+export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
+  const router = useRouter();
   const [offer, setOffer] = useState<PairingOffer>();
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
@@ -20,32 +31,35 @@ export function PairDevicePanel() {
     } else setError(result.error);
   }
 
-  async function cancel() {
-    if (offer) await revokePairingCodeAction(offer.id);
-    setOffer(undefined);
+  async function cancel(id: string) {
+    await revokePairingCodeAction(id);
+    if (offer?.id === id) setOffer(undefined);
+    router.refresh();
   }
 
   const expired = offer !== undefined && secondsLeft <= 0;
+  const showing = offer && !expired ? offer : undefined;
+  const others = openCodes.filter((code) => code.id !== showing?.id);
   return (
     <div className="space-y-3">
       {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
-      {offer && !expired ? (
+      {showing ? (
         <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
           <div
             aria-label="QR code that opens the pairing page with this code"
             role="img"
             className="size-44 shrink-0 rounded-lg border border-slate-200 bg-white p-1 [&>svg]:size-full"
-            dangerouslySetInnerHTML={{ __html: offer.qrSvg }}
+            dangerouslySetInnerHTML={{ __html: showing.qrSvg }}
           />
           <div className="space-y-2 text-center sm:text-left">
             <p className="text-sm text-slate-600">On the other device, scan the code or open <span className="font-medium">/pair</span> and type:</p>
             <p data-testid="pairing-code" className="font-mono text-3xl font-semibold tracking-widest text-indigo-900">
-              {offer.code}
+              {showing.code}
             </p>
             <p className="text-sm text-slate-500" aria-live="polite">
               Works once; expires in {Math.floor(secondsLeft / 60)}:{String(secondsLeft % 60).padStart(2, "0")}.
             </p>
-            <button type="button" onClick={cancel} className="text-sm font-medium text-slate-700 underline hover:text-rose-700">
+            <button type="button" onClick={() => cancel(showing.id)} className="text-sm font-medium text-slate-700 underline hover:text-rose-700">
               Cancel this code
             </button>
           </div>
@@ -61,6 +75,23 @@ export function PairDevicePanel() {
           >
             {pending ? "Making a code…" : "Pair a phone or another computer"}
           </button>
+        </div>
+      )}
+      {others.length > 0 && (
+        <div className="border-t border-slate-100 pt-3" data-testid="open-pairing-codes">
+          <p className="text-sm font-medium text-slate-700">Unused codes</p>
+          <ul className="mt-1 space-y-1">
+            {others.map((code) => (
+              <li key={code.id} className="flex items-center justify-between gap-3 text-sm text-slate-600">
+                <span>
+                  Expires <LocalTime iso={code.expiresAt} />
+                </span>
+                <button type="button" onClick={() => cancel(code.id)} className="font-medium text-slate-700 underline hover:text-rose-700">
+                  Cancel
+                </button>
+              </li>
+            ))}
+          </ul>
         </div>
       )}
     </div>

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import { DeviceList } from "@/components/device-list";
-import { OpenPairingCodes } from "@/components/open-pairing-codes";
 import { PairDevicePanel } from "@/components/pair-device-panel";
 import { PushSettings } from "@/components/push-settings";
 import { requireUser } from "@/lib/auth/current-user";
@@ -30,8 +29,7 @@ export default async function DevicesPage() {
         <h2 id="pair-heading" className={headingClass}>
           Pair a device
         </h2>
-        <PairDevicePanel />
-        <OpenPairingCodes codes={openCodes} />
+        <PairDevicePanel openCodes={openCodes} />
       </section>
       <section className={sectionClass} aria-labelledby="push-heading">
         <h2 id="push-heading" className={headingClass}>

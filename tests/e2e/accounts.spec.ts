@@ -58,6 +58,9 @@ test("pairing: the desktop shows a code, the phone types it and is signed in; re
   // A used code is no longer open; a new one is, until canceled.
   await expect(computer.getByTestId("open-pairing-codes")).toHaveCount(0);
   await computer.getByRole("button", { name: "Pair a phone or another computer" }).click();
+  await expect(computer.getByTestId("pairing-code")).toBeVisible();
+  // Left open and forgotten (the page reloaded): it is listed until canceled.
+  await computer.reload();
   await expect(computer.getByTestId("open-pairing-codes").getByRole("listitem")).toHaveCount(1);
   await computer.getByTestId("open-pairing-codes").getByRole("button", { name: "Cancel" }).click();
   await expect(computer.getByTestId("open-pairing-codes")).toHaveCount(0);
@@ -68,6 +71,19 @@ test("pairing: the desktop shows a code, the phone types it and is signed in; re
   await expect(phoneRow).toHaveCount(0);
   await handset.goto("/tasks/new");
   await expect(handset).toHaveURL(/\/sign-in/);
+
+  // A phone can also sign itself out, from its own device page; the desktop sees it gone.
+  await computer.getByRole("button", { name: "Pair a phone or another computer" }).click();
+  const secondCode = (await computer.getByTestId("pairing-code").textContent())!;
+  await handset.goto(`/pair?code=${secondCode}`);
+  await handset.getByLabel("Name this device (optional)").fill("Second phone");
+  await handset.getByRole("button", { name: "Sign in this device" }).tap();
+  await expect(handset.getByRole("link", { name: "New task" })).toBeVisible();
+  await handset.goto("/devices");
+  await handset.getByTestId("device").filter({ hasText: "this device" }).getByRole("button", { name: "Sign out" }).tap();
+  await expect(handset).toHaveURL(/\/sign-in/);
+  await computer.reload();
+  await expect(computer.getByTestId("device").filter({ hasText: "Second phone" })).toHaveCount(0);
   await Promise.all([computer.context().close(), handset.context().close(), other.context().close()]);
 });
 
