@@ -91,7 +91,7 @@ describe("run-task", () => {
     expect(names[0]).toBe("begin-run");
     expect(names).toContain("start-model-1");
     expect(names).toContain("poll-model-1-1");
-    expect(names.slice(-2)).toEqual(["finish-run", "notify-completed"]);
+    expect(names.at(-1)).toBe("finish-run");
     // Polling waits for a cancel, which on Inngest is a sleep (cancelOn does the canceling).
     expect(run.steps.find((step) => step.name === "wait-cancel-1")?.op).toBe("Sleep");
     expect(run.steps.every((step) => step.op !== "StepError")).toBe(true);
