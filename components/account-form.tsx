@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { goTo, signInWith } from "@/components/credentials-sign-in";
-import { Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
+import { Field, FormMessage, inputClass, keepingValues, primaryButtonClass } from "@/components/form-field";
 import type { FieldErrors } from "@/lib/errors";
 
 interface AccountFormProps {
@@ -36,7 +36,7 @@ export function AccountForm({ create, fixedEmail, submitLabel }: AccountFormProp
   }
 
   return (
-    <form action={submit} noValidate className="space-y-5">
+    <form onSubmit={keepingValues(submit)} noValidate className="space-y-5">
       <FormMessage message={state.message} />
       <Field label="Your name" name="name" errors={errors.name}>
         <input id="name" name="name" autoComplete="name" aria-invalid={Boolean(errors.name)} className={inputClass} />

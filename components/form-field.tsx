@@ -30,3 +30,14 @@ export function FormMessage({ message }: { message?: string }) {
     </p>
   );
 }
+
+/**
+ * A submit handler that keeps what the person typed: a form `action` resets the fields after it
+ * runs, which after a refusal ("wrong password") would also wipe the email they entered.
+ */
+export function keepingValues(submit: (form: FormData) => unknown) {
+  return (event: React.FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    void submit(new FormData(event.currentTarget));
+  };
+}

@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { goTo, signInWith } from "@/components/credentials-sign-in";
-import { Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
+import { Field, FormMessage, inputClass, keepingValues, primaryButtonClass } from "@/components/form-field";
 
 export function PairForm({ code }: { code?: string }) {
   const [message, setMessage] = useState<string>();
@@ -18,7 +18,7 @@ export function PairForm({ code }: { code?: string }) {
   }
 
   return (
-    <form action={submit} className="space-y-5">
+    <form onSubmit={keepingValues(submit)} className="space-y-5">
       <FormMessage message={message} />
       <Field label="Pairing code" name="code" hint="Shown under Devices on your signed-in device, like ABCD-EFGH.">
         <input

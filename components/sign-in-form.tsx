@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useEffect, useState } from "react";
-import { Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
+import { Field, FormMessage, inputClass, keepingValues, primaryButtonClass } from "@/components/form-field";
 import { goTo, signInWith } from "@/components/credentials-sign-in";
 import { clearOfflineCaches } from "@/components/service-worker-registration";
 
@@ -23,7 +23,7 @@ export function SignInForm({ next }: { next?: string }) {
   }
 
   return (
-    <form action={submit} className="space-y-5">
+    <form onSubmit={keepingValues(submit)} className="space-y-5">
       <FormMessage message={message} />
       <Field label="Email" name="email">
         <input id="email" name="email" type="email" autoComplete="username" required className={inputClass} />

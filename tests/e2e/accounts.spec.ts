@@ -147,5 +147,7 @@ test("guessing a password: after 5 wrong tries even the right one is refused for
   await person.getByLabel("Password").fill(password);
   await person.getByRole("button", { name: "Sign in" }).tap();
   await expect(person.locator("#form-message")).toContainText("Too many attempts");
+  // What they typed stays, to correct or retry later.
+  await expect(person.getByLabel("Email")).toHaveValue(email);
   await person.context().close();
 });
