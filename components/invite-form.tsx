@@ -10,7 +10,7 @@ export function InviteForm() {
     <form action={formAction} noValidate className="space-y-4 pb-4">
       <FormMessage message={state.message} />
       <Field label="Their email" name="email" errors={state.fieldErrors?.email}>
-        <input id="email" name="email" type="email" required aria-invalid={Boolean(state.fieldErrors?.email)} className={inputClass} />
+        <input id="email" name="email" type="email" required defaultValue={state.email} key={state.email} aria-invalid={Boolean(state.fieldErrors?.email)} className={inputClass} />
       </Field>
       <button type="submit" disabled={pending} className="rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70">
         {pending ? "Creating…" : "Create invitation link"}

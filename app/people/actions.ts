@@ -13,6 +13,8 @@ export interface InviteState {
   fieldErrors?: FieldErrors;
   /** The link to hand over; shown once. */
   link?: string;
+  /** What was typed, kept after a refusal. */
+  email?: string;
 }
 
 export async function inviteAction(_previous: InviteState, form: FormData): Promise<InviteState> {
@@ -23,7 +25,7 @@ export async function inviteAction(_previous: InviteState, form: FormData): Prom
     return { link: `${publicOrigin(await headers())}/invite/${token}` };
   } catch (error) {
     const appError = toAppError(error);
-    return { message: appError.message, fieldErrors: appError.fieldErrors };
+    return { message: appError.message, fieldErrors: appError.fieldErrors, email: String(form.get("email") ?? "") };
   }
 }
 
