@@ -66,20 +66,20 @@ function toView(schedule: Schedule, lastRun: RunRow | undefined, now = new Date(
   };
 }
 
-export async function createSchedule(db: Db, params: CreateScheduleInput & { userId: string }): Promise<ScheduleView> {
+/** What the form edits, with the model choice resolved against the configured providers. */
+function editableFields(params: UpdateScheduleInput) {
   const choice = resolveModelChoice(params);
+  const { title, prompt, cron, timezone, missedRunPolicy } = params;
+  return { title, prompt, cron, timezone, missedRunPolicy, provider: choice.provider, model: choice.model };
+}
+
+export async function createSchedule(db: Db, params: CreateScheduleInput & { userId: string }): Promise<ScheduleView> {
   const [nextRunAt] = nextRunTimes(params, new Date(), 1);
   const template = params.template ? findTemplate(params.template) : undefined;
   const schedule = await db.schedule.create({
     data: {
       userId: params.userId,
-      title: params.title,
-      prompt: params.prompt,
-      cron: params.cron,
-      timezone: params.timezone,
-      missedRunPolicy: params.missedRunPolicy,
-      provider: choice.provider,
-      model: choice.model,
+      ...editableFields(params),
       nextRunAt: nextRunAt ?? null,
       template: template?.id ?? null,
       policyFloor: template ? (template.policyFloor as Prisma.InputJsonValue) : undefined,
@@ -91,21 +91,8 @@ export async function createSchedule(db: Db, params: CreateScheduleInput & { use
 /** Replaces the editable fields; a new time or zone takes effect from the next slot after now. */
 export async function updateSchedule(db: Db, params: UpdateScheduleInput & { userId: string; scheduleId: string }): Promise<ScheduleView> {
   const schedule = await findOrThrow(db, params);
-  const choice = resolveModelChoice(params);
   const nextRunAt = schedule.status === "active" ? (nextRunTimes(params, new Date(), 1)[0] ?? null) : null;
-  const updated = await db.schedule.update({
-    where: { id: schedule.id },
-    data: {
-      title: params.title,
-      prompt: params.prompt,
-      cron: params.cron,
-      timezone: params.timezone,
-      missedRunPolicy: params.missedRunPolicy,
-      provider: choice.provider,
-      model: choice.model,
-      nextRunAt,
-    },
-  });
+  const updated = await db.schedule.update({ where: { id: schedule.id }, data: { ...editableFields(params), nextRunAt } });
   return toView(updated, await lastRunOf(db, schedule.id));
 }
 
