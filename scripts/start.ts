@@ -34,7 +34,7 @@ function runDetached(): void {
 async function main(): Promise<void> {
   const config = env();
   say(usesEmbeddedPostgres() ? `starting the embedded Postgres in ${config.BATON_DATA_DIR}/postgres` : "using DATABASE_URL");
-  const database = await openDatabase({ log: () => {} });
+  const database = await openDatabase({ log: () => {}, note: say });
   const applied = await prepareDatabase(database.url);
   if (applied.length) say(`applied migrations: ${applied.join(", ")}`);
   const ownerDb = createDb(database.url);

