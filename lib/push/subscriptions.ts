@@ -36,8 +36,15 @@ export async function saveSubscription(db: Db, input: { userId: string; deviceId
   }
   const data = { userId: input.userId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth, kinds, lastFailure: null };
   await db.$transaction(async (tx) => {
-    // An endpoint belongs to one browser: if another device row held it, that row is stale.
-    await tx.pushSubscription.deleteMany({ where: { endpoint: subscription.endpoint, NOT: { deviceId: input.deviceId } } });
+    // An endpoint belongs to one browser. Held by another device of this person, that row is stale;
+    // held by someone else, it stays theirs: signing out there removes it (lib/auth/devices.ts).
+    const holder = await tx.pushSubscription.findUnique({ where: { endpoint: subscription.endpoint }, select: { userId: true, deviceId: true } });
+    if (holder && holder.userId !== input.userId) {
+      throw new AppError("CONFLICT", {
+        message: "This browser gets notifications for another account. Sign that account out here first, then turn notifications on.",
+      });
+    }
+    if (holder && holder.deviceId !== input.deviceId) await tx.pushSubscription.delete({ where: { endpoint: subscription.endpoint } });
     await tx.pushSubscription.upsert({ where: { deviceId: input.deviceId }, create: { ...data, deviceId: input.deviceId }, update: data });
   });
   return { enabled: true, kinds };
