@@ -9,7 +9,7 @@ import { StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { applyFloor, policyFor } from "@/lib/policy/risk-policy";
-import { appendEvent } from "@/lib/tasks/timeline";
+import { appendStepEvent } from "@/lib/tasks/timeline";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
 import type { ToolCall } from "./providers/conversation";
 import type { AgentDeps } from "./run-task";
@@ -47,7 +47,7 @@ export async function handleToolCall(
   );
   if (decision === "deny") {
     await ctx.step(`refuse-${key}`, () =>
-      appendEvent(deps.db, { taskId: work.taskId, runId: work.runId, type: "tool.refused", actor: "system", message: `Policy refused ${tool.name} on ${target}` }),
+      appendStepEvent(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: `refuse-${key}`, type: "tool.refused", actor: "system", message: `Policy refused ${tool.name} on ${target}` }),
     );
     return { ok: false, output: `Refused: the person's policy does not allow ${tool.name} (${risk}). Do not try again; say what you could not do.` };
   }
@@ -102,7 +102,7 @@ export async function handleToolCall(
 
   const context = deps.toolContext(work);
   try {
-    return await ctx.step(`tool-${key}`, () => runToolCall(deps.db, { tool, args, context }), { retries: tool.idempotent(args) ? 2 : 0 });
+    return await ctx.step(`tool-${key}`, () => runToolCall(deps.db, { tool, args, context, call: { key, id: call.id } }), { retries: tool.idempotent(args) ? 2 : 0 });
   } catch (error) {
     if (!(error instanceof StepFailedError)) throw error;
     return { ok: false, output: `${tool.name} failed: ${error.message}` };

@@ -1,7 +1,7 @@
 // One model turn on the record: tokens and cost on the run, and a timeline event saying what the
 // model did. Returns the task's totals so the workflow can enforce its budget.
 import type { Db, DbTx } from "@/lib/db";
-import { appendEvent } from "@/lib/tasks/timeline";
+import { appendStepEvent } from "@/lib/tasks/timeline";
 import type { TurnResult } from "./providers/conversation";
 import { costUsd } from "./pricing";
 
@@ -26,20 +26,24 @@ export async function recordTurn(db: Db, params: TurnRecord): Promise<TaskSpend>
 export async function recordTurnTx(tx: DbTx, params: TurnRecord): Promise<TaskSpend> {
   const { usage, toolCalls } = params.result;
   const cost = costUsd(params.model, usage);
-  {
+  const calls = toolCalls.map((call) => call.name).join(", ");
+  const firstTime = await appendStepEvent(tx, {
+    taskId: params.taskId,
+    runId: params.runId,
+    stepKey: `record-turn-${params.turn}`,
+    type: "model.turn",
+    actor: "agent",
+    message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
+    data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
+  });
+  // Counted once: a repeat of the step finds its event and adds nothing.
+  if (firstTime) {
     await tx.run.update({
       where: { id: params.runId },
       data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
     });
-    const calls = toolCalls.map((call) => call.name).join(", ");
-    await appendEvent(tx, {
-      taskId: params.taskId,
-      runId: params.runId,
-      type: "model.turn",
-      actor: "agent",
-      message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
-      data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
-    });
+  }
+  {
     const totals = await tx.run.aggregate({ where: { taskId: params.taskId }, _sum: { inputTokens: true, outputTokens: true, costUsd: true } });
     return {
       tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),

@@ -7,7 +7,7 @@ import { SIGNAL_CANCEL, StepFailedError, type DurableContext } from "@/lib/engin
 import { redactSecrets } from "@/lib/redact";
 import { takeMessages } from "@/lib/tasks/messages";
 import { beginRun, finishRun, recordModelResponse, type RunWork } from "@/lib/tasks/run-lifecycle";
-import type { ToolContext, ToolDefinition } from "@/lib/tools/types";
+import type { RunToolContext, ToolDefinition } from "@/lib/tools/types";
 import { toolSpecs } from "@/lib/tools/registry";
 import { handleToolCall } from "./handle-tool-call";
 import type { ConversationItem, TurnResult } from "./providers/conversation";
@@ -22,7 +22,7 @@ export interface AgentDeps {
   notify(notification: NotificationRequest): Promise<void>;
   provider(id: string): ModelProvider;
   tools(): ToolDefinition[];
-  toolContext(work: RunWork): ToolContext;
+  toolContext(work: RunWork): RunToolContext;
   /** Longest wait between two polls of a background response. */
   pollIntervalMs: number;
   /** A background response still unfinished after this long is canceled and the run fails. */
@@ -102,7 +102,8 @@ async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): P
   for (let turn = 1; turn <= deps.maxTurns; turn++) {
     if (turn > 1) {
       // Turn 1's follow-ups came with begin-run; later ones arrive while the agent works.
-      const followUps = await ctx.step(`read-messages-${turn}`, () => takeMessages(deps.db, { taskId: work.taskId, runId: work.runId }), DB_STEP);
+      const stepKey = `read-messages-${turn}`;
+      const followUps = await ctx.step(stepKey, () => takeMessages(deps.db, { taskId: work.taskId, runId: work.runId, stepKey }), DB_STEP);
       conversation.push(...followUps.map((text) => ({ type: "user", text }) as const));
     }
 

@@ -3,8 +3,9 @@
 import type { Db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { redactSecrets } from "@/lib/redact";
-import { appendEvent } from "@/lib/tasks/timeline";
-import { ToolError, type ToolContext, type ToolDefinition } from "@/lib/tools/types";
+import { openEffect, recordEffectError, recordEffectOutcome } from "@/lib/effects/effect-journal";
+import { appendEvent, type NewEvent } from "@/lib/tasks/timeline";
+import { ToolError, type RunToolContext, type ToolDefinition } from "@/lib/tools/types";
 
 /** What the model gets back from a call, at most this long: tool output is data, not a prompt. */
 const MAX_OUTPUT_CHARS = 20_000;
@@ -41,35 +42,60 @@ export function restoreRedacted(edited: unknown, original: unknown): unknown {
   return edited;
 }
 
+/**
+ * Runs one call through the effect journal (lib/effects): a call whose outcome was recorded by an
+ * earlier attempt of this step is not made again, and its timeline event is written once, with
+ * the outcome, however many attempts there were.
+ */
 export async function runToolCall(
   db: Db,
-  params: { tool: ToolDefinition; args: unknown; context: ToolContext },
+  params: { tool: ToolDefinition; args: unknown; context: RunToolContext; call: { key: string; id: string } },
 ): Promise<ToolOutcome> {
-  const { tool, args, context } = params;
+  const { tool, args, context, call } = params;
+  const effect = await openEffect(db, { runId: context.runId, callKey: call.key, callId: call.id, tool: tool.name });
+  if (effect.kind === "recorded") return effect.outcome;
   const shownArgs = redactArguments(args) as Prisma.InputJsonValue;
+  const event = { taskId: context.taskId, runId: context.runId, actor: "agent" as const };
+  if (effect.kind === "again") {
+    const after = effect.lastError ? `an error (${effect.lastError})` : "a restart";
+    await appendEvent(db, {
+      ...event,
+      type: "tool.retried",
+      message: redactSecrets(`${tool.name} retried after ${after} (same idempotency key)`).slice(0, 500),
+      data: { tool: tool.name, attempt: effect.attempt, idempotencyKey: effect.idempotencyKey },
+    });
+  }
+  const finish = async (outcome: ToolOutcome, timeline: Omit<NewEvent, "taskId" | "runId" | "actor">) => {
+    await db.$transaction(async (tx) => {
+      await recordEffectOutcome(tx, { id: effect.id, outcome });
+      await appendEvent(tx, { ...event, ...timeline });
+    });
+    return outcome;
+  };
   try {
-    const result = await tool.run(args, context);
+    const result = await tool.run(args, { ...context, idempotencyKey: effect.idempotencyKey });
     const output = truncate(JSON.stringify(result.output) ?? "null", MAX_OUTPUT_CHARS);
-    await appendEvent(db, {
-      taskId: context.taskId,
-      runId: context.runId,
-      type: "tool.called",
-      actor: "agent",
-      message: redactSecrets(`${tool.name}: ${result.summary}`),
-      data: { tool: tool.name, arguments: shownArgs, result: redactSecrets(truncate(output, PREVIEW_CHARS)) },
-    });
-    return { ok: true, output };
+    return await finish(
+      { ok: true, output },
+      {
+        type: "tool.called",
+        message: redactSecrets(`${tool.name}: ${result.summary}`),
+        data: { tool: tool.name, arguments: shownArgs, result: redactSecrets(truncate(output, PREVIEW_CHARS)), idempotencyKey: effect.idempotencyKey },
+      },
+    );
   } catch (error) {
-    if (!(error instanceof ToolError)) throw error;
-    await appendEvent(db, {
-      taskId: context.taskId,
-      runId: context.runId,
-      type: "tool.failed",
-      actor: "agent",
-      message: redactSecrets(`${tool.name} failed: ${error.message}`).slice(0, 500),
-      data: { tool: tool.name, arguments: shownArgs },
-    });
-    return { ok: false, output: error.message };
+    if (!(error instanceof ToolError)) {
+      await recordEffectError(db, { id: effect.id, message: redactSecrets(error instanceof Error ? error.message : String(error)) }).catch(() => undefined);
+      throw error;
+    }
+    return finish(
+      { ok: false, output: error.message },
+      {
+        type: "tool.failed",
+        message: redactSecrets(`${tool.name} failed: ${error.message}`).slice(0, 500),
+        data: { tool: tool.name, arguments: shownArgs, idempotencyKey: effect.idempotencyKey },
+      },
+    );
   }
 }
 

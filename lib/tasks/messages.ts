@@ -7,7 +7,7 @@ import { z } from "zod";
 import { notFound } from "./get-task";
 import { taskIdParam } from "./schemas";
 import { isTerminal } from "./status";
-import { appendEvent } from "./timeline";
+import { appendEvent, appendStepEvent, findStepEvent } from "./timeline";
 import { transitionTask } from "./transition-task";
 
 export const messageInput = z.object({
@@ -56,18 +56,29 @@ export async function hasUnreadMessages(tx: DbTx, taskId: string): Promise<boole
   return (await tx.taskMessage.count({ where: { taskId, deliveredRunId: null } })) > 0;
 }
 
-/** The agent's side: messages not yet read, marked read by this run. */
-export async function takeMessages(db: Db, params: { taskId: string; runId: string }): Promise<string[]> {
+/**
+ * The agent's side: messages not yet read, marked read by this run at this step. A repeat of the
+ * step (after a crash) gets the same messages again, not none.
+ */
+export async function takeMessages(db: Db, params: { taskId: string; runId: string; stepKey: string }): Promise<string[]> {
   return db.$transaction(async (tx) => {
+    const earlier = await findStepEvent(tx, params);
+    if (earlier) {
+      const ids = (earlier.data as { messageIds?: string[] } | null)?.messageIds ?? [];
+      const read = await tx.taskMessage.findMany({ where: { id: { in: ids } }, orderBy: { createdAt: "asc" } });
+      return read.map((m) => m.body);
+    }
     const pending = await tx.taskMessage.findMany({ where: { taskId: params.taskId, deliveredRunId: null }, orderBy: { createdAt: "asc" } });
     if (pending.length === 0) return [];
     await tx.taskMessage.updateMany({ where: { id: { in: pending.map((m) => m.id) } }, data: { deliveredRunId: params.runId } });
-    await appendEvent(tx, {
+    await appendStepEvent(tx, {
       taskId: params.taskId,
       runId: params.runId,
+      stepKey: params.stepKey,
       type: "message.read",
       actor: "agent",
       message: pending.length === 1 ? "Read your message" : `Read your ${pending.length} messages`,
+      data: { messageIds: pending.map((m) => m.id) },
     });
     return pending.map((m) => m.body);
   });

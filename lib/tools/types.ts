@@ -7,7 +7,8 @@ import type { z } from "zod";
 /** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
 export type RiskClass = "read" | "write" | "external" | "destructive";
 
-export interface ToolContext {
+/** What a run gives every tool it calls. */
+export interface RunToolContext {
   taskId: string;
   runId: string;
   userId: string;
@@ -17,6 +18,15 @@ export interface ToolContext {
   httpAllowlist: string[];
   /** Stores a file as an artifact of this run (the same name again replaces it). */
   saveArtifact(artifact: { name: string; kind: "markdown" | "csv" | "json" | "file"; content: string }): Promise<{ id: string; sizeBytes: number }>;
+}
+
+export interface ToolContext extends RunToolContext {
+  /**
+   * The same on every attempt of this one call (lib/effects): sent with anything that acts
+   * elsewhere (an Idempotency-Key header on HTTP writes, _meta on MCP calls), so a far side that
+   * honours it acts once even when Baton had to send again after a crash.
+   */
+  idempotencyKey: string;
 }
 
 export interface ToolResult {

@@ -9,6 +9,7 @@ export function testToolContext(overrides: Partial<ToolContext> = {}): ToolConte
     userId: "user",
     workspaceDir: "/nonexistent",
     httpAllowlist: [],
+    idempotencyKey: "baton-test-call",
     async saveArtifact({ name, content }) {
       artifacts.set(name, content);
       return { id: name, sizeBytes: Buffer.byteLength(content) };

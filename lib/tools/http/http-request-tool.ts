@@ -80,8 +80,10 @@ export function displayUrl(url: URL): string {
   return `${url.origin}${url.pathname}${query}`;
 }
 
-function requestHeaders(input: HttpRequestInput): Record<string, string> {
+function requestHeaders(input: HttpRequestInput, idempotencyKey: string): Record<string, string> {
   const headers: Record<string, string> = { "user-agent": "Baton (http_request tool)", accept: "*/*", "accept-encoding": "gzip, deflate, br" };
+  // A write sent again after a crash carries the same key, so the far side can tell it is a repeat.
+  if (input.method !== "GET") headers["idempotency-key"] = idempotencyKey;
   for (const [name, value] of Object.entries(input.headers ?? {})) headers[name.toLowerCase()] = value;
   if (input.body !== undefined && !headers["content-type"]) {
     headers["content-type"] = typeof input.body === "string" ? "text/plain; charset=utf-8" : "application/json";
@@ -129,7 +131,7 @@ export function createHttpRequestTool(options: HttpRequestToolOptions = {}): Too
       const deadline = AbortSignal.timeout(limits.totalTimeoutMs);
       let url = new URL(input.url);
       let method: string = input.method;
-      let headers = requestHeaders(input);
+      let headers = requestHeaders(input, context.idempotencyKey);
       let body = encodeBody(input.body);
       let redirects = 0;
       let response: ExchangeResponse;

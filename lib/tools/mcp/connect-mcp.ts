@@ -67,8 +67,9 @@ function mcpTool(client: Client, serverName: string, tool: ListedTool): ToolDefi
     risk: () => risk,
     target: () => `${serverName}: ${tool.name}`,
     idempotent: () => tool.annotations?.idempotentHint ?? tool.annotations?.readOnlyHint ?? false,
-    async run(args) {
-      const result = await client.callTool({ name: tool.name, arguments: args as Record<string, unknown> });
+    async run(args, context) {
+      // MCP has no idempotency field; _meta is where a server that honours one can read it.
+      const result = await client.callTool({ name: tool.name, arguments: args as Record<string, unknown>, _meta: { "baton/idempotencyKey": context.idempotencyKey } });
       const text = (result.content as { type: string; text?: string }[] | undefined)
         ?.filter((part) => part.type === "text")
         .map((part) => part.text)
