@@ -249,6 +249,14 @@ describe("requests and responses", () => {
     expect(echoed.headers).toMatchObject({ "content-type": "application/json", "x-trace": "t1", "content-length": "27", host: `127.0.0.1:${port}` });
   });
 
+  it("sends the call's idempotency key with writes (a model's own key wins), not with reads", async () => {
+    const echoedHeaders = async (raw: Record<string, unknown>) =>
+      ((await call({ url: `${origin}/echo`, ...raw }, LOOPBACK)).output.body as { headers: Record<string, string> }).headers;
+    for (const method of ["POST", "PUT", "DELETE"]) expect((await echoedHeaders({ method }))["idempotency-key"]).toBe("baton-test-call");
+    expect((await echoedHeaders({ method: "POST", headers: { "Idempotency-Key": "order-17" } }))["idempotency-key"]).toBe("order-17");
+    expect(await echoedHeaders({})).not.toHaveProperty("idempotency-key");
+  });
+
   it("sends a string body as text and reads text, binary and forced formats", async () => {
     const put = await call({ url: `${origin}/echo`, method: "PUT", body: "hello" }, LOOPBACK);
     expect((put.output.body as { body: string; headers: Record<string, string> }).headers["content-type"]).toBe("text/plain; charset=utf-8");
