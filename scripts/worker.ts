@@ -27,7 +27,9 @@ async function main(): Promise<void> {
   const dispatcher = new DbosDispatcher(database.url);
   const agent = await createAgentDeps(db, dispatcher);
   const worker = await launchDbosWorker({
+    db,
     databaseUrl: database.url,
+    failover: { heartbeatMs: config.BATON_WORKER_HEARTBEAT_MS, deadAfterMs: config.BATON_WORKER_DEAD_AFTER_MS },
     executorId,
     concurrency: config.BATON_WORKER_CONCURRENCY,
     queuePollMs: config.BATON_QUEUE_POLL_MS,

@@ -18,10 +18,14 @@ export interface Ledger {
   /** Entries applied, by idempotency key (or by entry when a request has none). */
   applied: Map<string, string>;
   onAnswered(listener: (request: LedgerRequest) => void): () => void;
+  /** Answers what is held and stops holding (see `hold`). */
+  release(): void;
   close(): Promise<void>;
 }
 
-export async function startLedger(options: { answerDelayMs?: () => number } = {}): Promise<Ledger> {
+/** `hold`: record requests but answer none until release(), so a test can kill a worker mid-call. */
+export async function startLedger(options: { answerDelayMs?: () => number; hold?: boolean } = {}): Promise<Ledger> {
+  let held: (() => void)[] | undefined = options.hold ? [] : undefined;
   const requests: LedgerRequest[] = [];
   const applied = new Map<string, string>();
   const listeners = new Set<(request: LedgerRequest) => void>();
@@ -39,13 +43,16 @@ export async function startLedger(options: { answerDelayMs?: () => number } = {}
       const key = request.idempotencyKey ?? request.entry;
       const repeat = applied.has(key);
       if (!repeat) applied.set(key, request.entry);
-      setTimeout(() => {
-        res.writeHead(repeat ? 200 : 201, { "content-type": "application/json" });
-        res.end(JSON.stringify({ entry: request.entry, repeat }), () => {
-          request.answeredAt = Date.now();
-          for (const listener of listeners) listener(request);
-        });
-      }, options.answerDelayMs?.() ?? 0);
+      const answer = () =>
+        setTimeout(() => {
+          res.writeHead(repeat ? 200 : 201, { "content-type": "application/json" });
+          res.end(JSON.stringify({ entry: request.entry, repeat }), () => {
+            request.answeredAt = Date.now();
+            for (const listener of listeners) listener(request);
+          });
+        }, options.answerDelayMs?.() ?? 0);
+      if (held) held.push(answer);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -56,6 +63,11 @@ export async function startLedger(options: { answerDelayMs?: () => number } = {}
     onAnswered(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    release() {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const answer of waiting) answer();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -3,6 +3,7 @@
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { runTask, type AgentDeps } from "@/lib/agent/run-task";
 import { deliverNotification, type PushDeliveryDeps } from "@/lib/push/deliver-notification";
+import type { Db } from "@/lib/db";
 import { dbosDurableContext } from "./durable-context";
 import { quietDbosLogger } from "./quiet-logger";
 import {
@@ -14,10 +15,14 @@ import {
   RUN_TASK_WORKFLOW,
   TASK_QUEUE,
 } from "./names";
+import { noteRunExecutor, startFailover } from "./worker-failover";
 
 export interface DbosWorkerOptions {
+  db: Db;
   databaseUrl: string;
   executorId: string;
+  /** How often this worker says it is alive, and after how long a silent one's runs are taken over. */
+  failover: { heartbeatMs: number; deadAfterMs: number };
   concurrency: number;
   queuePollMs: number;
   deps: AgentDeps;
@@ -34,7 +39,13 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     applicationVersion: DBOS_APP_VERSION,
     logger: quietDbosLogger(),
   });
-  DBOS.registerWorkflow((runId: string) => runTask(dbosDurableContext, options.deps, runId), { name: RUN_TASK_WORKFLOW });
+  DBOS.registerWorkflow(
+    async (runId: string) => {
+      await noteRunExecutor(options.db, { runId, executorId: options.executorId });
+      return runTask(dbosDurableContext, options.deps, runId);
+    },
+    { name: RUN_TASK_WORKFLOW },
+  );
   DBOS.registerWorkflow((notification: unknown) => deliverNotification(dbosDurableContext, options.push, notification), {
     name: DELIVER_NOTIFICATION_WORKFLOW,
   });
@@ -51,5 +62,11 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     minPollingIntervalMs: Math.max(options.queuePollMs, 250),
     onConflict: "always_update",
   });
-  return { shutdown: () => DBOS.shutdown() };
+  const failover = await startFailover({ db: options.db, executorId: options.executorId, ...options.failover, log: (line) => console.log(`[worker] ${line}`) });
+  return {
+    shutdown: async () => {
+      failover.stop();
+      await DBOS.shutdown();
+    },
+  };
 }

@@ -1,0 +1,94 @@
+// Scale-out survives a worker's death. Every worker writes a heartbeat; a live worker that finds
+// another silent for longer than deadAfterMs hands that worker's unfinished workflows back to the
+// queue through DBOS's own recovery for its executor id, once (the heartbeat row is locked and
+// marked), and the next free worker resumes them from their checkpoints. A worker that comes back
+// finds nothing left to recover, so nothing runs twice.
+import { hostname } from "node:os";
+import { DBOSExecutor } from "@dbos-inc/dbos-sdk/internal/dbos-executor";
+import type { Db } from "@/lib/db";
+import { appendEvent } from "@/lib/tasks/timeline";
+
+export interface FailoverOptions {
+  db: Db;
+  executorId: string;
+  heartbeatMs: number;
+  deadAfterMs: number;
+  log?: (line: string) => void;
+}
+
+export async function beat(db: Db, executorId: string): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO workers (id, host, pid, started_at, seen_at) VALUES (${executorId}, ${hostname()}, ${process.pid}, now(), now())
+    ON CONFLICT (id) DO UPDATE SET seen_at = now(), host = EXCLUDED.host, pid = EXCLUDED.pid, taken_over_at = NULL, taken_over_by = NULL`;
+}
+
+/** Takes over the runs of every worker silent for longer than deadAfterMs; returns their run ids. */
+export async function takeOverDeadWorkers(options: Omit<FailoverOptions, "heartbeatMs">): Promise<string[]> {
+  const { db, executorId, deadAfterMs } = options;
+  return db.$transaction(async (tx) => {
+    const dead = await tx.$queryRaw<{ id: string; silent_ms: number }[]>`
+      SELECT id, (EXTRACT(EPOCH FROM now() - seen_at) * 1000)::int AS silent_ms FROM workers
+      WHERE id <> ${executorId} AND taken_over_at IS NULL AND seen_at < now() - make_interval(secs => ${deadAfterMs / 1000})
+      FOR UPDATE SKIP LOCKED`;
+    const taken: string[] = [];
+    for (const worker of dead) {
+      const handles = await DBOSExecutor.globalInstance!.recoverPendingWorkflows([worker.id]);
+      const workflowIds = handles.map((handle) => handle.workflowID);
+      await tx.worker.update({ where: { id: worker.id }, data: { takenOverAt: new Date(), takenOverBy: executorId } });
+      const runs = await tx.run.findMany({ where: { id: { in: workflowIds } }, select: { id: true, taskId: true } });
+      for (const run of runs) {
+        await appendEvent(tx, {
+          taskId: run.taskId,
+          runId: run.id,
+          type: "worker.taken-over",
+          actor: "system",
+          message: `Worker ${worker.id} stopped answering (silent ${Math.round(worker.silent_ms / 1000)} s); ${executorId} put this run back on the queue`,
+          data: { deadWorker: worker.id, by: executorId },
+        });
+      }
+      options.log?.(`${worker.id} has been silent for ${Math.round(worker.silent_ms / 1000)} s: took over ${workflowIds.length} unfinished workflow(s)`);
+      taken.push(...runs.map((run) => run.id));
+    }
+    return taken;
+  });
+}
+
+/**
+ * Called as a run's workflow starts on this worker, outside any step (it runs again on every
+ * resumption, which is the point): says so on the timeline when another worker ran it before.
+ */
+export async function noteRunExecutor(db: Db, params: { runId: string; executorId: string }): Promise<void> {
+  const [previous] = await db.$queryRaw<{ executor_id: string | null; task_id: string }[]>`
+    UPDATE runs SET executor_id = ${params.executorId} FROM (SELECT id, executor_id FROM runs WHERE id = ${params.runId}::uuid FOR UPDATE) AS before
+    WHERE runs.id = before.id RETURNING before.executor_id, runs.task_id`;
+  if (!previous?.executor_id || previous.executor_id === params.executorId) return;
+  await appendEvent(db, {
+    taskId: previous.task_id,
+    runId: params.runId,
+    type: "worker.resumed",
+    actor: "system",
+    message: `Resumed on worker ${params.executorId} after ${previous.executor_id} stopped`,
+    data: { from: previous.executor_id, to: params.executorId },
+  });
+}
+
+/** Heartbeats and the watch for dead workers, on timers, until stopped. */
+export async function startFailover(options: FailoverOptions): Promise<{ stop(): void }> {
+  await beat(options.db, options.executorId);
+  const warn = (what: string) => (error: unknown) => options.log?.(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  const heartbeat = setInterval(() => beat(options.db, options.executorId).catch(warn("heartbeat")), options.heartbeatMs);
+  let watching = false;
+  const watch = setInterval(async () => {
+    if (watching) return;
+    watching = true;
+    await takeOverDeadWorkers(options)
+      .catch(warn("watch for dead workers"))
+      .finally(() => (watching = false));
+  }, options.heartbeatMs);
+  return {
+    stop() {
+      clearInterval(heartbeat);
+      clearInterval(watch);
+    },
+  };
+}
