@@ -22,6 +22,17 @@ export function Field(props: { label: string; name: string; errors?: string[]; e
   );
 }
 
+/** How long a text is against its limit, shown as the person types (before the server would refuse it). */
+export function CharacterCount({ id, length, max }: { id: string; length: number; max: number }) {
+  const over = length - max;
+  return (
+    <p id={id} data-testid={id} className={`mt-1 text-right text-xs tabular-nums ${over > 0 ? "font-medium text-rose-700" : "text-slate-500"}`}>
+      {length.toLocaleString("en-US")} / {max.toLocaleString("en-US")} characters
+      {over > 0 && ` (${over.toLocaleString("en-US")} too many)`}
+    </p>
+  );
+}
+
 export function FormMessage({ message }: { message?: string }) {
   if (!message) return null;
   return (
