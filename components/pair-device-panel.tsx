@@ -46,9 +46,10 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
       {showing ? (
         <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
           <div
+            // White in dark mode too: a scanner needs dark modules on a light ground.
             aria-label="QR code that opens the pairing page with this code"
             role="img"
-            className="size-44 shrink-0 rounded-lg border border-slate-200 bg-white p-1 [&>svg]:size-full"
+            className="size-44 shrink-0 rounded-lg border border-slate-200 bg-[#fff] p-1 [&>svg]:size-full"
             dangerouslySetInnerHTML={{ __html: showing.qrSvg }}
           />
           <div className="space-y-2 text-center sm:text-left">
