@@ -44,7 +44,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
             >
               {status ? STATUS_LABELS[status] : "All"}
               {status === "waiting_approval" && askedBy.size > 0 && (
-                <span className={`ml-1.5 rounded-full px-1.5 text-xs font-semibold ${active ? "bg-white text-indigo-700" : "bg-amber-500 text-white"}`}>
+                <span className={`ml-1.5 rounded-full px-1.5 text-xs font-semibold ${active ? "bg-white text-indigo-700" : "bg-amber-400 text-black"}`}>
                   {askedBy.size}
                 </span>
               )}

@@ -21,7 +21,7 @@ export async function ApprovalsNavLink(props: { userId: string } | { count: numb
         <span
           aria-hidden
           data-testid="approvals-count"
-          className="absolute top-1 left-1/2 ml-1.5 min-w-5 rounded-full bg-amber-500 px-1.5 text-center text-xs leading-5 font-semibold text-white lg:static lg:ml-0"
+          className="absolute top-1 left-1/2 ml-1.5 min-w-5 rounded-full bg-amber-400 px-1.5 text-center text-xs leading-5 font-semibold text-black lg:static lg:ml-0"
         >
           {count > 99 ? "99+" : count}
         </span>

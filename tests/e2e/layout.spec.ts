@@ -62,10 +62,11 @@ async function forEachPage(
   await Promise.all([page.context().close(), stranger.context().close()]);
 }
 
-test("every control on every page is at least 44x44 px on a phone, the More menu's too", async ({ browser, baseURL, request }) => {
+test("every page on a phone: each control at least 44x44 px (the More menu's too), and text at AA contrast", async ({ browser, baseURL, request }) => {
   const offenders: string[] = [];
   const record = async (page: Page, where: string) => {
     for (const offender of await smallTapTargets(page)) offenders.push(`${where}: ${offender}`);
+    for (const text of await lowContrastText(page)) offenders.push(`${where}: low contrast ${text}`);
   };
   await forEachPage(request, (storageState) => openPage(browser, { ...phone, ...(storageState ? { storageState } : {}) }, baseURL), async (page, where) => {
     await record(page, where);
@@ -75,7 +76,7 @@ test("every control on every page is at least 44x44 px on a phone, the More menu
       await record(page, `${where} (More open)`);
     }
   });
-  expect(offenders, "controls under 44x44 px").toEqual([]);
+  expect(offenders, "controls under 44x44 px, or text hard to read").toEqual([]);
 });
 
 test("dark mode follows the system: dark pages, light text, no white cards, readable contrast", async ({ browser, baseURL, request }) => {
