@@ -24,7 +24,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
   for (const approval of pending) if (!askedBy.has(approval.taskId)) askedBy.set(approval.taskId, approval);
 
   return (
-    <div data-wide className="lg:mx-auto lg:max-w-5xl">
+    <div data-wide>
       <div className="mb-4 flex items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Inbox</h1>
         <LiveUpdates />

@@ -2,7 +2,7 @@
 // page, dark mode, the approval card above the fold, and what the inbox cards say.
 import { expect, test, type APIRequestContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import { newHook, openApproval, startPostingTask } from "./support/approvals";
-import { createTaskViaApi, openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
+import { createTaskViaApi, desktopWide, openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
 import { bodyLuminance, lightBoxes, lowContrastText } from "./support/colors";
 import { smallTapTargets } from "./support/tap-targets";
 
@@ -85,8 +85,9 @@ test("dark mode follows the system: dark pages, light text, no white cards, read
     openPage(browser, { ...phone, colorScheme: "dark", ...(storageState ? { storageState } : {}) }, baseURL);
   await forEachPage(request, open, async (page, where) => {
     const body = await bodyLuminance(page);
-    if (!(body.background! < 0.05)) problems.push(`${where}: page background luminance ${body.background}`);
-    if (!(body.text! > 0.6)) problems.push(`${where}: text luminance ${body.text}`);
+    // null: nothing painted (transparent), which leaves the browser's own canvas colour.
+    if (body.background === null || body.background > 0.05) problems.push(`${where}: page background luminance ${body.background}`);
+    if (body.text === null || body.text < 0.6) problems.push(`${where}: text luminance ${body.text}`);
     // The pairing QR code stays white: scanners want dark modules on a light ground.
     for (const box of await lightBoxes(page, 0.4, '[aria-label^="QR code"]')) problems.push(`${where}: light box ${box}`);
     for (const text of await lowContrastText(page)) problems.push(`${where}: low contrast ${text}`);
@@ -165,7 +166,7 @@ test("the phone's tab bar navigates, marks where you are, keeps New task in reac
   await page.context().close();
 
   // A desktop: the same links in the top bar, no bottom bar, More's items inline.
-  const computer = await openPage(browser, { viewport: { width: 1440, height: 900 } }, baseURL);
+  const computer = await openPage(browser, desktopWide, baseURL);
   await computer.goto("/settings");
   const bar = computer.getByTestId("tab-bar");
   expect((await bar.boundingBox())!.y).toBeLessThan(56);
@@ -178,7 +179,7 @@ test("the phone's tab bar navigates, marks where you are, keeps New task in reac
 
 test("a desktop uses its width: the task page in two columns, the inbox in two", async ({ browser, baseURL, request }) => {
   const task = await createTaskViaApi(request, { title: uniqueTitle("Wide"), prompt: "Say hello." });
-  const page = await openPage(browser, { viewport: { width: 1440, height: 900 } }, baseURL);
+  const page = await openPage(browser, desktopWide, baseURL);
   await page.goto(`/tasks/${task.id}`);
   await expect(page.getByTestId("artifact")).toBeVisible({ timeout: 30_000 });
   const result = (await page.getByTestId("artifact").boundingBox())!;
