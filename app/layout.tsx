@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
-import { AppFooterLinks, AppNav } from "@/components/app-nav";
+import { AppNav } from "@/components/app-nav";
 import { OfflineBanner } from "@/components/offline-banner";
 import { ServiceWorkerRegistration } from "@/components/service-worker-registration";
 import "./globals.css";
@@ -17,16 +17,22 @@ export const metadata: Metadata = {
 export const viewport: Viewport = {
   width: "device-width",
   initialScale: 1,
-  themeColor: "#312e81",
+  // The browser's bar: indigo on the light page, the page's own near-black in dark mode.
+  themeColor: [
+    { media: "(prefers-color-scheme: light)", color: "#312e81" },
+    { media: "(prefers-color-scheme: dark)", color: "#020617" },
+  ],
+  // Drawn under a phone's notch and home indicator; the tab bar keeps its taps above them.
+  viewportFit: "cover",
 };
 
 export default function RootLayout({ children }: { children: React.ReactNode }) {
   return (
     <html lang="en">
       <body className="min-h-dvh">
-        <header className="sticky top-0 z-10 border-b border-slate-200 bg-white/90 backdrop-blur">
-          <div className="mx-auto flex h-14 max-w-3xl items-center justify-between px-4">
-            <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-indigo-900">
+        <header className="sticky top-0 z-20 border-b border-slate-200 bg-white pt-[env(safe-area-inset-top)]">
+          <div className="mx-auto flex h-14 max-w-6xl items-center justify-between gap-4 px-4 lg:px-6">
+            <Link href="/" className="flex min-h-11 shrink-0 items-center gap-2 text-lg font-semibold tracking-tight text-indigo-900">
               <span aria-hidden className="inline-block h-6 w-1.5 rotate-12 rounded-full bg-indigo-600" />
               Baton
             </Link>
@@ -37,12 +43,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </header>
         <OfflineBanner />
         <ServiceWorkerRegistration />
-        <main className="mx-auto max-w-3xl px-4 py-5 pb-10">{children}</main>
-        <footer className="mx-auto max-w-3xl px-4 pb-10 text-sm text-slate-500">
-          <Suspense>
-            <AppFooterLinks />
-          </Suspense>
-        </footer>
+        {/* Pages are a reading column; one that uses a desktop's width says so with data-wide.
+            The bottom padding keeps the end of a page clear of the phone's tab bar. */}
+        <main className="mx-auto max-w-6xl px-4 pt-5 pb-[calc(6rem+env(safe-area-inset-bottom))] lg:px-6 lg:pb-12 [&>:not([data-wide])]:mx-auto [&>:not([data-wide])]:max-w-3xl">
+          {children}
+        </main>
       </body>
     </html>
   );

@@ -24,7 +24,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
   for (const approval of pending) if (!askedBy.has(approval.taskId)) askedBy.set(approval.taskId, approval);
 
   return (
-    <div>
+    <div data-wide>
       <div className="mb-4 flex items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Inbox</h1>
         <LiveUpdates />
@@ -38,13 +38,13 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
               key={status ?? "all"}
               href={status ? `/?status=${status}` : "/"}
               aria-current={active ? "page" : undefined}
-              className={`shrink-0 rounded-full px-3 py-1.5 text-sm ring-1 ring-inset ${
+              className={`inline-flex min-h-11 shrink-0 items-center rounded-full px-4 text-sm ring-1 ring-inset ${
                 active ? "bg-indigo-600 text-white ring-indigo-600" : "bg-white text-slate-700 ring-slate-300 hover:bg-slate-50"
               }`}
             >
               {status ? STATUS_LABELS[status] : "All"}
               {status === "waiting_approval" && askedBy.size > 0 && (
-                <span className={`ml-1.5 rounded-full px-1.5 text-xs font-semibold ${active ? "bg-white text-indigo-700" : "bg-amber-500 text-white"}`}>
+                <span className={`ml-1.5 rounded-full px-1.5 text-xs font-semibold ${active ? "bg-white text-indigo-700" : "bg-amber-400 text-black"}`}>
                   {askedBy.size}
                 </span>
               )}
@@ -60,12 +60,12 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
               ? "When an agent wants to do something risky, the task waits here for your decision."
               : "Hand Baton something to do, then come back for the result."}
           </p>
-          <Link href="/tasks/new" className="mt-4 inline-block rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white">
+          <Link href="/tasks/new" className="mt-4 inline-flex min-h-11 items-center rounded-full bg-indigo-600 px-5 text-sm font-medium text-white">
             Create a task
           </Link>
         </div>
       ) : (
-        <ul className="space-y-3" data-testid="task-list">
+        <ul className="space-y-3 lg:grid lg:grid-cols-2 lg:gap-3 lg:space-y-0" data-testid="task-list">
           {tasks.map((task) => (
             <TaskCard key={task.id} task={task} approval={askedBy.get(task.id)} />
           ))}
@@ -75,7 +75,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
         <div className="mt-6 text-center">
           <Link
             href={`/?${new URLSearchParams({ ...(query.status ? { status: query.status } : {}), cursor: nextCursor })}`}
-            className="text-sm font-medium text-indigo-700 hover:underline"
+            className="inline-flex min-h-11 items-center px-2 text-sm font-medium text-indigo-700 hover:underline"
           >
             Older tasks →
           </Link>

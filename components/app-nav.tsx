@@ -1,52 +1,74 @@
 import Link from "next/link";
 import { connection } from "next/server";
 import { Suspense } from "react";
-import { ApprovalsNavLink, ApprovalsNavLinkFallback } from "@/components/approvals-nav-link";
+import { ApprovalsNavLink } from "@/components/approvals-nav-link";
+import { MoreMenu } from "@/components/more-menu";
+import { InboxIcon, SchedulesIcon } from "@/components/nav-icons";
+import { NavLink } from "@/components/nav-link";
+import { tabClass } from "@/components/nav-styles";
 import { currentUser } from "@/lib/auth/current-user";
 
-/** The header's links, for a signed-in person only: the sign-in pages show just the name. */
+const iconClass = "lg:hidden";
+
+/**
+ * The app's navigation, for a signed-in person only (the sign-in pages show just the name). It is
+ * one list for both sizes, so each place has one link: a bottom tab bar on phones (Inbox,
+ * Approvals, Schedules, More) and links in the top bar from lg, where More's items show inline.
+ */
 export async function AppNav() {
   await connection();
   const user = await currentUser().catch(() => null);
   if (!user) return null;
+  const more = [
+    { href: "/settings", label: "Settings" },
+    { href: "/devices", label: "Devices" },
+    ...(user.role === "owner"
+      ? [
+          { href: "/people", label: "People" },
+          { href: "/models", label: "Models" },
+        ]
+      : []),
+  ];
   return (
-    <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
-      <Suspense fallback={<ApprovalsNavLinkFallback />}>
-        <ApprovalsNavLink userId={user.id} />
-      </Suspense>
-      <Link href="/schedules" className="inline-flex min-h-10 items-center rounded-full px-2 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 sm:px-3">
-        Schedules
-      </Link>
+    <>
+      <nav
+        aria-label="Main"
+        data-testid="tab-bar"
+        className="fixed inset-x-0 bottom-0 z-20 border-t border-slate-200 bg-white/95 pb-[env(safe-area-inset-bottom)] backdrop-blur lg:static lg:z-auto lg:flex-1 lg:border-0 lg:bg-transparent lg:pb-0 lg:backdrop-blur-none"
+      >
+        <ul className="grid grid-cols-4 lg:flex lg:items-center lg:gap-1">
+          <li>
+            <NavLink href="/" also={["/tasks/"]} className={tabClass}>
+              <span className={iconClass}>
+                <InboxIcon />
+              </span>
+              Inbox
+            </NavLink>
+          </li>
+          <li>
+            <Suspense fallback={<ApprovalsNavLink count={0} />}>
+              <ApprovalsNavLink userId={user.id} />
+            </Suspense>
+          </li>
+          <li>
+            <NavLink href="/schedules" className={tabClass}>
+              <span className={iconClass}>
+                <SchedulesIcon />
+              </span>
+              Schedules
+            </NavLink>
+          </li>
+          <li className="lg:contents">
+            <MoreMenu links={more} userName={user.name} />
+          </li>
+        </ul>
+      </nav>
       <Link
         href="/tasks/new"
-        className="rounded-full bg-indigo-600 px-3 py-2 text-sm font-medium whitespace-nowrap sm:px-4 text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+        className="inline-flex min-h-11 shrink-0 items-center rounded-full bg-indigo-600 px-4 text-sm font-semibold whitespace-nowrap text-white shadow-sm hover:bg-indigo-500 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
       >
         New task
       </Link>
-    </nav>
-  );
-}
-
-const footerLink = "hover:text-indigo-700 hover:underline";
-
-export async function AppFooterLinks() {
-  await connection();
-  const user = await currentUser().catch(() => null);
-  if (!user) return null;
-  return (
-    <nav aria-label="Account" className="flex flex-wrap gap-x-4 gap-y-2">
-      <Link href="/settings" className={footerLink}>
-        Settings: what the agent may do on its own
-      </Link>
-      <Link href="/devices" className={footerLink}>
-        Devices and notifications
-      </Link>
-      {user.role === "owner" && (
-        <Link href="/people" className={footerLink}>
-          People
-        </Link>
-      )}
-      <span className="text-slate-400">Signed in as {user.name}</span>
-    </nav>
+    </>
   );
 }

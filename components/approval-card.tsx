@@ -10,8 +10,8 @@ type Mode = "choose" | "deny" | "edit";
 
 const buttonBase =
   "inline-flex min-h-11 items-center justify-center rounded-lg px-4 py-2 text-sm font-semibold shadow-sm focus-visible:outline-2 focus-visible:outline-offset-2 disabled:opacity-60";
-const primary = `${buttonBase} bg-emerald-700 text-white hover:bg-emerald-600 focus-visible:outline-emerald-700`;
-const danger = `${buttonBase} bg-rose-700 text-white hover:bg-rose-600 focus-visible:outline-rose-700`;
+const primary = `${buttonBase} bg-approve text-white hover:bg-emerald-600 focus-visible:outline-emerald-600`;
+const danger = `${buttonBase} bg-deny text-white hover:bg-rose-600 focus-visible:outline-rose-600`;
 const secondary = `${buttonBase} border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 focus-visible:outline-indigo-600`;
 const fieldClass =
   "mt-1 block w-full rounded-lg border border-slate-300 bg-white px-3 py-2 text-base text-slate-900 shadow-sm focus:border-indigo-500 focus:ring-2 focus:ring-indigo-200 focus:outline-none aria-[invalid=true]:border-rose-400";
@@ -99,7 +99,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
               tabIndex={0}
               aria-label="Arguments as JSON"
               data-testid="approval-arguments"
-              className="max-h-64 overflow-auto rounded-lg bg-slate-900 p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap text-slate-100 wrap-anywhere focus-visible:outline-2 focus-visible:outline-indigo-500"
+              className="code-block max-h-40 overflow-auto rounded-lg p-3 font-mono text-xs leading-relaxed whitespace-pre-wrap wrap-anywhere sm:max-h-64 focus-visible:outline-2 focus-visible:outline-indigo-500"
             >
               {argumentsText}
             </pre>
@@ -108,7 +108,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
         <div>
           <dt className="text-slate-500">The agent&apos;s reason</dt>
           <dd className="mt-1">
-            <p data-testid="approval-reason" className="rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 whitespace-pre-wrap break-words text-slate-800">
+            <p dir="auto" data-testid="approval-reason" className="rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 whitespace-pre-wrap break-words text-slate-800">
               {approval.reason}
             </p>
             <p className="mt-1 text-xs text-slate-500">In the agent&apos;s own words: check it against the arguments above.</p>
@@ -146,6 +146,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
               rows={2}
               autoFocus
               maxLength={2000}
+              dir="auto"
               value={note}
               onChange={(event) => setNote(event.target.value)}
               aria-describedby={result.error ? `deny-note-hint-${approval.id} ${ids.error}` : `deny-note-hint-${approval.id}`}

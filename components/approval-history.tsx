@@ -70,11 +70,13 @@ export function ApprovalHistory({ approvals }: { approvals: ApprovalView[] }) {
                   )}
                 </p>
                 {approval.decisionNote && approval.decidedVia !== "cancel" && (
-                  <p className="mt-1 text-sm break-words whitespace-pre-wrap text-slate-700">“{approval.decisionNote}”</p>
+                  <p dir="auto" className="mt-1 text-sm break-words whitespace-pre-wrap text-slate-700">
+                    “{approval.decisionNote}”
+                  </p>
                 )}
                 <details className="mt-1 text-xs">
-                  <summary className="cursor-pointer text-indigo-700">{approval.status === "approved" ? "Arguments it ran with" : "Arguments"}</summary>
-                  <pre className="mt-1 max-h-48 overflow-auto rounded-lg bg-slate-900 p-2 font-mono whitespace-pre-wrap text-slate-100 wrap-anywhere">{JSON.stringify(ranWith, null, 2)}</pre>
+                  <summary className="flex min-h-11 cursor-pointer items-center text-indigo-700">{approval.status === "approved" ? "Arguments it ran with" : "Arguments"}</summary>
+                  <pre className="code-block mt-1 max-h-48 overflow-auto rounded-lg p-2 font-mono whitespace-pre-wrap wrap-anywhere">{JSON.stringify(ranWith, null, 2)}</pre>
                 </details>
               </li>
             );

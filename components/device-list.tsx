@@ -43,14 +43,14 @@ export function DeviceList({ devices }: { devices: DeviceView[] }) {
             {device.current ? (
               <SignOutButton />
             ) : (
-              <button type="button" onClick={() => revoke(device)} className="shrink-0 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:border-rose-300 hover:text-rose-700">
+              <button type="button" onClick={() => revoke(device)} className="inline-flex min-h-11 items-center justify-center shrink-0 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:border-rose-300 hover:text-rose-700">
                 Sign out
               </button>
             )}
           </li>
         ))}
       </ul>
-      <button type="button" onClick={everywhere} className="mt-2 mb-4 text-sm font-medium text-rose-700 hover:underline">
+      <button type="button" onClick={everywhere} className="inline-flex min-h-11 items-center justify-center mt-1 mb-3 text-sm font-medium text-rose-700 hover:underline">
         Sign out everywhere
       </button>
     </div>

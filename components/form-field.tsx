@@ -1,5 +1,5 @@
 export const inputClass =
-  "mt-1 block w-full scroll-mt-20 rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:ring-rose-100";
+  "mt-1 block min-h-11 w-full scroll-mt-20 rounded-lg border border-slate-300 bg-white px-3 py-2.5 text-base text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-200 aria-[invalid=true]:border-rose-400 aria-[invalid=true]:ring-rose-100";
 
 export const primaryButtonClass =
   "w-full rounded-lg bg-indigo-600 px-4 py-3 text-base font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:cursor-wait disabled:opacity-70";
@@ -19,6 +19,17 @@ export function Field(props: { label: string; name: string; errors?: string[]; e
         </p>
       ) : null}
     </div>
+  );
+}
+
+/** How long a text is against its limit, shown as the person types (before the server would refuse it). */
+export function CharacterCount({ id, length, max }: { id: string; length: number; max: number }) {
+  const over = length - max;
+  return (
+    <p id={id} data-testid={id} className={`mt-1 text-right text-xs tabular-nums ${over > 0 ? "font-medium text-rose-700" : "text-slate-500"}`}>
+      {length.toLocaleString("en-US")} / {max.toLocaleString("en-US")} characters
+      {over > 0 && ` (${over.toLocaleString("en-US")} too many)`}
+    </p>
   );
 }
 

@@ -12,7 +12,7 @@ export function InviteForm() {
       <Field label="Their email" name="email" errors={state.fieldErrors?.email}>
         <input id="email" name="email" type="email" required defaultValue={state.email} key={state.email} aria-invalid={Boolean(state.fieldErrors?.email)} className={inputClass} />
       </Field>
-      <button type="submit" disabled={pending} className="rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70">
+      <button type="submit" disabled={pending} className="inline-flex min-h-11 items-center justify-center rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70">
         {pending ? "Creating…" : "Create invitation link"}
       </button>
       {state.link && (

@@ -42,6 +42,7 @@ export function MessageForm({ taskId, status }: { taskId: string; status: TaskSt
         id="message-body"
         name="body"
         rows={3}
+        dir="auto"
         maxLength={20_000}
         value={body}
         onChange={(event) => {

@@ -3,8 +3,9 @@
 import { useActionState, useEffect, useState } from "react";
 import { createTaskAction, type CreateTaskFormState } from "@/app/tasks/actions";
 import { ModelOptions } from "@/components/model-options";
-import { Field, FormMessage, inputClass } from "@/components/form-field";
+import { CharacterCount, Field, FormMessage, inputClass } from "@/components/form-field";
 import type { ModelChoice } from "@/lib/agent/providers/registry";
+import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 
 // Field error keys in the order the fields appear, with the id of the control each belongs to.
 const FIELD_ORDER = [
@@ -26,6 +27,9 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
   // One key per form: a double submit or a retried request cannot create a second task.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const [runAtLocal, setRunAtLocal] = useState(state.values?.runAtLocal ?? "");
+  // The prompt's length as typed; a refused submit puts back what was sent, and its length with it.
+  const [typed, setTyped] = useState({ state, length: state.values?.prompt.length ?? 0 });
+  const promptLength = typed.state === state ? typed.length : (state.values?.prompt.length ?? 0);
   const errors = state.fieldErrors ?? {};
   const runAtIso = runAtLocal ? toIso(runAtLocal) : "";
 
@@ -40,6 +44,7 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
           name="title"
           defaultValue={state.values?.title}
           maxLength={200}
+          dir="auto"
           placeholder="Morning briefing"
           aria-invalid={Boolean(errors.title)}
           aria-describedby={errors.title ? "title-error" : undefined}
@@ -51,12 +56,15 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
           id="prompt"
           name="prompt"
           rows={6}
+          dir="auto"
           defaultValue={state.values?.prompt}
+          onChange={(event) => setTyped({ state, length: event.target.value.length })}
           placeholder="Summarize today's support issues and my calendar into a short brief."
           aria-invalid={Boolean(errors.prompt)}
-          aria-describedby={errors.prompt ? "prompt-error" : undefined}
+          aria-describedby={errors.prompt ? "prompt-error prompt-length" : "prompt-length"}
           className={inputClass}
         />
+        <CharacterCount id="prompt-length" length={promptLength} max={PROMPT_MAX_CHARS} />
       </Field>
       <div className="grid gap-5 sm:grid-cols-2">
         <Field label="Model" name="model" errors={errors.model}>

@@ -46,9 +46,10 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
       {showing ? (
         <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
           <div
+            // White in dark mode too: a scanner needs dark modules on a light ground.
             aria-label="QR code that opens the pairing page with this code"
             role="img"
-            className="size-44 shrink-0 rounded-lg border border-slate-200 bg-white p-1 [&>svg]:size-full"
+            className="size-44 shrink-0 rounded-lg border border-slate-200 bg-[#fff] p-1 [&>svg]:size-full"
             dangerouslySetInnerHTML={{ __html: showing.qrSvg }}
           />
           <div className="space-y-2 text-center sm:text-left">
@@ -59,7 +60,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
             <p className="text-sm text-slate-500" aria-live="polite">
               Works once; expires in {Math.floor(secondsLeft / 60)}:{String(secondsLeft % 60).padStart(2, "0")}.
             </p>
-            <button type="button" onClick={() => cancel(showing.id)} className="text-sm font-medium text-slate-700 underline hover:text-rose-700">
+            <button type="button" onClick={() => cancel(showing.id)} className="inline-flex min-h-11 items-center justify-center text-sm font-medium text-slate-700 underline hover:text-rose-700">
               Cancel this code
             </button>
           </div>
@@ -71,7 +72,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
             type="button"
             onClick={create}
             disabled={pending}
-            className="rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70"
+            className="inline-flex min-h-11 items-center justify-center rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70"
           >
             {pending ? "Making a code…" : "Pair a phone or another computer"}
           </button>
@@ -86,7 +87,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
                 <span>
                   Expires <LocalTime iso={code.expiresAt} />
                 </span>
-                <button type="button" onClick={() => cancel(code.id)} className="font-medium text-slate-700 underline hover:text-rose-700">
+                <button type="button" onClick={() => cancel(code.id)} className="inline-flex min-h-11 items-center justify-center min-w-11 font-medium text-slate-700 underline hover:text-rose-700">
                   Cancel
                 </button>
               </li>

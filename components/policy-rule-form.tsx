@@ -30,13 +30,13 @@ export function PolicyRuleForm(props: { scope: "class" | "tool"; ruleKey: string
             value={choice.value}
             disabled={pending}
             aria-pressed={props.decision === choice.value}
-            className="rounded-lg px-3 py-1.5 text-sm ring-1 ring-slate-300 ring-inset aria-pressed:bg-indigo-600 aria-pressed:text-white aria-pressed:ring-indigo-600 disabled:opacity-60"
+            className="inline-flex min-h-11 items-center justify-center min-w-11 rounded-lg px-3 py-1.5 text-sm ring-1 ring-slate-300 ring-inset aria-pressed:bg-indigo-600 aria-pressed:text-white aria-pressed:ring-indigo-600 disabled:opacity-60"
           >
             {choice.label}
           </button>
         ))}
         {props.canReset && (
-          <button type="submit" name="decision" value="default" disabled={pending} className="rounded-lg px-3 py-1.5 text-sm text-slate-600 underline">
+          <button type="submit" name="decision" value="default" disabled={pending} className="inline-flex min-h-11 items-center justify-center min-w-11 rounded-lg px-3 py-1.5 text-sm text-slate-600 underline">
             Reset
           </button>
         )}

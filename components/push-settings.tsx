@@ -88,7 +88,7 @@ export function PushSettings() {
           type="button"
           onClick={state.device.enabled ? turnOff : turnOn}
           disabled={busy}
-          className="shrink-0 rounded-lg bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-70"
+          className="inline-flex min-h-11 items-center justify-center shrink-0 rounded-lg bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-70"
         >
           {state.device.enabled ? "Turn off" : "Turn on"}
         </button>
@@ -97,7 +97,7 @@ export function PushSettings() {
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium text-slate-700">Send this device</legend>
           {KINDS.map(([kind, label, hint]) => (
-            <label key={kind} className="flex items-start gap-3 text-sm">
+            <label key={kind} className="flex min-h-11 items-start gap-3 py-1 text-sm">
               <input
                 type="checkbox"
                 className="mt-0.5 size-5 accent-indigo-600"

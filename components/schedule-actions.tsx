@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { deleteScheduleAction, runScheduleNowAction, setScheduleStatusAction } from "@/app/schedules/actions";
 
-const buttonClass = "rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
+const buttonClass = "inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
 
 export function ScheduleActions({ scheduleId, status }: { scheduleId: string; status: "active" | "paused" }) {
   const router = useRouter();
@@ -22,7 +22,7 @@ export function ScheduleActions({ scheduleId, status }: { scheduleId: string; st
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <button type="button" disabled={busy} onClick={() => run(() => runScheduleNowAction(scheduleId))} className="rounded-lg bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60">
+        <button type="button" disabled={busy} onClick={() => run(() => runScheduleNowAction(scheduleId))} className="inline-flex min-h-11 items-center justify-center rounded-lg bg-indigo-600 px-3 py-2 text-sm font-semibold text-white hover:bg-indigo-500 disabled:opacity-60">
           Run now
         </button>
         <button type="button" disabled={busy} onClick={() => run(() => setScheduleStatusAction(scheduleId, status === "active" ? "paused" : "active"))} className={buttonClass}>

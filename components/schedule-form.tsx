@@ -3,11 +3,12 @@
 import { useMemo, useState, useSyncExternalStore } from "react";
 import { saveScheduleAction, type ScheduleFormResult, type ScheduleFormValues } from "@/app/schedules/actions";
 import { ModelOptions } from "@/components/model-options";
-import { Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
+import { CharacterCount, Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
 import { modelOptionValue } from "@/lib/agent/providers/model-option";
 import type { ModelChoice } from "@/lib/agent/providers/registry";
 import { cronProblem, isTimeZone, nextRunTimes, SCHEDULE_PRESETS } from "@/lib/schedules/schedule-time";
 import { fillTemplatePrompt, type ScheduleTemplate } from "@/lib/schedules/templates";
+import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 
 const CUSTOM = "custom";
 
@@ -52,7 +53,7 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
   async function submit() {
     const missing = template?.fields.filter((field) => field.required && !fields[field.name]?.trim() && !promptEdited) ?? [];
     if (missing.length && !scheduleId) {
-      setResult({ message: "Some fields need fixing.", fieldErrors: Object.fromEntries(missing.map((field) => [`field-${field.name}`, [`Fill in ${field.label.toLowerCase()}.`]])) });
+      setResult({ message: "Some fields need fixing.", fieldErrors: Object.fromEntries(missing.map((field) => [`field-${field.name}`, [`Fill in “${field.label}”.`]])) });
       return;
     }
     setPending(true);
@@ -63,11 +64,20 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
   }
 
   const errors = result.fieldErrors ?? {};
+  // Submitted by hand, not as a form action: React resets a form after its action, which put the
+  // "When" menu back on its first preset while the custom cron field stayed.
   return (
-    <form action={submit} noValidate className="space-y-5">
+    <form
+      noValidate
+      className="space-y-5"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void submit();
+      }}
+    >
       <FormMessage message={result.message} />
       <Field label="Title" name="title" errors={errors.title}>
-        <input id="title" value={title} onChange={(event) => setTitle(event.target.value)} maxLength={200} className={inputClass} aria-invalid={Boolean(errors.title)} />
+        <input id="title" dir="auto" value={title} onChange={(event) => setTitle(event.target.value)} maxLength={200} className={inputClass} aria-invalid={Boolean(errors.title)} />
       </Field>
       {template && !scheduleId &&
         template.fields.map((field) => (
@@ -86,6 +96,7 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
         <textarea
           id="prompt"
           rows={template ? 9 : 5}
+          dir="auto"
           value={prompt}
           onChange={(event) => {
             setPrompt(event.target.value);
@@ -93,7 +104,9 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
           }}
           className={inputClass}
           aria-invalid={Boolean(errors.prompt)}
+          aria-describedby="prompt-length"
         />
+        <CharacterCount id="prompt-length" length={prompt.length} max={PROMPT_MAX_CHARS} />
       </Field>
       <div className="grid gap-5 sm:grid-cols-2">
         <Field label="When" name="when" errors={errors.cron ?? (preview.cronError ? [preview.cronError] : undefined)}>
@@ -153,7 +166,7 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
             ["run_latest", "Run the latest missed one once, on start"],
             ["skip", "Skip missed runs"],
           ].map(([value, label]) => (
-            <label key={value} className="mt-2 flex items-center gap-2 text-sm">
+            <label key={value} className="flex min-h-11 items-center gap-2 text-sm">
               <input type="radio" name="missedRunPolicy" value={value} checked={missedRunPolicy === value} onChange={() => setMissedRunPolicy(value!)} className="size-4 accent-indigo-600" />
               {label}
             </label>

@@ -36,7 +36,7 @@ export function SignInForm({ next }: { next?: string }) {
       </button>
       <p className="text-center text-sm text-slate-600">
         Signed in on another device?{" "}
-        <Link href="/pair" className="font-medium text-indigo-700 hover:underline">
+        <Link href="/pair" className="inline-flex min-h-11 items-center font-medium text-indigo-700 hover:underline">
           Pair this one with a code
         </Link>
       </p>

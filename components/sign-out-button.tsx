@@ -17,7 +17,7 @@ export function SignOutButton({ className }: { className?: string }) {
       type="button"
       onClick={run}
       disabled={pending}
-      className={className ?? "shrink-0 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:border-rose-300 hover:text-rose-700"}
+      className={className ?? "inline-flex min-h-11 items-center justify-center shrink-0 rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:border-rose-300 hover:text-rose-700"}
     >
       {pending ? "Signing out…" : "Sign out"}
     </button>

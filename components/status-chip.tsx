@@ -6,7 +6,7 @@ const styles: Record<TaskStatus, string> = {
   waiting_approval: "bg-amber-50 text-amber-900 ring-amber-300",
   completed: "bg-emerald-50 text-emerald-800 ring-emerald-300",
   failed: "bg-rose-50 text-rose-800 ring-rose-300",
-  canceled: "bg-slate-100 text-slate-500 ring-slate-300",
+  canceled: "bg-slate-100 text-slate-600 ring-slate-300",
 };
 
 export function StatusChip({ status }: { status: TaskStatus }) {

@@ -23,7 +23,7 @@ export function TaskActions({ taskId, status }: { taskId: string; status: TaskSt
           type="button"
           disabled={pending}
           onClick={() => run(cancelTaskAction)}
-          className="rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm whitespace-nowrap font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-60"
+          className="inline-flex min-h-11 items-center rounded-lg border border-slate-300 bg-white px-4 py-2 text-sm whitespace-nowrap font-medium text-slate-800 shadow-sm hover:bg-slate-50 disabled:opacity-60"
         >
           {pending ? "Canceling…" : "Cancel task"}
         </button>
@@ -33,7 +33,7 @@ export function TaskActions({ taskId, status }: { taskId: string; status: TaskSt
           type="button"
           disabled={pending}
           onClick={() => run(retryTaskAction)}
-          className="rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold whitespace-nowrap text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
+          className="inline-flex min-h-11 items-center rounded-lg bg-indigo-600 px-4 py-2 text-sm font-semibold whitespace-nowrap text-white shadow-sm hover:bg-indigo-500 disabled:opacity-60"
         >
           {pending ? "Retrying…" : "Retry"}
         </button>

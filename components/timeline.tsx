@@ -9,7 +9,9 @@ export function Timeline({ events }: { events: EventView[] }) {
       {events.map((event) => (
         <li key={event.id} className="relative">
           <span aria-hidden className="absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-white bg-indigo-400" />
-          <p className="text-sm text-slate-800">{event.message}</p>
+          <p dir="auto" className="text-sm break-words text-slate-800">
+            {event.message}
+          </p>
           <p className="text-xs text-slate-500">
             {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} withDate={false} />
           </p>

@@ -3,7 +3,7 @@
 // next.config.ts sends it uncached, so a new version is picked up on the next visit.
 
 // Bump VERSION when what is cached changes: activation deletes every Baton cache of another version.
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL_CACHE = `baton-shell-${VERSION}`;
 const PAGES_CACHE = `baton-pages-${VERSION}`;
 const STATIC_CACHE = `baton-static-${VERSION}`;
@@ -73,11 +73,11 @@ async function networkFirstPage(event, pathname) {
     if (keep) event.waitUntil(store(PAGES_CACHE, request, response.clone(), MAX_PAGES));
     return response;
   } catch {
-    // Offline: this page as last seen, else the inbox as last seen, else the offline page.
+    // Offline: this page as last seen, else the page saying it is not available offline (never
+    // another page under this URL: the inbox shown as /tasks/42 would read as that task's page).
     // ignoreVary: Next varies pages on router headers that a plain navigation never sends.
     return (
       (await caches.match(request, { cacheName: PAGES_CACHE, ignoreVary: true })) ||
-      (await caches.match("/", { cacheName: PAGES_CACHE, ignoreVary: true })) ||
       (await caches.match(OFFLINE_URL, { cacheName: SHELL_CACHE })) ||
       Response.error()
     );

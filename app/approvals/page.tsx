@@ -37,7 +37,9 @@ export default async function ApprovalsPage() {
                 className="block rounded-xl border border-amber-200 bg-white p-4 shadow-sm transition hover:border-amber-400 hover:shadow focus-visible:outline-2 focus-visible:outline-indigo-600"
               >
                 <div className="flex items-start justify-between gap-3">
-                  <h2 className="line-clamp-2 min-w-0 font-medium break-words text-slate-900">{approval.taskTitle}</h2>
+                  <h2 dir="auto" className="line-clamp-2 min-w-0 font-medium break-words text-slate-900">
+                    {approval.taskTitle}
+                  </h2>
                   <RiskBadge risk={approval.risk} />
                 </div>
                 <p className="mt-2 text-sm text-slate-700">
@@ -45,7 +47,9 @@ export default async function ApprovalsPage() {
                 </p>
                 <p className="mt-0.5 font-mono text-xs break-all text-slate-600">{approval.target}</p>
                 {/* The agent's words, as text: model output is never rendered as markup. */}
-                <p className="mt-2 line-clamp-2 text-sm break-words text-slate-600">“{approval.reason}”</p>
+                <p dir="auto" className="mt-2 line-clamp-2 text-sm break-words text-slate-600">
+                  “{approval.reason}”
+                </p>
                 <div className="mt-2 flex items-center justify-between gap-3 text-xs">
                   <span className="text-slate-500">
                     Expires <LocalTime iso={approval.expiresAt} />

@@ -44,7 +44,7 @@ export default async function PeoplePage() {
                 </div>
                 {!invitation.acceptedAt && (
                   <form action={revokeInvitationAction.bind(null, invitation.id)}>
-                    <button className="rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:text-rose-700">Revoke</button>
+                    <button className="inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:text-rose-700">Revoke</button>
                   </form>
                 )}
               </li>

@@ -15,7 +15,7 @@ export default async function SchedulesPage() {
     <div className="space-y-4">
       <div className="flex items-center justify-between gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">Schedules</h1>
-        <Link href="/schedules/new" className="rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
+        <Link href="/schedules/new" className="inline-flex min-h-11 items-center rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white shadow-sm hover:bg-indigo-500">
           New schedule
         </Link>
       </div>
@@ -30,7 +30,9 @@ export default async function SchedulesPage() {
             <li key={schedule.id} data-testid="schedule-card">
               <Link href={`/schedules/${schedule.id}`} className="block rounded-xl border border-slate-200 bg-white p-4 shadow-sm hover:border-indigo-300">
                 <div className="flex items-start justify-between gap-3">
-                  <p className="min-w-0 font-medium text-slate-900">{schedule.title}</p>
+                  <p dir="auto" className="min-w-0 font-medium break-words text-slate-900">
+                    {schedule.title}
+                  </p>
                   {schedule.status === "paused" && <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">Paused</span>}
                 </div>
                 <p className="mt-1 text-sm text-slate-600">

@@ -11,8 +11,8 @@ import { approvalSignalTopic, type DecisionInput } from "./schemas";
 import { toApprovalView, type ApprovalView } from "./views";
 
 export interface ArgumentValidator {
-  /** Checks edited arguments against the tool's input schema. */
-  validate(toolName: string, args: unknown): { ok: true; value: unknown } | { ok: false; fieldErrors: FieldErrors; message: string };
+  /** Checks edited arguments against the tool's input schema; `target` is what the edited call touches. */
+  validate(toolName: string, args: unknown): { ok: true; value: unknown; target: string } | { ok: false; fieldErrors: FieldErrors; message: string };
 }
 
 export interface DecideParams extends DecisionInput {
@@ -32,11 +32,16 @@ export async function decideApproval(
   if (!approval) throw notFound;
 
   let editedArguments: Prisma.InputJsonValue | undefined;
+  // An edit can change what the call touches (another URL, another file): from then on the
+  // approval's target is the edited call's, so the history and timeline name what ran. The agent's
+  // original request stays in `arguments` and in the "approval.requested" event.
+  let target = approval.target;
   if (params.arguments !== undefined) {
     if (params.decision !== "approve") throw new AppError("BAD_REQUEST", { message: "Edited arguments only make sense when approving." });
     const checked = deps.tools.validate(approval.toolName, params.arguments);
     if (!checked.ok) throw new AppError("BAD_REQUEST", { message: checked.message, fieldErrors: checked.fieldErrors });
     editedArguments = checked.value as Prisma.InputJsonValue;
+    target = checked.target;
   }
 
   const now = new Date();
@@ -49,17 +54,18 @@ export async function decideApproval(
         decidedBy: params.userId,
         decidedVia: params.via,
         decisionNote: params.note ?? null,
-        ...(editedArguments !== undefined ? { editedArguments } : {}),
+        ...(editedArguments !== undefined ? { editedArguments, target } : {}),
       },
     });
     if (updated.count === 0) return null;
     const verb = params.decision === "approve" ? (editedArguments !== undefined ? "Approved with edits" : "Approved") : "Denied";
+    const retargeted = target !== approval.target ? ` instead of ${approval.target}` : "";
     await appendEvent(tx, {
       taskId: approval.taskId,
       runId: approval.runId,
       type: "approval.decided",
       actor: "user",
-      message: `${verb}: ${approval.toolName} on ${approval.target}${params.note ? ` (“${params.note}”)` : ""}`,
+      message: `${verb}: ${approval.toolName} on ${target}${retargeted}${params.note ? ` (“${params.note}”)` : ""}`,
       data: { approvalId: approval.id, decision: params.decision, via: params.via },
     });
     return tx.approval.findUniqueOrThrow({ where: { id: approval.id } });

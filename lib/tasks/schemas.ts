@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { TASK_STATUSES } from "./status";
 
+/** The longest instructions a task (or a schedule's tasks) may have; the forms count towards it. */
+export const PROMPT_MAX_CHARS = 20_000;
+
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export const createTaskInput = z.object({
@@ -10,7 +13,7 @@ export const createTaskInput = z.object({
     .string({ message: "Tell Baton what to do." })
     .trim()
     .min(1, "Tell Baton what to do.")
-    .max(20_000, "Keep the instructions under 20,000 characters."),
+    .max(PROMPT_MAX_CHARS, `Keep the instructions under ${PROMPT_MAX_CHARS.toLocaleString("en-US")} characters.`),
   runAt: z.preprocess(
     emptyToUndefined,
     z.coerce

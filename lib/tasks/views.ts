@@ -12,8 +12,15 @@ export interface TaskSummary {
   runAt: string | null;
   /** Queued and waiting for its start time. */
   scheduled: boolean;
+  /** Made by a schedule (a run of it), not by a person. */
+  fromSchedule: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A task as the inbox lists it: with the line shown under its title, if there is one. */
+export interface TaskListItem extends TaskSummary {
+  preview: string | null;
 }
 
 export interface TaskDetail extends TaskSummary {
@@ -69,6 +76,8 @@ export function toTaskSummary(task: Task): TaskSummary {
     model: task.model,
     runAt: iso(task.runAt),
     scheduled: task.status === "queued" && task.runAt !== null && task.runAt.getTime() > Date.now(),
+    // A deleted schedule leaves its runs' slots behind (scheduleId is set null, scheduledFor stays).
+    fromSchedule: task.scheduleId !== null || task.scheduledFor !== null,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
   };

@@ -55,7 +55,7 @@ export function argumentValidator(tools: readonly ToolDefinition[]): ArgumentVal
       if (!tool) return { ok: false, fieldErrors: {}, message: `The arguments of ${toolName} cannot be edited here.` };
       const parsed = tool.input.safeParse(args);
       return parsed.success
-        ? { ok: true, value: parsed.data }
+        ? { ok: true, value: parsed.data, target: tool.target(parsed.data) }
         : { ok: false, fieldErrors: fieldErrorsOf(parsed.error), message: `These arguments do not fit ${toolName}.` };
     },
   };

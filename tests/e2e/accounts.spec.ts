@@ -25,7 +25,11 @@ async function inviteAndJoin(browser: Browser, baseURL: string | undefined, name
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account and sign in" }).tap();
+  // Who is signed in is under More in the phone's tab bar.
+  const more = page.getByTestId("tab-bar").getByRole("button", { name: "More" });
+  await more.tap();
   await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+  await more.tap();
   return { page, email, password };
 }
 
@@ -90,6 +94,10 @@ test("pairing: the desktop shows a code, the phone types it and is signed in; re
 test("a second person sees none of the owner's tasks, results or approvals: not by page, API or guessed id", async ({ browser, baseURL, request }) => {
   const secret = await createTaskViaApi(request, { title: uniqueTitle("Owner's private brief"), prompt: "Only for the owner." });
   const waiting = await startPostingTask(request, newHook(), uniqueTitle("Owner's webhook"));
+  const scheduleTitle = uniqueTitle("Owner's schedule");
+  const schedule = await request.post("/api/schedules", { data: { title: scheduleTitle, prompt: "Only for the owner.", cron: "0 8 * * 1", timezone: "UTC" } });
+  expect(schedule.status()).toBe(201);
+  const ownerSchedule = ((await schedule.json()) as { schedule: { id: string } }).schedule.id;
   let artifactUrl = "";
   await expect(async () => {
     const detail = (await (await request.get(`/api/tasks/${secret.id}`)).json()) as { task: { status: string; artifacts: Array<{ url: string }> } };
@@ -110,6 +118,11 @@ test("a second person sees none of the owner's tasks, results or approvals: not 
   await page.goto(`/tasks/${secret.id}`);
   await expect(page.getByRole("heading", { level: 1 })).not.toHaveText(secret.title);
   await expect(page.getByText(secret.title)).toHaveCount(0);
+  // Someone else's schedule is not found, and the page says which kind of thing is missing.
+  await page.goto(`/schedules/${ownerSchedule}`);
+  await expect(page.getByRole("heading", { level: 1, name: "Schedule not found" })).toBeVisible();
+  await expect(page.getByText("This schedule does not exist, or the link is wrong.")).toBeVisible();
+  await expect(page.getByText(scheduleTitle)).toHaveCount(0);
   await page.goto("/approvals");
   await expect(page.getByText(waiting.title)).toHaveCount(0);
   await expect(page.getByTestId("approvals-count")).toHaveCount(0);

@@ -15,7 +15,8 @@ test("submitting an empty form shows field errors and creates no task", async ({
   // Each error is tied to its field, so a screen reader announces it there.
   await expect(page.getByLabel("Title")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByLabel("Title")).toHaveAccessibleDescription("Give the task a title.");
-  await expect(page.getByLabel("What should Baton do?")).toHaveAccessibleDescription("Tell Baton what to do.");
+  // The error, then the length against the limit.
+  await expect(page.getByLabel("What should Baton do?")).toHaveAccessibleDescription("Tell Baton what to do. 0 / 20,000 characters");
   await expect(page).toHaveURL(/\/tasks\/new$/);
   // The first field to fix has the focus (and so is on screen, even on a phone).
   await expect(page.getByLabel("Title")).toBeFocused();

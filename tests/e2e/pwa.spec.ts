@@ -46,8 +46,9 @@ test("the manifest makes Baton installable, and its icons load", async ({ page, 
     background_color: "#f8fafc",
   });
   expect(manifest.description).toEqual(expect.any(String));
-  // The browser's own bar is the colour the manifest promises.
-  await expect(page.locator('meta[name="theme-color"]')).toHaveAttribute("content", "#312e81");
+  // The browser's own bar is the colour the manifest promises, and the dark page's in dark mode.
+  await expect(page.locator('meta[name="theme-color"][media="(prefers-color-scheme: light)"]')).toHaveAttribute("content", "#312e81");
+  await expect(page.locator('meta[name="theme-color"][media="(prefers-color-scheme: dark)"]')).toHaveAttribute("content", "#020617");
   expect(manifest.icons.map(({ sizes, purpose }) => `${sizes} ${purpose}`).sort()).toEqual(["192x192 any", "512x512 any", "512x512 maskable"]);
 
   const apple = await page.locator('link[rel="apple-touch-icon"]').getAttribute("href");
@@ -76,7 +77,7 @@ test("the service worker registers for the whole app and controls the page", asy
     const offline = await caches.match("/offline.html");
     return { offline: offline ? await offline.text() : null, icon: Boolean(await caches.match("/icons/icon-192.png")) };
   });
-  expect(shell.offline).toContain("Baton is offline");
+  expect(shell.offline).toContain("Not available offline");
   expect(shell.icon).toBe(true);
   await page.context().close();
 });
@@ -119,11 +120,36 @@ test("offline, the inbox shows what Baton last loaded, and says so", async ({ br
   await page.evaluate(() => navigator.serviceWorker.controller!.postMessage({ type: "clear-caches" }));
   // (Build output may be cached again at once, by the router's prefetches: nothing personal in it.)
   const kept = () => page.evaluate(async () => (await caches.keys()).filter((name) => /^baton-(pages|shell)-/.test(name)));
-  await expect.poll(kept).toEqual(["baton-shell-v1"]);
+  await expect.poll(kept).toEqual(["baton-shell-v2"]);
   await context.setOffline(true);
   await page.reload();
-  await expect(page.getByRole("heading", { level: 1, name: "Baton is offline" })).toBeVisible();
+  await expect(page.getByRole("heading", { level: 1, name: "Not available offline" })).toBeVisible();
   await expect(card(saved.title)).toHaveCount(0);
+  await context.close();
+});
+
+test("offline, a page never opened says it is not available, not the inbox under its URL; the inbox is a tap away", async ({ browser, baseURL, request }) => {
+  const saved = await createWaitingTask(request, "Saved inbox");
+  const neverOpened = await createWaitingTask(request, "Never opened");
+  const page = await openControlledPage(browser, baseURL, phone);
+  const context = page.context();
+  await page.reload();
+  await expect(page.getByTestId("task-card").filter({ hasText: saved.title })).toBeVisible();
+  await expect.poll(() => page.evaluate(async () => Boolean(await caches.match("/", { ignoreVary: true })))).toBe(true);
+
+  await context.setOffline(true);
+  // A new tab of the same browser: the inbox's own tab may reload itself when its live stream drops.
+  await page.close();
+  const tab = await context.newPage();
+  await tab.goto(`/tasks/${neverOpened.id}`);
+  await expect(tab.getByRole("heading", { level: 1, name: "Not available offline" })).toBeVisible();
+  await expect(tab).toHaveURL(new RegExp(`/tasks/${neverOpened.id}$`));
+  await expect(tab.getByRole("heading", { level: 1, name: "Inbox" })).toHaveCount(0);
+
+  await tab.getByRole("link", { name: "Go to the inbox" }).tap();
+  await expect(tab).toHaveURL(new RegExp(`${new URL("/", baseURL).href}$`));
+  await expect(tab.getByTestId("offline-banner")).toHaveText(OFFLINE_BANNER);
+  await expect(tab.getByTestId("task-card").filter({ hasText: saved.title })).toBeVisible();
   await context.close();
 });
 

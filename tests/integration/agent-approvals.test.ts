@@ -165,6 +165,27 @@ describe("a POST that waits for approval", () => {
     const called = (await timeline(db, taskId)).find((e) => e.type === "tool.called");
     expect((called?.data as { arguments: unknown }).arguments).toMatchObject({ body: edited });
   });
+
+  test("edited to another target: the approval and the timeline name the call that ran, not the agent's", async () => {
+    const { taskId, approval, sinkPath } = await orderAwaitingApproval();
+    const editedPath = `/orders/${randomUUID()}`;
+    const decided = await decide({ userId, approvalId: approval.id, decision: "approve", arguments: { url: `${site.origin}${editedPath}`, method: "PUT", body: ORDER } });
+    // What the history shows: the edited target and arguments; the agent's request is kept beside them.
+    expect(decided).toMatchObject({
+      status: "approved",
+      target: `PUT ${site.origin}${editedPath}`,
+      editedArguments: { url: `${site.origin}${editedPath}`, method: "PUT" },
+      arguments: { url: `${site.origin}${sinkPath}`, method: "POST" },
+    });
+    await completedAnswer(taskId);
+    expect(site.sinkRequests(sinkPath)).toEqual([]);
+    expect(site.sinkRequests(editedPath).map((request) => request.method)).toEqual(["PUT"]);
+    const events = await timeline(db, taskId);
+    const decision = events.find((e) => e.type === "approval.decided");
+    expect(decision?.message).toBe(`Approved with edits: http_request on PUT ${site.origin}${editedPath} instead of POST ${site.origin}${sinkPath}`);
+    const called = events.find((e) => e.type === "tool.called");
+    expect((called?.data as { arguments: unknown }).arguments).toMatchObject({ url: `${site.origin}${editedPath}`, method: "PUT" });
+  });
 });
 
 describe("an approval nobody answers", () => {

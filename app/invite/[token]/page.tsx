@@ -16,7 +16,7 @@ export default async function InvitationPage({ params }: PageProps<"/invite/[tok
     return (
       <AuthPanel title="This invitation cannot be used">
         <p className="text-sm text-slate-700">It has expired, was revoked, or was already used. Ask Baton&rsquo;s owner for a new link.</p>
-        <Link href="/sign-in" className="mt-4 inline-block text-sm font-medium text-indigo-700 hover:underline">
+        <Link href="/sign-in" className="mt-2 inline-flex min-h-11 items-center text-sm font-medium text-indigo-700 hover:underline">
           Sign in instead
         </Link>
       </AuthPanel>

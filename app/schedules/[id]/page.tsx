@@ -26,10 +26,12 @@ export default async function SchedulePage({ params }: PageProps<"/schedules/[id
     <div className="space-y-5">
       <div className="flex items-start justify-between gap-3">
         <div className="min-w-0">
-          <Link href="/schedules" className="text-sm text-indigo-700 hover:underline">
+          <Link href="/schedules" className="-ml-2 inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:underline">
             ← Schedules
           </Link>
-          <h1 className="mt-1 text-2xl font-semibold tracking-tight break-words">{schedule.title}</h1>
+          <h1 dir="auto" className="mt-1 text-2xl font-semibold tracking-tight break-words">
+            {schedule.title}
+          </h1>
           <p className="mt-1 text-sm text-slate-600">
             <code className="rounded bg-slate-100 px-1">{schedule.cron}</code> in {schedule.timezone}
             {template && <> · from the {template.name} template</>}
@@ -76,7 +78,7 @@ export default async function SchedulePage({ params }: PageProps<"/schedules/[id
           <ul className="divide-y divide-slate-100 rounded-xl border border-slate-200 bg-white shadow-sm">
             {schedule.runs.map((run) => (
               <li key={run.taskId}>
-                <Link href={`/tasks/${run.taskId}`} data-testid="schedule-run" className="flex items-center justify-between gap-3 px-4 py-3 hover:bg-slate-50">
+                <Link href={`/tasks/${run.taskId}`} data-testid="schedule-run" className="flex min-h-11 items-center justify-between gap-3 px-4 py-3 hover:bg-slate-50">
                   <span className="text-sm text-slate-800">
                     <LocalTime iso={run.scheduledFor ?? run.createdAt} />
                     {run.scheduledFor === null && <span className="ml-2 text-slate-500">(run now)</span>}
@@ -88,9 +90,11 @@ export default async function SchedulePage({ params }: PageProps<"/schedules/[id
           </ul>
         )}
       </section>
-      <details className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <summary className="cursor-pointer text-sm font-medium text-slate-700">Instructions</summary>
-        <p className="mt-2 text-sm whitespace-pre-wrap text-slate-800">{schedule.prompt}</p>
+      <details className="rounded-xl border border-slate-200 bg-white shadow-sm">
+        <summary className="flex min-h-11 cursor-pointer items-center px-4 text-sm font-medium text-slate-700">Instructions</summary>
+        <p dir="auto" className="px-4 pb-4 text-sm whitespace-pre-wrap break-words text-slate-800">
+          {schedule.prompt}
+        </p>
       </details>
     </div>
   );

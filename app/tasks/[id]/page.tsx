@@ -39,87 +39,103 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   const now = new Date().toISOString();
   const open = task.approvals.filter((approval) => approval.status === "pending" && approval.expiresAt > now);
   const settled = task.approvals.filter((approval) => !open.includes(approval));
-  // A task created with a start time waits for it, not for a worker (a retry starts at once).
 
+  const header = (
+    <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
+      <div className="min-w-0">
+        <div className="flex items-center gap-2">
+          <StatusChip status={task.status} />
+          {latestRun && latestRun.number > 1 && <span className="text-xs text-slate-500">Run {latestRun.number}</span>}
+        </div>
+        <h1 dir="auto" className="mt-2 text-xl font-semibold tracking-tight break-words sm:text-2xl">
+          {task.title}
+        </h1>
+        {/* A task created with a start time waits for it, not for a worker (a retry starts at once). */}
+        {task.scheduled ? (
+          <p className="mt-1 text-sm text-slate-600">
+            Scheduled for <LocalTime iso={task.runAt!} />.
+          </p>
+        ) : (
+          progressText[task.status] && <p className="mt-1 text-sm text-slate-600">{progressText[task.status]}</p>
+        )}
+      </div>
+      <TaskActions taskId={task.id} status={task.status} />
+    </div>
+  );
+
+  // A desktop reads the task in two columns: what it is and what came of it on the left, how it
+  // got there (instructions, decisions, timeline) beside it. A phone stacks them in that order.
   return (
-    <div className="space-y-6">
-      <div>
-        <div className="mb-3 flex items-center justify-between">
-          <Link href="/" className="text-sm text-indigo-700 hover:underline">
+    <div data-wide className="space-y-6 lg:grid lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)] lg:items-start lg:gap-x-10 lg:space-y-0">
+      <div className="space-y-6">
+        <div className="-mt-2 flex items-center justify-between">
+          <Link href="/" className="-ml-2 inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:underline">
             ← Inbox
           </Link>
           <LiveUpdates taskId={task.id} />
         </div>
-        <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
-          <div className="min-w-0">
-            <div className="flex items-center gap-2">
-              <StatusChip status={task.status} />
-              {latestRun && latestRun.number > 1 && <span className="text-xs text-slate-500">Run {latestRun.number}</span>}
-            </div>
-            <h1 className="mt-2 text-xl font-semibold tracking-tight break-words sm:text-2xl">{task.title}</h1>
-            {task.scheduled ? (
-              <p className="mt-1 text-sm text-slate-600">
-                Scheduled for <LocalTime iso={task.runAt!} />.
-              </p>
-            ) : (
-              progressText[task.status] && <p className="mt-1 text-sm text-slate-600">{progressText[task.status]}</p>
-            )}
+
+        {/* A decision waits: the request and its buttons come first, above Cancel and the rest. */}
+        {open.length > 0 && (
+          <div className="space-y-4">
+            {open.map((approval) => (
+              <ApprovalCard key={approval.id} approval={approval} />
+            ))}
           </div>
-          <TaskActions taskId={task.id} status={task.status} />
-        </div>
+        )}
+
+        {header}
+
+        {task.status === "failed" && (
+          <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
+            <p className="font-semibold">This task failed.</p>
+            <p dir="auto" className="mt-1 break-words">
+              {task.statusReason ?? "No reason was recorded."}
+            </p>
+            <p className="mt-2 text-rose-800">Fix what the message points at (a model setting, a quota), then press Retry.</p>
+          </div>
+        )}
+
+        {task.artifacts.length > 0 && (
+          <section id="result" aria-labelledby="result-heading" className="scroll-mt-20 space-y-3">
+            <h2 id="result-heading" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
+              Result
+            </h2>
+            {task.artifacts
+              .slice()
+              .reverse()
+              .map((artifact) => (
+                <ArtifactView key={artifact.id} artifact={artifact} content={previews.get(artifact.id) ?? null} />
+              ))}
+          </section>
+        )}
+
+        <MessageForm taskId={task.id} status={task.status} />
       </div>
 
-      {open.length > 0 && (
-        <div className="space-y-4">
-          {open.map((approval) => (
-            <ApprovalCard key={approval.id} approval={approval} />
-          ))}
-        </div>
-      )}
+      <div className="space-y-6">
+        <details className="rounded-xl border border-slate-200 bg-white shadow-sm" open={task.artifacts.length === 0}>
+          <summary className="flex min-h-11 cursor-pointer items-center px-4 text-sm font-semibold text-slate-700">Instructions</summary>
+          <p dir="auto" className="px-4 text-sm whitespace-pre-wrap break-words text-slate-800">
+            {task.prompt}
+          </p>
+          <p className="px-4 pt-3 pb-4 text-xs text-slate-500">
+            Model: {task.provider === "demo" ? "Demo model (scripted, no AI)" : `${task.provider} · ${task.model}`}
+            {latestRun && latestRun.inputTokens + latestRun.outputTokens > 0 && (
+              <> · {latestRun.inputTokens + latestRun.outputTokens} tokens in the latest run</>
+            )}
+          </p>
+        </details>
 
-      {task.status === "failed" && (
-        <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
-          <p className="font-semibold">This task failed.</p>
-          <p className="mt-1 break-words">{task.statusReason ?? "No reason was recorded."}</p>
-          <p className="mt-2 text-rose-800">Fix what the message points at (a model setting, a quota), then press Retry.</p>
-        </div>
-      )}
+        <ApprovalHistory approvals={settled} />
 
-      {task.artifacts.length > 0 && (
-        <section id="result" aria-labelledby="result-heading" className="scroll-mt-20 space-y-3">
-          <h2 id="result-heading" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
-            Result
+        <section aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading" className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">
+            Timeline
           </h2>
-          {task.artifacts
-            .slice()
-            .reverse()
-            .map((artifact) => (
-              <ArtifactView key={artifact.id} artifact={artifact} content={previews.get(artifact.id) ?? null} />
-            ))}
+          <Timeline events={task.events} />
         </section>
-      )}
-
-      <details className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm" open={task.artifacts.length === 0}>
-        <summary className="cursor-pointer text-sm font-semibold text-slate-700">Instructions</summary>
-        <p className="mt-2 text-sm whitespace-pre-wrap text-slate-800">{task.prompt}</p>
-        <p className="mt-3 text-xs text-slate-500">
-          Model: {task.provider === "demo" ? "Demo model (scripted, no AI)" : `${task.provider} · ${task.model}`}
-          {latestRun && latestRun.inputTokens + latestRun.outputTokens > 0 && (
-            <> · {latestRun.inputTokens + latestRun.outputTokens} tokens in the latest run</>
-          )}
-        </p>
-      </details>
-
-      <MessageForm taskId={task.id} status={task.status} />
-
-      <ApprovalHistory approvals={settled} />
-
-      <section aria-labelledby="timeline-heading">
-        <h2 id="timeline-heading" className="mb-3 text-sm font-semibold tracking-wide text-slate-500 uppercase">
-          Timeline
-        </h2>
-        <Timeline events={task.events} />
-      </section>
+      </div>
     </div>
   );
 }

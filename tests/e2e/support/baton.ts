@@ -45,6 +45,8 @@ export async function listAllTasks(request: APIRequestContext): Promise<TaskSumm
 const { defaultBrowserType: _browserType, ...pixel7 } = devices["Pixel 7"];
 export const phone: BrowserContextOptions = { ...pixel7, viewport: { width: 390, height: 844 }, screen: { width: 390, height: 844 } };
 export const desktop: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+/** The desktop size the layout is judged at (issue 10): wide enough for the two-column pages. */
+export const desktopWide: BrowserContextOptions = { viewport: { width: 1440, height: 900 } };
 
 /** A new browser (context) signed in as the owner unless options say otherwise. */
 export async function openPage(browser: Browser, options: BrowserContextOptions, baseURL: string | undefined): Promise<Page> {
