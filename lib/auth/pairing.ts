@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
 import { createDevice } from "./devices";
-import { assertNotRateLimited, recordFailure } from "./rate-limit";
+import { reserveAttempt } from "./rate-limit";
 import type { ClientInfo } from "./sign-in";
 import { redeemPairingInput } from "./schemas";
 
@@ -36,7 +36,7 @@ export async function createPairingCode(db: Db, input: { userId: string; deviceI
 export async function redeemPairingCode(db: Db, input: unknown, client: ClientInfo): Promise<{ userId: string; deviceId: string }> {
   const { code, deviceName } = parseOrThrow(redeemPairingInput, input);
   const source = { ip: client.ip };
-  await assertNotRateLimited(db, PAIRING_FAILED, source);
+  const attempt = await reserveAttempt(db, PAIRING_FAILED, source);
   const now = new Date();
   const result = await db.$transaction(async (tx) => {
     const pairing = await tx.pairingCode.findUnique({ where: { codeHash: hashCode(code) }, select: { id: true, userId: true } });
@@ -48,11 +48,16 @@ export async function redeemPairingCode(db: Db, input: unknown, client: ClientIn
     });
     if (!claimed.count) throw new AppError("UNAUTHORIZED", { message: "That code has expired or was already used. Make a new one on your signed-in device." });
     return { userId: pairing.userId, deviceId };
+  }).catch(async (error: unknown) => {
+    // A real code that expired or was used is not a guess: it does not count.
+    await attempt.succeeded();
+    throw error;
   });
   if (!result) {
-    await recordFailure(db, PAIRING_FAILED, source);
+    await attempt.failed();
     throw new AppError("UNAUTHORIZED", { message: "That code is not right. Check it against your signed-in device." });
   }
+  await attempt.succeeded();
   return result;
 }
 

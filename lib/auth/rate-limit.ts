@@ -1,5 +1,7 @@
 // Sign-in and pairing attempts are limited per account and per address, counted from the
-// security log in Postgres so every web process sees the same count.
+// security log in Postgres so every web process sees the same count. An attempt is reserved
+// before the password or code is checked, under a lock per account and address, so attempts sent
+// at once are counted one after another: of 40 concurrent guesses, only the first 5 are checked.
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 
@@ -12,21 +14,50 @@ export interface AttemptSource {
   ip: string;
 }
 
-export async function assertNotRateLimited(db: Db, failureType: string, source: AttemptSource): Promise<void> {
-  const since = new Date(Date.now() - ATTEMPT_WINDOW_MS);
-  const [byAccount, byIp] = await Promise.all([
-    source.account ? db.securityEvent.count({ where: { type: failureType, subject: source.account, createdAt: { gte: since } } }) : 0,
-    db.securityEvent.count({ where: { type: failureType, ip: source.ip, createdAt: { gte: since } } }),
-  ]);
-  if (byAccount < LIMITS.email && byIp < LIMITS.ip) return;
-  await db.securityEvent.create({
-    data: { type: `${failureType.split(".")[0]}.rate_limited`, subject: source.account ?? `ip:${source.ip}`, ip: source.ip },
-  });
-  throw new AppError("TOO_MANY_REQUESTS", {
-    message: "Too many attempts. Wait 15 minutes and try again, or pair this device from one that is signed in.",
-  });
+export interface ReservedAttempt {
+  /** The check passed: the attempt does not count. */
+  succeeded(): Promise<void>;
+  /** The check failed: the attempt counts for the rest of the window. */
+  failed(userId?: string): Promise<void>;
 }
 
-export async function recordFailure(db: Db, failureType: string, source: AttemptSource, userId?: string): Promise<void> {
-  await db.securityEvent.create({ data: { type: failureType, subject: source.account ?? `ip:${source.ip}`, ip: source.ip, userId } });
+const pendingType = (failureType: string) => `${failureType.split(".")[0]}.pending`;
+
+/**
+ * Counts earlier failures and attempts still being checked; refuses when over the limit, else
+ * reserves this attempt. A reservation whose check never finished (a crash) counts as a failure.
+ */
+export async function reserveAttempt(db: Db, failureType: string, source: AttemptSource): Promise<ReservedAttempt> {
+  const pending = pendingType(failureType);
+  const subject = source.account ?? `ip:${source.ip}`;
+  const reservation = await db.$transaction(async (tx) => {
+    // Account first, then address: every attempt takes the locks in the same order.
+    for (const key of [source.account, `ip:${source.ip}`].filter(Boolean)) {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`rate-limit:${failureType}:${key}`}))`;
+    }
+    const since = new Date(Date.now() - ATTEMPT_WINDOW_MS);
+    const types = { in: [failureType, pending] };
+    const [byAccount, byIp] = await Promise.all([
+      source.account ? tx.securityEvent.count({ where: { type: types, subject: source.account, createdAt: { gte: since } } }) : 0,
+      tx.securityEvent.count({ where: { type: types, ip: source.ip, createdAt: { gte: since } } }),
+    ]);
+    if (byAccount >= LIMITS.email || byIp >= LIMITS.ip) {
+      await tx.securityEvent.create({ data: { type: `${failureType.split(".")[0]}.rate_limited`, subject, ip: source.ip } });
+      return null;
+    }
+    return tx.securityEvent.create({ data: { type: pending, subject, ip: source.ip }, select: { id: true } });
+  });
+  if (!reservation) {
+    throw new AppError("TOO_MANY_REQUESTS", {
+      message: "Too many attempts. Wait 15 minutes and try again, or pair this device from one that is signed in.",
+    });
+  }
+  return {
+    succeeded: async () => {
+      await db.securityEvent.delete({ where: { id: reservation.id } });
+    },
+    failed: async (userId) => {
+      await db.securityEvent.update({ where: { id: reservation.id }, data: { type: failureType, userId } });
+    },
+  };
 }

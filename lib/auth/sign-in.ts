@@ -4,7 +4,7 @@ import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
 import { createDevice } from "./devices";
 import { verifyAgainstDecoy, verifyPassword } from "./password";
-import { assertNotRateLimited, recordFailure } from "./rate-limit";
+import { reserveAttempt } from "./rate-limit";
 import { signInInput } from "./schemas";
 
 export const SIGN_IN_FAILED = "sign_in.failed";
@@ -22,13 +22,14 @@ export async function signInWithPassword(
 ): Promise<{ userId: string; deviceId: string }> {
   const { email, password } = parseOrThrow(signInInput, credentials);
   const source = { account: `email:${email}`, ip: client.ip };
-  await assertNotRateLimited(db, SIGN_IN_FAILED, source);
+  const attempt = await reserveAttempt(db, SIGN_IN_FAILED, source);
   const user = await db.user.findUnique({ where: { email }, select: { id: true, passwordHash: true } });
   const valid = user?.passwordHash ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDecoy(password);
   if (!user || !valid) {
-    await recordFailure(db, SIGN_IN_FAILED, source, user?.id);
+    await attempt.failed(user?.id);
     throw new AppError("UNAUTHORIZED", { message: "That email and password do not match an account." });
   }
+  await attempt.succeeded();
   const deviceId = await createDevice(db, { userId: user.id, userAgent: client.userAgent, signedInVia: "password" });
   return { userId: user.id, deviceId };
 }

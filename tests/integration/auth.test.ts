@@ -78,6 +78,27 @@ describe("password sign-in", () => {
     expect(Object.fromEntries(events.map((event) => [event.type, event._count]))).toEqual({ "sign_in.failed": 5, "sign_in.rate_limited": 1 });
   });
 
+  it("40 guesses at once: 5 reach the password check, the other 35 are refused, and the right password then too", async () => {
+    const user = await userWithPassword();
+    const guesses = await Promise.all(
+      Array.from({ length: 40 }, (_, attempt) => refusal(signInWithPassword(db(), { email: user.email, password: `parallel guess ${attempt}` }, client()))),
+    );
+    const codes = guesses.map((error) => error.code);
+    expect(codes.filter((code) => code === "UNAUTHORIZED")).toHaveLength(5);
+    expect(codes.filter((code) => code === "TOO_MANY_REQUESTS")).toHaveLength(35);
+    expect((await refusal(signInWithPassword(db(), { email: user.email, password: user.password }, client()))).code).toBe("TOO_MANY_REQUESTS");
+    const events = await db().securityEvent.groupBy({ by: ["type"], where: { subject: `email:${user.email}` }, _count: true });
+    expect(Object.fromEntries(events.map((event) => [event.type, event._count]))).toEqual({ "sign_in.failed": 5, "sign_in.rate_limited": 36 });
+  });
+
+  it("a right password leaves nothing counted against the account", async () => {
+    const user = await userWithPassword();
+    for (let attempt = 0; attempt < 6; attempt++) {
+      await expect(signInWithPassword(db(), { email: user.email, password: user.password }, client())).resolves.toMatchObject({ userId: user.id });
+    }
+    expect(await db().securityEvent.count({ where: { subject: `email:${user.email}` } })).toBe(0);
+  });
+
   it("one address trying many accounts is limited too", async () => {
     const ip = `10.77.${Math.floor(Math.random() * 250)}.1`;
     for (let attempt = 0; attempt < 30; attempt++) {
