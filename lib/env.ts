@@ -45,6 +45,11 @@ const envSchema = z.object({
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),
   /** Where people reach Baton, e.g. https://baton.example.com; links in notifications use it. */
   BATON_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),
+  /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-* headers are believed. */
+  BATON_TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
   /** The address the web server listens on: loopback unless set (e.g. 0.0.0.0 behind TLS). */
   BATON_HOST: z.string().trim().default("127.0.0.1"),
   /** Signs session cookies and approval links; generated and stored in Postgres when unset. */

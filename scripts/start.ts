@@ -54,7 +54,7 @@ async function main(): Promise<void> {
     ...(config.BATON_PUBLIC_URL ? { NEXTAUTH_URL: config.BATON_PUBLIC_URL } : { AUTH_TRUST_HOST: "1" }),
   };
   const port = String(config.PORT);
-  const webArgs = [dev ? "dev" : "start", "-H", config.BATON_HOST, "-p", port];
+  const webArgs = ["scripts/web-server.ts", ...(dev ? ["--dev"] : []), config.BATON_HOST, port];
   let stopping = false;
   const children = new Set<ChildProcess>();
 
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     process.exit(code);
   };
 
-  launch("web", bin("next"), webArgs, (code) => {
+  launch("web", bin("tsx"), webArgs, (code) => {
     console.error(`[baton] the web server exited (${code}); stopping. Is port ${port} already in use? Set PORT to use another.`);
     void stop(1);
   });

@@ -1,5 +1,7 @@
-/** The client's address as Next's server reports it (x-forwarded-for's first entry). */
+import { CLIENT_IP_HEADER } from "./forwarded";
+
+/** The client's address as Baton's web server determined it (lib/http/forwarded.ts). */
 export function clientIp(headers: Headers | ((name: string) => string | undefined)): string {
   const get = typeof headers === "function" ? headers : (name: string) => headers.get(name) ?? undefined;
-  return get("x-forwarded-for")?.split(",")[0]?.trim() || "unknown";
+  return get(CLIENT_IP_HEADER) || "unknown";
 }

@@ -20,7 +20,9 @@ function allowedOrigins(host: string): string[] | null {
 
 export function checkRequestOrigin(method: string, headers: Headers): RequestVerdict {
   const origins = allowedOrigins(headers.get("host") ?? "");
-  if (!origins) {
+  // Next.js and next-auth build URLs from X-Forwarded-Host when it is there: it must pass too.
+  const forwardedHost = headers.get("x-forwarded-host");
+  if (!origins || (forwardedHost !== null && forwardedHost !== headers.get("host") && !allowedOrigins(forwardedHost))) {
     return { ok: false, message: "Baton only answers requests addressed to its own address (set BATON_PUBLIC_URL to serve another)." };
   }
   if (method === "GET" || method === "HEAD" || method === "OPTIONS") return { ok: true };
