@@ -42,9 +42,14 @@ export async function AppFooterLinks() {
         Devices and notifications
       </Link>
       {user.role === "owner" && (
-        <Link href="/people" className={footerLink}>
-          People
-        </Link>
+        <>
+          <Link href="/people" className={footerLink}>
+            People
+          </Link>
+          <Link href="/models" className={footerLink}>
+            Models
+          </Link>
+        </>
       )}
       <span className="text-slate-400">Signed in as {user.name}</span>
     </nav>
