@@ -118,3 +118,10 @@ export async function reencryptSecrets(db: DbTx, ring: Keyring): Promise<{ rewri
   }
   return { rewritten, total: rows.length };
 }
+
+/** Fails early, with what to do, when stored secrets were sealed with a key this process lacks. */
+export async function assertSecretsReadable(db: DbTx): Promise<void> {
+  const ring = keyring();
+  const row = await db.storedSecret.findFirst({ where: { keyId: { notIn: [...ring.byId.keys()] } } });
+  if (row) open(ring, row.ownerKey, row.name, row);
+}
