@@ -126,9 +126,9 @@ async function hasOwner(url: string): Promise<boolean> {
   return withDb(url, ownerExists);
 }
 
-async function withDb<T>(url: string, use: (client: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
+async function withDb<T>(url: string, work: (client: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const client = createDb(url);
-  return use(client).finally(() => client.$disconnect());
+  return work(client).finally(() => client.$disconnect());
 }
 
 function runToEnd(command: string, args: string[]): Promise<void> {
