@@ -29,7 +29,7 @@ test("the owner adds an OpenAI-compatible server on a phone and the next task ru
   await expect(compatible.getByTestId("openai-compatible-test-result")).toContainText(/^Connected: scripted answered in \d+ ms\.$/);
 
   // Every control on the page is a comfortable tap target.
-  for (const control of await page.locator("main").locator("button, a, input, select").all()) {
+  for (const control of await page.locator("main").locator("button, a, input:not([type=hidden]), select").all()) {
     const box = await control.boundingBox();
     expect(box, await control.evaluate((element) => element.outerHTML.slice(0, 120))).not.toBeNull();
     expect(box!.height, await control.evaluate((element) => element.outerHTML.slice(0, 120))).toBeGreaterThanOrEqual(44);
