@@ -51,6 +51,8 @@ for (const [device, options] of [["phone", phone], ["desktop", desktop]] as cons
     await shot("people");
     await page.goto("/settings");
     await shot("settings");
+    await page.goto("/models");
+    await shot("models");
 
     const signedOut = await openPage(browser, { ...options, storageState: { cookies: [], origins: [] } }, baseURL);
     await signedOut.goto("/sign-in");
