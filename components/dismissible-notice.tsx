@@ -16,7 +16,7 @@ export function DismissibleNotice({ cookie, children }: { cookie: string; childr
     <div
       role="note"
       data-testid="model-notice"
-      className="mb-3 flex items-center justify-between gap-1 rounded-xl border border-amber-200 bg-amber-50 pl-3 text-sm leading-snug text-amber-950 dark:border-amber-800/60 dark:bg-amber-950/40 dark:text-amber-100"
+      className="mb-3 flex items-center gap-1 rounded-xl border border-amber-200 bg-amber-50 pl-3 text-sm leading-snug text-amber-950 dark:border-amber-800/60 dark:bg-amber-950/40 dark:text-amber-100"
     >
       {children}
       <button

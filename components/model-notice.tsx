@@ -18,17 +18,18 @@ export async function ModelNotice() {
   if ((await configuredModels(db())).length > 0) return null;
   return (
     <DismissibleNotice cookie={MODEL_NOTICE_COOKIE}>
-      <span className="min-w-0 py-2">
+      <p className="min-w-0 flex-1 py-1.5">
         Tasks run on the <strong className="font-semibold">demo model</strong> (scripted, no AI)
-        <span aria-hidden> · </span>
-        {user?.role === "owner" ? (
-          <Link href="/models" className="inline-flex min-h-11 items-center font-semibold text-amber-900 underline underline-offset-2 dark:text-amber-200">
-            Set up a model
-          </Link>
-        ) : (
-          <span>Ask the owner to set up a model</span>
-        )}
-      </span>
+        {user?.role === "owner" ? null : <> · Ask the owner to set up a model</>}
+      </p>
+      {user?.role === "owner" && (
+        <Link
+          href="/models"
+          className="inline-flex min-h-11 shrink-0 items-center rounded-lg px-2 font-semibold text-amber-900 underline underline-offset-2 hover:bg-amber-100 dark:text-amber-200 dark:hover:bg-amber-900/50"
+        >
+          Set up a model
+        </Link>
+      )}
     </DismissibleNotice>
   );
 }
