@@ -47,7 +47,7 @@ export async function removeModelConnection(db: Db, params: { userId: string; pr
 
 export async function setDefaultModel(db: Db, params: { userId: string; provider: string; model: string }): Promise<void> {
   await assertOwner(db, params.userId);
-  const offered = [...(await configuredModels(db))];
+  const offered = await configuredModels(db);
   if (!offered.some((choice) => choice.provider === params.provider && choice.model === params.model)) {
     throw new AppError("BAD_REQUEST", { message: "That model is not set up here.", fieldErrors: { model: ["Choose one of the models set up above."] } });
   }

@@ -2,7 +2,7 @@ import type { Db, DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { TaskDispatcher } from "@/lib/engine/port";
-import { modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
+import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
 import { appendEvent } from "./timeline";
 import type { CreateTaskInput } from "./schemas";
 import { toTaskSummary, type TaskSummary } from "./views";
@@ -60,6 +60,8 @@ export async function createTask(
 
 /** The requested provider and model if this Baton offers them, else the default; 400 otherwise. */
 export async function resolveModelChoice(db: DbTx, params: { provider?: string; model?: string }): Promise<ModelChoice> {
+  // Always offered: no need to read the model setup.
+  if (params.provider === DEMO_CHOICE.provider && params.model === DEMO_CHOICE.model) return DEMO_CHOICE;
   const choices = await modelChoices(db);
   const choice = params.provider || params.model ? choices.find((c) => c.provider === params.provider && c.model === params.model) : choices[0];
   if (choice) return choice;
