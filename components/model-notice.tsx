@@ -18,18 +18,17 @@ export async function ModelNotice() {
   if ((await configuredModels(db())).length > 0) return null;
   return (
     <DismissibleNotice cookie={MODEL_NOTICE_COOKIE}>
-      <p className="min-w-0 flex-1 py-1.5">
-        Tasks run on the <strong className="font-semibold">demo model</strong> (scripted, no AI)
-        {user?.role === "owner" ? null : <> · Ask the owner to set up a model</>}
+      <p className="min-w-0 flex-1 py-3 leading-5">
+        Tasks run on the <strong className="font-semibold">demo model</strong> (scripted, no AI) ·{" "}
+        {user?.role === "owner" ? (
+          // 44 px tall to tap, its negative margin keeps the line 20 px so the notice stays two lines.
+          <Link href="/models" className="-my-3 inline-flex min-h-11 items-center font-semibold text-amber-900 underline underline-offset-2 dark:text-amber-200">
+            Set up a model
+          </Link>
+        ) : (
+          "Ask the owner to set up a model"
+        )}
       </p>
-      {user?.role === "owner" && (
-        <Link
-          href="/models"
-          className="inline-flex min-h-11 shrink-0 items-center rounded-lg px-2 font-semibold text-amber-900 underline underline-offset-2 hover:bg-amber-100 dark:text-amber-200 dark:hover:bg-amber-900/50"
-        >
-          Set up a model
-        </Link>
-      )}
     </DismissibleNotice>
   );
 }
