@@ -171,6 +171,22 @@ describe("the Models API", () => {
     expect(await answerOf(task)).toBe("# From the second server");
   });
 
+  it("shows the provider's own refusal when the saved key stops working, in Test connection and on the task", async () => {
+    const { setSecret } = await import("@/lib/secrets/secret-store");
+    const { modelKeyRef } = await import("@/lib/models/model-connections");
+    // As if the key were revoked at the provider after it was saved.
+    await setSecret(db, { ...modelKeyRef("openai-compatible"), kind: "model-api-key", value: WRONG_KEY });
+    const tested = await routes.test.POST(request("POST", "/api/models/test", { provider: "openai-compatible" }));
+    const { result } = await json<{ result: { ok: boolean; message: string } }>(tested);
+    expect(result.ok).toBe(false);
+    expect(result.message).toMatch(/^other-model did not answer: 401 Incorrect API key provided: sk-\*+0000\./);
+    const task = await runTask("With a revoked key");
+    expect(task.status).toBe("failed");
+    expect(task.statusReason).toMatch(/refused the request \(401\).*Incorrect API key provided/);
+    expect(JSON.stringify(task)).not.toContain(WRONG_KEY);
+    await setSecret(db, { ...modelKeyRef("openai-compatible"), kind: "model-api-key", value: SECOND_KEY });
+  });
+
   it("keeps stored keys out of every table and every log line", async () => {
     const client = new pg.Client({ connectionString: postgres.url });
     await client.connect();
@@ -191,7 +207,7 @@ describe("the Models API", () => {
     }
     const everything = dump.join("\n");
     expect(everything).toContain("model-key:openai-compatible");
-    for (const key of [RIGHT_KEY, SECOND_KEY]) {
+    for (const key of [RIGHT_KEY, SECOND_KEY, WRONG_KEY]) {
       expect(everything).not.toContain(key);
       // bytea columns read as hex
       expect(everything).not.toContain(Buffer.from(key).toString("hex"));
