@@ -1,16 +1,34 @@
-import { configuredModel } from "@/lib/agent/providers/registry";
+import { cookies } from "next/headers";
+import Link from "next/link";
+import { configuredModels } from "@/lib/agent/providers/registry";
+import { currentUser } from "@/lib/auth/current-user";
+import { db } from "@/lib/db";
+import { DismissibleNotice } from "./dismissible-notice";
 
-/** Says plainly when no model is configured, and what the demo model is. */
-export function ModelNotice() {
-  if (configuredModel()) return null;
+const MODEL_NOTICE_COOKIE = "baton-model-notice";
+
+/**
+ * One line saying tasks run on the demo model while no model is set up: for the owner with the way
+ * to the Models page, for anyone else who to ask. Dismissed on a device, it stays away there (a
+ * cookie read here, so it does not flash in first).
+ */
+export async function ModelNotice() {
+  const [store, user] = await Promise.all([cookies(), currentUser()]);
+  if (store.get(MODEL_NOTICE_COOKIE)?.value === "dismissed") return null;
+  if ((await configuredModels(db())).length > 0) return null;
   return (
-    <div role="note" className="mb-4 rounded-xl border border-amber-200 bg-amber-50 px-4 py-3 text-sm text-amber-950">
-      <p className="font-semibold">No AI model is configured.</p>
-      <p className="mt-1">
-        Tasks run on the <strong>demo model</strong>: a scripted stand-in, not an AI, so you can watch the whole flow. To get real
-        answers, set <code className="rounded bg-amber-100 px-1">OPENAI_API_KEY</code> (or an OpenAI-compatible server with{" "}
-        <code className="rounded bg-amber-100 px-1">OPENAI_BASE_URL</code>) and restart Baton.
+    <DismissibleNotice cookie={MODEL_NOTICE_COOKIE}>
+      <p className="min-w-0 flex-1 py-3 leading-5">
+        Tasks run on the <strong className="font-semibold">demo model</strong> (scripted, no AI) ·{" "}
+        {user?.role === "owner" ? (
+          // 44 px tall to tap, its negative margin keeps the line 20 px so the notice stays two lines.
+          <Link href="/models" className="-my-3 inline-flex min-h-11 items-center font-semibold text-amber-900 underline underline-offset-2 dark:text-amber-200">
+            Set up a model
+          </Link>
+        ) : (
+          "Ask the owner to set up a model"
+        )}
       </p>
-    </div>
+    </DismissibleNotice>
   );
 }

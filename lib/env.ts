@@ -54,6 +54,13 @@ const envSchema = z.object({
   BATON_HOST: z.string().trim().default("127.0.0.1"),
   /** Signs session cookies and approval links; generated and stored in Postgres when unset. */
   BATON_AUTH_SECRET: optionalString.pipe(z.string().min(32, "must be at least 32 characters").optional()),
+  /** The secret store's key: 32 bytes as 64 hex digits or base64. Unset: ${BATON_DATA_DIR}/secret.key, made on first start. */
+  BATON_SECRET_KEY: optionalString,
+  /** Earlier keys, comma-separated, still accepted for reading while `npm run secrets:rotate` re-encrypts. */
+  BATON_SECRET_KEY_PREVIOUS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
   /** The first owner's account, created on start when no owner exists (instead of the setup page). */
   BATON_OWNER_EMAIL: optionalString.pipe(z.email({ message: "must be an email address" }).optional()),
   BATON_OWNER_PASSWORD: optionalString,

@@ -1,13 +1,40 @@
 // Secrets never reach timeline events, artifacts, logs or responses. Anything built from an
-// error or a provider's reply passes through here before it is stored or shown.
+// error or a provider's reply passes through here before it is stored or shown. Besides the
+// patterns of common key formats, every secret this process has read or stored (the secret store
+// remembers them) and every secret in the environment is replaced by value.
 import { env } from "./env";
 
 const secretPatterns = [/\bsk-[A-Za-z0-9_-]{16,}/g, /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/gi, /(postgres(?:ql)?:\/\/[^:\s/]+:)[^@\s]+@/gi];
 
+// Shorter values would redact ordinary words.
+const MIN_SECRET_LENGTH = 8;
+const remembered = new Set<string>();
+
+/** A secret this process holds: redacted by value from then on. */
+export function rememberSecret(value: string): void {
+  if (value.length >= MIN_SECRET_LENGTH) remembered.add(value);
+}
+
+function environmentSecrets(): string[] {
+  const config = env();
+  return [
+    config.OPENAI_API_KEY,
+    config.ANTHROPIC_API_KEY,
+    config.BATON_AUTH_SECRET,
+    config.BATON_VAPID_PRIVATE_KEY,
+    config.BATON_SECRET_KEY,
+    ...config.BATON_SECRET_KEY_PREVIOUS,
+    config.INNGEST_EVENT_KEY,
+    config.INNGEST_SIGNING_KEY,
+    config.INNGEST_SIGNING_KEY_FALLBACK,
+  ].filter((value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH);
+}
+
 export function redactSecrets(text: string): string {
   let result = text;
-  const { OPENAI_API_KEY } = env();
-  if (OPENAI_API_KEY && OPENAI_API_KEY.length >= 8) result = result.split(OPENAI_API_KEY).join("[redacted]");
+  // Longest first, so a secret containing another is replaced whole.
+  const values = [...environmentSecrets(), ...remembered].sort((a, b) => b.length - a.length);
+  for (const value of values) result = result.split(value).join("[redacted]");
   for (const pattern of secretPatterns) {
     result = result.replace(pattern, (match, prefix?: string) => (typeof prefix === "string" && match.includes("@") ? `${prefix}[redacted]@` : "[redacted]"));
   }

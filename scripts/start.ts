@@ -6,9 +6,12 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { prepareDatabase } from "../lib/database/prepare-database";
 import { openDatabase } from "../lib/database/open-database";
+import { configuredModels } from "../lib/agent/providers/registry";
 import { ensureOwnerFromEnv, ownerExists } from "../lib/auth/owner-setup";
 import { createDb } from "../lib/db";
 import { env, usesEmbeddedPostgres } from "../lib/env";
+import { keyring } from "../lib/secrets/keyring";
+import { assertSecretsReadable } from "../lib/secrets/secret-store";
 
 const dev = process.argv.includes("--dev");
 const bin = (name: string) => path.join(process.cwd(), "node_modules", ".bin", name);
@@ -37,8 +40,10 @@ async function main(): Promise<void> {
   const database = await openDatabase({ log: () => {}, note: say });
   const applied = await prepareDatabase(database.url);
   if (applied.length) say(`applied migrations: ${applied.join(", ")}`);
-  const ownerDb = createDb(database.url);
-  const owner = await ensureOwnerFromEnv(ownerDb).finally(() => ownerDb.$disconnect());
+  const owner = await withDb(database.url, ensureOwnerFromEnv);
+  // Before anything starts: a key that cannot open the stored secrets is one line saying what to do.
+  say(`secret store key: ${keyring().source === "key file" ? `${config.BATON_DATA_DIR}/secret.key` : "BATON_SECRET_KEY"} (${keyring().current.id})`);
+  await withDb(database.url, assertSecretsReadable);
   if (owner === "created") say(`created the owner account ${config.BATON_OWNER_EMAIL}`);
   if (!dev && buildIsStale()) {
     say("building the web app (the first start takes a minute)");
@@ -110,13 +115,20 @@ async function main(): Promise<void> {
   }, 1000).unref();
   const localHost = ["0.0.0.0", "::"].includes(config.BATON_HOST) ? "127.0.0.1" : config.BATON_HOST;
   await waitForHealth(`http://${localHost.includes(":") ? `[${localHost}]` : localHost}:${port}/api/health`);
-  say(`ready at ${config.BATON_PUBLIC_URL ?? `http://127.0.0.1:${port}`} - press Ctrl-C to stop`);
+  const origin = config.BATON_PUBLIC_URL ?? `http://127.0.0.1:${port}`;
+  say(`ready at ${origin} - press Ctrl-C to stop`);
+  const [model] = await withDb(database.url, (client) => configuredModels(client));
+  say(model ? `model: ${model.label}: change it at ${origin}/models` : `model: demo model (scripted, no AI): set one up at ${origin}/models`);
   if (owner === "not-configured" && !(await hasOwner(database.url))) say("first start: open it to create the owner's account");
 }
 
 async function hasOwner(url: string): Promise<boolean> {
+  return withDb(url, ownerExists);
+}
+
+async function withDb<T>(url: string, work: (client: ReturnType<typeof createDb>) => Promise<T>): Promise<T> {
   const client = createDb(url);
-  return ownerExists(client).finally(() => client.$disconnect());
+  return work(client).finally(() => client.$disconnect());
 }
 
 function runToEnd(command: string, args: string[]): Promise<void> {

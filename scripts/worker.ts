@@ -10,6 +10,7 @@ import { env } from "../lib/env";
 import { openDatabase } from "../lib/database/open-database";
 import { prepareDatabase } from "../lib/database/prepare-database";
 import { fireDueSchedules } from "../lib/schedules/fire-due-schedules";
+import { assertSecretsReadable } from "../lib/secrets/secret-store";
 import { startStrandedRuns } from "../lib/tasks/stranded-runs";
 
 const SWEEP_INTERVAL_MS = 10_000;
@@ -22,6 +23,9 @@ async function main(): Promise<void> {
   const database = await openDatabase({ log: () => {} });
   await prepareDatabase(database.url);
   const db = createDb(database.url);
+  // A worker on another machine without the web server's key could not open the stored model
+  // keys: refuse to start, saying which key to set, rather than fail every task.
+  await assertSecretsReadable(db);
   const executorId = config.BATON_WORKER_ID ?? `worker-${hostname()}`;
 
   const dispatcher = new DbosDispatcher(database.url);

@@ -9,8 +9,8 @@ import { hasSubscribers } from "@/lib/push/subscriptions";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
 import { builtinTools } from "@/lib/tools/registry";
-import { createProvider, PROVIDER_IDS, type ProviderId } from "./providers/registry";
-import type { ModelProvider } from "./providers/types";
+import { createProviderCache } from "./providers/provider-cache";
+import { PROVIDER_IDS, type ProviderId } from "./providers/registry";
 import type { AgentDeps } from "./run-task";
 import { startScriptedModelServer } from "./scripted-model/server";
 
@@ -28,7 +28,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   // The demo model answers from this process. Its background responses live in memory, so a
   // serverless host (many processes) should configure a real model.
   const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
-  const providers = new Map<ProviderId, ModelProvider>();
+  const providers = createProviderCache(db, { demoUrl: () => demo.url });
   const deps: AgentDeps = {
     db,
     startRun: (runId) => dispatcher.startRun(runId),
@@ -37,13 +37,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
     },
     provider(id) {
       if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
-      const providerId = id as ProviderId;
-      let provider = providers.get(providerId);
-      if (!provider) {
-        provider = createProvider(providerId, { demoUrl: () => demo.url });
-        providers.set(providerId, provider);
-      }
-      return provider;
+      return providers.provider(id as ProviderId);
     },
     tools: () => tools,
     toolContext: (work) => ({

@@ -67,8 +67,8 @@ function toView(schedule: Schedule, lastRun: RunRow | undefined, now = new Date(
 }
 
 /** What the form edits, with the model choice resolved against the configured providers. */
-function editableFields(params: UpdateScheduleInput) {
-  const choice = resolveModelChoice(params);
+async function editableFields(db: Db, params: UpdateScheduleInput) {
+  const choice = await resolveModelChoice(db, params);
   const { title, prompt, cron, timezone, missedRunPolicy } = params;
   return { title, prompt, cron, timezone, missedRunPolicy, provider: choice.provider, model: choice.model };
 }
@@ -79,7 +79,7 @@ export async function createSchedule(db: Db, params: CreateScheduleInput & { use
   const schedule = await db.schedule.create({
     data: {
       userId: params.userId,
-      ...editableFields(params),
+      ...(await editableFields(db, params)),
       nextRunAt: nextRunAt ?? null,
       template: template?.id ?? null,
       policyFloor: template ? (template.policyFloor as Prisma.InputJsonValue) : undefined,
@@ -92,7 +92,7 @@ export async function createSchedule(db: Db, params: CreateScheduleInput & { use
 export async function updateSchedule(db: Db, params: UpdateScheduleInput & { userId: string; scheduleId: string }): Promise<ScheduleView> {
   const schedule = await findOrThrow(db, params);
   const nextRunAt = schedule.status === "active" ? (nextRunTimes(params, new Date(), 1)[0] ?? null) : null;
-  const updated = await db.schedule.update({ where: { id: schedule.id }, data: { ...editableFields(params), nextRunAt } });
+  const updated = await db.schedule.update({ where: { id: schedule.id }, data: { ...(await editableFields(db, params)), nextRunAt } });
   return toView(updated, await lastRunOf(db, schedule.id));
 }
 

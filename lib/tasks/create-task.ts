@@ -2,7 +2,7 @@ import type { Db, DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { TaskDispatcher } from "@/lib/engine/port";
-import { findModelChoice, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
+import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
 import { appendEvent } from "./timeline";
 import type { CreateTaskInput } from "./schemas";
 import { toTaskSummary, type TaskSummary } from "./views";
@@ -26,7 +26,7 @@ export async function createTask(
     const existing = await findByIdempotencyKey(db, params.userId, params.idempotencyKey);
     if (existing) return { task: existing, created: false };
   }
-  const choice = resolveModelChoice(params);
+  const choice = await resolveModelChoice(db, params);
   let created;
   try {
     created = await db.$transaction((tx) =>
@@ -59,10 +59,13 @@ export async function createTask(
 }
 
 /** The requested provider and model if this Baton offers them, else the default; 400 otherwise. */
-export function resolveModelChoice(params: { provider?: string; model?: string }): ModelChoice {
-  const choice = params.provider || params.model ? findModelChoice(params.provider ?? "", params.model ?? "") : modelChoices()[0];
+export async function resolveModelChoice(db: DbTx, params: { provider?: string; model?: string }): Promise<ModelChoice> {
+  // Always offered: no need to read the model setup.
+  if (params.provider === DEMO_CHOICE.provider && params.model === DEMO_CHOICE.model) return DEMO_CHOICE;
+  const choices = await modelChoices(db);
+  const choice = params.provider || params.model ? choices.find((c) => c.provider === params.provider && c.model === params.model) : choices[0];
   if (choice) return choice;
-  const offered = modelChoices().map((c) => `${c.provider}/${c.model}`).join(", ");
+  const offered = choices.map((c) => `${c.provider}/${c.model}`).join(", ");
   throw new AppError("BAD_REQUEST", { message: "That model is not available here.", fieldErrors: { model: [`Choose one of: ${offered}.`] } });
 }
 

@@ -134,6 +134,12 @@ test("a second person sees none of the owner's tasks, results or approvals: not 
   expect(((await (await api.get("/api/approvals")).json()) as { approvals: unknown[] }).approvals).toEqual([]);
   const decide = await api.post(`/api/approvals/${approvalId}/decision`, { data: { decision: "approve" } });
   expect(decide.status()).toBe(404);
+  // Choosing models is the owner's: no setup form, no instructions, and the API is not there.
+  await page.goto("/models");
+  await expect(page.getByText(/owner chooses which models it uses\. Ask them to set one up\./)).toBeVisible();
+  await expect(page.getByLabel("API key")).toHaveCount(0);
+  await expect(page.getByRole("link", { name: "Models" })).toHaveCount(0);
+  expect((await api.get("/api/models")).status()).toBe(404);
   expect(((await (await request.get(`/api/tasks/${waiting.id}`)).json()) as { task: { status: string } }).task.status).toBe("waiting_approval");
   expect((await request.post(`/api/tasks/${waiting.id}/cancel`)).ok()).toBe(true);
   await page.context().close();

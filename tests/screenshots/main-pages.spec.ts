@@ -54,6 +54,8 @@ for (const [device, sized] of [["phone", phone], ["desktop", desktopWide]] as co
       await shot("people");
       await page.goto("/settings");
       await shot("settings");
+      await page.goto("/models");
+      await shot("models");
       if (device === "phone") {
         await page.getByTestId("tab-bar").getByRole("button", { name: "More" }).click();
         await expect(page.getByTestId("tab-bar").getByRole("link", { name: "Devices" })).toBeVisible();

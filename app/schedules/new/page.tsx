@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ScheduleForm } from "@/components/schedule-form";
 import { modelChoices } from "@/lib/agent/providers/registry";
+import { db } from "@/lib/db";
 import { requireUser } from "@/lib/auth/current-user";
 import { findTemplate, SCHEDULE_TEMPLATES } from "@/lib/schedules/templates";
 
@@ -35,7 +36,7 @@ export default async function NewSchedulePage({ searchParams }: PageProps<"/sche
         })}
       </nav>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <ScheduleForm key={template?.id ?? "blank"} template={template} models={modelChoices()} />
+        <ScheduleForm key={template?.id ?? "blank"} template={template} models={await modelChoices(db())} />
       </div>
     </div>
   );

@@ -134,5 +134,5 @@ export function responseBody(id: string, stored: StoredResponse, status: Respons
 }
 
 export function openAiError(error: ScriptedApiError) {
-  return { error: { message: error.message, type: error.type, param: null, code: null } };
+  return { error: { message: error.message, type: error.type, param: null, code: error.code } };
 }

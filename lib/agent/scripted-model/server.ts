@@ -21,6 +21,10 @@ export interface ScriptedModelOptions {
   script?: Script;
   /** Text-only shorthand for `script`: the answer to the first user message. */
   reply?: (input: string) => string;
+  /** When set, every request must carry this key (Bearer or x-api-key), as a real provider requires; else 401. */
+  apiKey?: string;
+  /** What GET /v1/models lists (default: "scripted"). */
+  models?: string[];
 }
 
 export interface ScriptedModelStats {
@@ -65,6 +69,11 @@ export async function startScriptedModelServer(
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://localhost");
     const route = url.pathname.replace(/^\/v1/, "");
+    if (options.apiKey !== undefined) checkApiKey(req, options.apiKey);
+    if (req.method === "GET" && route === "/models") {
+      const ids = options.models ?? ["scripted"];
+      return send(res, 200, { object: "list", data: ids.map((id) => ({ id, object: "model", created: 1_700_000_000, owned_by: "baton" })) });
+    }
     if (req.method === "POST" && route === "/responses") {
       stats.createRequests++;
       const body = await readJson(req);
@@ -139,10 +148,19 @@ function apiOf(req: IncomingMessage): Api {
 function sendError(res: ServerResponse, api: Api, error: ScriptedApiError): void {
   if (api === "anthropic") {
     const type = error.status === 404 ? "not_found_error" : error.status >= 500 ? "api_error" : error.type;
-    return send(res, error.status, anthropicError(new ScriptedApiError(error.status, type, error.message)));
+    const kind = error.status === 401 ? "authentication_error" : type;
+    return send(res, error.status, anthropicError(new ScriptedApiError(error.status, kind, error.message)));
   }
   const type = error.status === 404 || error.status < 500 ? "invalid_request_error" : "server_error";
-  send(res, error.status, openAiError(new ScriptedApiError(error.status, type, error.message)));
+  send(res, error.status, openAiError(new ScriptedApiError(error.status, type, error.message, error.code)));
+}
+
+/** Refuses a missing or wrong key the way OpenAI does: 401, its wording, the key masked. */
+function checkApiKey(req: IncomingMessage, expected: string): void {
+  const given = header(req, "x-api-key") ?? /^Bearer\s+(.+)$/i.exec(header(req, "authorization") ?? "")?.[1];
+  if (given === expected) return;
+  const masked = given ? `${given.slice(0, 3)}${"*".repeat(Math.max(0, given.length - 7))}${given.slice(-4)}` : "none";
+  throw new ScriptedApiError(401, "invalid_request_error", `Incorrect API key provided: ${masked}. You can find your API key in your provider's dashboard.`, "invalid_api_key");
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

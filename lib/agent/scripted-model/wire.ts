@@ -18,6 +18,8 @@ export class ScriptedApiError extends Error {
     readonly status: number,
     readonly type: string,
     message: string,
+    /** OpenAI's machine-readable code, e.g. "invalid_api_key". */
+    readonly code: string | null = null,
   ) {
     super(message);
     this.name = "ScriptedApiError";

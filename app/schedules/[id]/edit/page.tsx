@@ -23,7 +23,7 @@ export default async function EditSchedulePage({ params }: PageProps<"/schedules
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
         <ScheduleForm
           scheduleId={schedule.id}
-          models={modelChoices()}
+          models={await modelChoices(db())}
           initial={{
             title: schedule.title,
             prompt: schedule.prompt,
