@@ -2,8 +2,10 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { AppFooterLinks, AppNav } from "@/components/app-nav";
+import { ReaderClockProvider } from "@/components/local-time";
 import { OfflineBanner } from "@/components/offline-banner";
 import { ServiceWorkerRegistration } from "@/components/service-worker-registration";
+import { requestClock } from "@/lib/time/request-clock";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -20,7 +22,9 @@ export const viewport: Viewport = {
   themeColor: "#312e81",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Times render in the reader's zone, which components/local-time.tsx records in a cookie.
+  const clock = await requestClock();
   return (
     <html lang="en">
       <body className="min-h-dvh">
@@ -37,7 +41,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         </header>
         <OfflineBanner />
         <ServiceWorkerRegistration />
-        <main className="mx-auto max-w-3xl px-4 py-5 pb-10">{children}</main>
+        <main className="mx-auto max-w-3xl px-4 py-5 pb-10">
+          <ReaderClockProvider {...clock}>
+            {children}
+          </ReaderClockProvider>
+        </main>
         <footer className="mx-auto max-w-3xl px-4 pb-10 text-sm text-slate-500">
           <Suspense>
             <AppFooterLinks />

@@ -17,7 +17,7 @@ export function TaskCard({ task, approval }: { task: TaskSummary; approval?: App
       >
         <div className="flex items-start justify-between gap-3">
           <h2 className="line-clamp-2 min-w-0 font-medium break-words text-slate-900">{task.title}</h2>
-          <StatusChip status={task.status} />
+          <StatusChip status={task.status} task={task} />
         </div>
         <p className="mt-1 text-xs text-slate-500">
           {task.scheduled ? (

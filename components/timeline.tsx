@@ -11,7 +11,7 @@ export function Timeline({ events }: { events: EventView[] }) {
           <span aria-hidden className="absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-white bg-indigo-400" />
           <p className="text-sm text-slate-800">{event.message}</p>
           <p className="text-xs text-slate-500">
-            {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} withDate={false} />
+            {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} format="time" />
           </p>
         </li>
       ))}

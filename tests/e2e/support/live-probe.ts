@@ -1,0 +1,150 @@
+// Watches, inside a page, when live changes arrive and when the screen shows them: every "task"
+// message of the page's SSE stream (as it reaches the browser, before the app handles it) and every
+// status a task's chip shows (a MutationObserver, then the next animation frame: the paint that
+// shows it). Times are epoch milliseconds, comparable between pages of one machine.
+import type { BrowserContext, Page } from "@playwright/test";
+
+export interface ProbeEvent {
+  at: number;
+  taskId: string;
+  status: string;
+  /** When the database row changed (the notification's updatedAt, UTC). */
+  committedAt: number;
+}
+
+export interface ProbeState {
+  taskId: string;
+  status: string;
+  /** When the DOM first showed this status for this task (since its previous one). */
+  domAt: number;
+  /** The animation frame after that: when it was painted. */
+  paintAt: number;
+}
+
+export interface ProbeRecord {
+  events: ProbeEvent[];
+  states: ProbeState[];
+}
+
+declare global {
+  interface Window {
+    __liveProbe?: ProbeRecord;
+  }
+}
+
+/** Installs the probe in every page the context opens from now on. */
+export async function installLiveProbe(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => {
+    const record: ProbeRecord = { events: [], states: [] };
+    window.__liveProbe = record;
+    const now = () => performance.timeOrigin + performance.now();
+    // Postgres sends timestamp(3) without a zone; Baton stores UTC.
+    const utc = (text: string) => Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
+
+    const NativeEventSource = window.EventSource;
+    window.EventSource = class extends NativeEventSource {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        // Added before any listener of the app's, so it sees the message first.
+        this.addEventListener("task", (event) => {
+          const data = JSON.parse((event as MessageEvent<string>).data) as { taskId: string; status: string; updatedAt: string };
+          record.events.push({ at: now(), taskId: data.taskId, status: data.status, committedAt: utc(data.updatedAt) });
+        });
+      }
+    };
+
+    const shown = new Map<string, string>();
+    const pageTaskId = () => /^\/tasks\/([0-9a-f-]{36})$/.exec(location.pathname)?.[1];
+    const scan = () => {
+      const domAt = now();
+      const fresh: ProbeState[] = [];
+      for (const chip of document.querySelectorAll<HTMLElement>('[data-testid="status-chip"]')) {
+        const taskId = chip.closest<HTMLElement>("[data-task-id]")?.dataset.taskId ?? pageTaskId();
+        const status = chip.dataset.status;
+        if (!taskId || !status || shown.get(taskId) === status) continue;
+        shown.set(taskId, status);
+        fresh.push({ taskId, status, domAt, paintAt: domAt });
+      }
+      if (fresh.length === 0) return;
+      record.states.push(...fresh);
+      requestAnimationFrame(() => {
+        const paintAt = now();
+        for (const state of fresh) state.paintAt = paintAt;
+      });
+    };
+    new MutationObserver(scan).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-status"] });
+  });
+}
+
+export async function readProbe(page: Page): Promise<ProbeRecord> {
+  return page.evaluate(() => window.__liveProbe ?? { events: [], states: [] });
+}
+
+/** The statuses a page showed for a task, in order. */
+export async function statesShown(page: Page, taskId: string): Promise<string[]> {
+  return (await readProbe(page)).states.filter((state) => state.taskId === taskId).map((state) => state.status);
+}
+
+export interface LatencyRow {
+  screen: string;
+  status: string;
+  /** SSE message reached the browser → painted. */
+  eventToPaint: number;
+  /** Row committed → painted. */
+  commitToPaint: number;
+}
+
+/**
+ * Pairs each status a screen showed with the SSE message that announced it (the latest one for
+ * that status before it was shown). A status shown with no message before it (the server rendered
+ * it) has no latency to report.
+ */
+export function latencies(screen: string, record: ProbeRecord, taskId: string): LatencyRow[] {
+  const events = record.events.filter((event) => event.taskId === taskId);
+  return record.states
+    .filter((state) => state.taskId === taskId)
+    .flatMap((state) => {
+      const event = events.findLast((candidate) => candidate.status === state.status && candidate.at <= state.domAt);
+      if (!event) return [];
+      return [{ screen, status: state.status, eventToPaint: state.paintAt - event.at, commitToPaint: state.paintAt - event.committedAt }];
+    });
+}
+
+/** Announced statuses with consecutive repeats collapsed (a row may change without changing status). */
+export function announcedStatuses(record: ProbeRecord, taskId: string): string[] {
+  const statuses = record.events.filter((event) => event.taskId === taskId).map((event) => event.status);
+  return statuses.filter((status, index) => status !== statuses[index - 1]);
+}
+
+/** The announced statuses a screen skipped: those not matched, in order, by what it showed. */
+export function notShown(announced: string[], shown: string[]): string[] {
+  let next = 0;
+  return announced.filter((status) => {
+    const at = shown.indexOf(status, next);
+    if (at === -1) return true;
+    next = at + 1;
+    return false;
+  });
+}
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
+};
+
+export function timingReport(title: string, rows: LatencyRow[], missed: string[]): string {
+  const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
+  const lines = [
+    title,
+    `${"screen".padEnd(16)}${"status".padEnd(18)}${"event→paint".padStart(12)}${"commit→paint".padStart(14)}`,
+    ...rows.map((row) => `${row.screen.padEnd(16)}${row.status.padEnd(18)}${ms(row.eventToPaint).padStart(12)}${ms(row.commitToPaint).padStart(14)}`),
+  ];
+  const eventToPaint = rows.map((row) => row.eventToPaint);
+  const commitToPaint = rows.map((row) => row.commitToPaint);
+  if (rows.length > 0) {
+    lines.push(`${"p50".padEnd(34)}${ms(percentile(eventToPaint, 50)).padStart(12)}${ms(percentile(commitToPaint, 50)).padStart(14)}`);
+    lines.push(`${"max".padEnd(34)}${ms(Math.max(...eventToPaint)).padStart(12)}${ms(Math.max(...commitToPaint)).padStart(14)}`);
+  }
+  for (const line of missed) lines.push(`never shown: ${line}`);
+  return lines.join("\n");
+}
