@@ -36,9 +36,10 @@ function recordBrowserClock(): void {
   if (recorded?.timeZone !== clock.timeZone || recorded.locale !== clock.locale) document.cookie = readerClockCookie(clock);
 }
 
-// "Now", in 15-second steps (relative times say minutes at the finest), ticking while shown.
+// "Now", in 15-second steps (relative times say minutes at the finest), ticking while shown;
+// rounded up, so something made a moment ago never reads as about to happen.
 const TICK_MS = 15_000;
-const currentTick = () => Math.floor(Date.now() / TICK_MS) * TICK_MS;
+const currentTick = () => Math.ceil(Date.now() / TICK_MS) * TICK_MS;
 function subscribeTick(listener: () => void): () => void {
   const timer = setInterval(listener, TICK_MS);
   document.addEventListener("visibilitychange", listener);
