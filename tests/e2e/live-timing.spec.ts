@@ -7,7 +7,7 @@ import { expect, test } from "@playwright/test";
 import { newHook } from "./support/approvals";
 import { openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
 import { postMarker } from "./support/fakes";
-import { announcedStatuses, installLiveProbe, latencies, notShown, readProbe, statesShown, timingReport } from "./support/live-probe";
+import { announcedStatuses, installLiveProbe, latencies, notShown, readProbe, refreshSummary, statesShown, timingReport } from "./support/live-probe";
 
 const desktopScreen = { viewport: { width: 1440, height: 900 } };
 
@@ -50,7 +50,11 @@ test("every state of a task made on the phone shows on the open desktop inbox as
   const shownOnDesktop = await statesShown(inbox, taskId);
   const rows = [...latencies("desktop inbox", desktopRecord, taskId), ...latencies("phone task page", phoneRecord, taskId)];
   const missed = notShown(announced, shownOnDesktop).map((status) => `${status} (desktop inbox)`);
-  const report = timingReport(`Live timing: task ${taskId}, announced ${announced.join(" → ")}, desktop showed ${shownOnDesktop.join(" → ")}`, rows, missed);
+  const report = [
+    timingReport(`Live timing: task ${taskId}, announced ${announced.join(" → ")}, desktop showed ${shownOnDesktop.join(" → ")}`, rows, missed),
+    refreshSummary("desktop inbox", desktopRecord),
+    refreshSummary("phone task page", phoneRecord),
+  ].join("\n");
   console.log(report);
   await testInfo.attach("live timing", { body: report, contentType: "text/plain" });
 

@@ -24,6 +24,8 @@ export interface ProbeState {
 export interface ProbeRecord {
   events: ProbeEvent[];
   states: ProbeState[];
+  /** How long each server re-render (router.refresh()'s RSC request) took, in ms. */
+  refreshes: number[];
 }
 
 declare global {
@@ -35,7 +37,7 @@ declare global {
 /** Installs the probe in every page the context opens from now on. */
 export async function installLiveProbe(context: BrowserContext): Promise<void> {
   await context.addInitScript(() => {
-    const record: ProbeRecord = { events: [], states: [] };
+    const record: ProbeRecord = { events: [], states: [], refreshes: [] };
     window.__liveProbe = record;
     const now = () => performance.timeOrigin + performance.now();
     // Postgres sends timestamp(3) without a zone; Baton stores UTC.
@@ -77,7 +79,11 @@ export async function installLiveProbe(context: BrowserContext): Promise<void> {
 }
 
 export async function readProbe(page: Page): Promise<ProbeRecord> {
-  return page.evaluate(() => window.__liveProbe ?? { events: [], states: [] });
+  return page.evaluate(() => {
+    const record = window.__liveProbe ?? { events: [], states: [], refreshes: [] };
+    const rsc = performance.getEntriesByType("resource").filter((entry) => /[?&]_rsc=/.test(entry.name));
+    return { ...record, refreshes: rsc.map((entry) => entry.duration) };
+  });
 }
 
 /** The statuses a page showed for a task, in order. */
@@ -131,6 +137,13 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 };
+
+/** "5 refreshes, p50 180 ms, max 420 ms": what the server re-renders behind the patches cost. */
+export function refreshSummary(screen: string, record: ProbeRecord): string {
+  const durations = record.refreshes;
+  if (durations.length === 0) return `${screen}: no refreshes`;
+  return `${screen}: ${durations.length} refreshes, p50 ${Math.round(percentile(durations, 50))} ms, max ${Math.round(Math.max(...durations))} ms`;
+}
 
 export function timingReport(title: string, rows: LatencyRow[], missed: string[]): string {
   const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
