@@ -17,8 +17,11 @@ export function LiveUpdates({ taskId }: { taskId?: string }) {
   useEffect(
     () =>
       subscribeLive((message) => {
-        if (message.kind === "pairing") return;
-        if (message.kind === "ready" || message.kind === "resync" || !taskId || message.taskId === taskId) refresh();
+        if (message.kind === "ready" || message.kind === "resync") return refresh();
+        // Lists (inbox, approvals, a schedule's runs) show what a task's row and the transaction
+        // that changed it hold; only a task's own page shows its timeline events.
+        if (message.kind === "task" && (!taskId || message.taskId === taskId)) refresh();
+        if (message.kind === "event" && message.taskId === taskId) refresh();
       }),
     [refresh, taskId],
   );

@@ -55,6 +55,19 @@ export async function installLiveProbe(context: BrowserContext): Promise<void> {
       }
     };
 
+    // The router's own requests for this page (refreshes), told apart from link prefetches and
+    // server actions by their headers; their durations come from Resource Timing when read.
+    const nativeFetch = window.fetch;
+    const refreshUrls = new Set<string>();
+    Object.assign(window, { __liveProbeRefreshUrls: refreshUrls });
+    window.fetch = (input, init) => {
+      const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
+      if (headers.get("rsc") === "1" && !headers.has("next-router-prefetch") && !headers.has("next-action")) {
+        refreshUrls.add(new URL(input instanceof Request ? input.url : input.toString(), location.href).href);
+      }
+      return nativeFetch(input, init);
+    };
+
     const shown = new Map<string, string>();
     const pageTaskId = () => /^\/tasks\/([0-9a-f-]{36})$/.exec(location.pathname)?.[1];
     const scan = () => {
@@ -81,7 +94,8 @@ export async function installLiveProbe(context: BrowserContext): Promise<void> {
 export async function readProbe(page: Page): Promise<ProbeRecord> {
   return page.evaluate(() => {
     const record = window.__liveProbe ?? { events: [], states: [], refreshes: [] };
-    const rsc = performance.getEntriesByType("resource").filter((entry) => /[?&]_rsc=/.test(entry.name));
+    const urls = (window as { __liveProbeRefreshUrls?: Set<string> }).__liveProbeRefreshUrls ?? new Set<string>();
+    const rsc = performance.getEntriesByType("resource").filter((entry) => urls.has(entry.name) && new URL(entry.name).pathname === location.pathname);
     return { ...record, refreshes: rsc.map((entry) => entry.duration) };
   });
 }
