@@ -69,8 +69,8 @@ export function useReaderClock(): ReaderClock {
 
 interface LocalTimeProps {
   iso: string;
-  /** relative: "3 minutes ago", "yesterday at 17:05", else the date; exact: always the date; time: the time of day. */
-  format?: "relative" | "exact" | "time";
+  /** relative: "3 minutes ago", "yesterday at 17:05", else the date; time: the time of day (a timeline's). */
+  format?: "relative" | "time";
   /** A time that belongs to this zone (a schedule's): shown there, with the zone named. */
   timeZone?: string;
 }
@@ -94,9 +94,7 @@ export function LocalTime({ iso, format = "relative", timeZone }: LocalTimeProps
     ? formatInZone(date, new Date(now), clock, timeZone)
     : format === "time"
       ? formatTimeOfDay(date, clock, { seconds: true })
-      : format === "exact"
-        ? exact
-        : formatRelative(date, new Date(now), clock);
+      : formatRelative(date, new Date(now), clock);
   const title = timeZone && timeZone !== clock.timeZone ? `${exact} your time` : exact;
   const endPress = () => clearTimeout(press.current);
 
