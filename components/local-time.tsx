@@ -40,12 +40,22 @@ function recordBrowserClock(): void {
 // rounded up, so something made a moment ago never reads as about to happen.
 const TICK_MS = 15_000;
 const currentTick = () => Math.ceil(Date.now() / TICK_MS) * TICK_MS;
+const tickListeners = new Set<() => void>();
+let ticker: ReturnType<typeof setInterval> | undefined;
+const tick = () => tickListeners.forEach((listener) => listener());
+// One timer for every time on the page, running while any is shown.
 function subscribeTick(listener: () => void): () => void {
-  const timer = setInterval(listener, TICK_MS);
-  document.addEventListener("visibilitychange", listener);
+  tickListeners.add(listener);
+  if (!ticker) {
+    ticker = setInterval(tick, TICK_MS);
+    document.addEventListener("visibilitychange", tick);
+  }
   return () => {
-    clearInterval(timer);
-    document.removeEventListener("visibilitychange", listener);
+    tickListeners.delete(listener);
+    if (tickListeners.size > 0) return;
+    clearInterval(ticker);
+    ticker = undefined;
+    document.removeEventListener("visibilitychange", tick);
   };
 }
 
