@@ -7,7 +7,7 @@ import { expect, test } from "@playwright/test";
 import { newHook } from "./support/approvals";
 import { openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
 import { postMarker } from "./support/fakes";
-import { announcedStatuses, installLiveProbe, latencies, notShown, readProbe, refreshSummary, statesShown, timingReport } from "./support/live-probe";
+import { announcedStatuses, installLiveProbe, latencies, notShown, readProbe, refreshSummary, stateDurations, statesShown, timingReport } from "./support/live-probe";
 
 const desktopScreen = { viewport: { width: 1440, height: 900 } };
 
@@ -52,6 +52,7 @@ test("every state of a task made on the phone shows on the open desktop inbox as
   const missed = notShown(announced, shownOnDesktop).map((status) => `${status} (desktop inbox)`);
   const report = [
     timingReport(`Live timing: task ${taskId}, announced ${announced.join(" → ")}, desktop showed ${shownOnDesktop.join(" → ")}`, rows, missed),
+    `time in each state: ${stateDurations(desktopRecord, taskId)}`,
     refreshSummary("desktop inbox", desktopRecord),
     refreshSummary("phone task page", phoneRecord),
   ].join("\n");

@@ -152,6 +152,16 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 };
 
+/** How long the task stayed in each state, from one commit to the next: "queued 62 ms, running 1630 ms, …". */
+export function stateDurations(record: ProbeRecord, taskId: string): string {
+  const events = record.events.filter((event, index, all) => event.taskId === taskId && all.findIndex((other) => other.taskId === taskId && other.committedAt === event.committedAt) === index);
+  const changes = events.filter((event, index) => index === 0 || event.status !== events[index - 1]!.status);
+  return changes
+    .slice(0, -1)
+    .map((event, index) => `${event.status} ${Math.round(changes[index + 1]!.committedAt - event.committedAt)} ms`)
+    .join(", ");
+}
+
 /** "5 refreshes, p50 180 ms, max 420 ms": what the server re-renders behind the patches cost. */
 export function refreshSummary(screen: string, record: ProbeRecord): string {
   const durations = record.refreshes;
