@@ -154,7 +154,7 @@ const percentile = (values: number[], p: number) => {
 
 /** How long the task stayed in each state, from one commit to the next: "queued 62 ms, running 1630 ms, …". */
 export function stateDurations(record: ProbeRecord, taskId: string): string {
-  const events = record.events.filter((event, index, all) => event.taskId === taskId && all.findIndex((other) => other.taskId === taskId && other.committedAt === event.committedAt) === index);
+  const events = record.events.filter((event) => event.taskId === taskId);
   const changes = events.filter((event, index) => index === 0 || event.status !== events[index - 1]!.status);
   return changes
     .slice(0, -1)
