@@ -20,7 +20,8 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
   const [offer, setOffer] = useState<PairingOffer>();
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
-  const [paired, setPaired] = useState<{ pairingId: string; deviceName: string }>();
+  /** The device that redeemed the code on show. */
+  const [paired, setPaired] = useState<string>();
   const secondsLeft = useSecondsUntil(offer?.expiresAt);
 
   // The phone redeeming a code is announced on the live stream: say who joined, and list it.
@@ -34,7 +35,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
         if (message.kind !== "pairing") return;
         if (message.pairingId === offerId) {
           setOffer(undefined);
-          setPaired({ pairingId: message.pairingId, deviceName: message.deviceName });
+          setPaired(message.deviceName);
         }
         router.refresh();
       }),
@@ -66,7 +67,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
       {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
       {paired && (
         <p role="status" data-testid="paired-device" className="rounded-lg bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200">
-          Paired: {paired.deviceName}
+          Paired: {paired}
         </p>
       )}
       {showing ? (
