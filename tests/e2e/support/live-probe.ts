@@ -8,8 +8,11 @@ export interface ProbeEvent {
   at: number;
   taskId: string;
   status: string;
-  /** When the database row changed (the notification's updatedAt, UTC). */
-  committedAt: number;
+  /**
+   * When the row was written (the notification's updatedAt, set by the writer): the notification
+   * itself leaves at commit, so this also counts the rest of the writer's transaction.
+   */
+  writtenAt: number;
 }
 
 export interface ProbeState {
@@ -50,7 +53,7 @@ export async function installLiveProbe(context: BrowserContext): Promise<void> {
         // Added before any listener of the app's, so it sees the message first.
         this.addEventListener("task", (event) => {
           const data = JSON.parse((event as MessageEvent<string>).data) as { taskId: string; status: string; updatedAt: string };
-          record.events.push({ at: now(), taskId: data.taskId, status: data.status, committedAt: utc(data.updatedAt) });
+          record.events.push({ at: now(), taskId: data.taskId, status: data.status, writtenAt: utc(data.updatedAt) });
         });
       }
     };
@@ -110,8 +113,8 @@ export interface LatencyRow {
   status: string;
   /** SSE message reached the browser → painted. */
   eventToPaint: number;
-  /** Row committed → painted. */
-  commitToPaint: number;
+  /** Row written → painted. */
+  writeToPaint: number;
 }
 
 /**
@@ -126,7 +129,7 @@ export function latencies(screen: string, record: ProbeRecord, taskId: string): 
     .flatMap((state) => {
       const event = events.findLast((candidate) => candidate.status === state.status && candidate.at <= state.domAt);
       if (!event) return [];
-      return [{ screen, status: state.status, eventToPaint: state.paintAt - event.at, commitToPaint: state.paintAt - event.committedAt }];
+      return [{ screen, status: state.status, eventToPaint: state.paintAt - event.at, writeToPaint: state.paintAt - event.writtenAt }];
     });
 }
 
@@ -152,13 +155,13 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 };
 
-/** How long the task stayed in each state, from one commit to the next: "queued 62 ms, running 1630 ms, …". */
+/** How long the task stayed in each state, from one write to the next: "queued 62 ms, running 1630 ms, …". */
 export function stateDurations(record: ProbeRecord, taskId: string): string {
   const events = record.events.filter((event) => event.taskId === taskId);
   const changes = events.filter((event, index) => index === 0 || event.status !== events[index - 1]!.status);
   return changes
     .slice(0, -1)
-    .map((event, index) => `${event.status} ${Math.round(changes[index + 1]!.committedAt - event.committedAt)} ms`)
+    .map((event, index) => `${event.status} ${Math.round(changes[index + 1]!.writtenAt - event.writtenAt)} ms`)
     .join(", ");
 }
 
@@ -173,14 +176,14 @@ export function timingReport(title: string, rows: LatencyRow[], missed: string[]
   const ms = (value: number) => `${Math.round(value)} ms`.padStart(8);
   const lines = [
     title,
-    `${"screen".padEnd(16)}${"status".padEnd(18)}${"event→paint".padStart(12)}${"commit→paint".padStart(14)}`,
-    ...rows.map((row) => `${row.screen.padEnd(16)}${row.status.padEnd(18)}${ms(row.eventToPaint).padStart(12)}${ms(row.commitToPaint).padStart(14)}`),
+    `${"screen".padEnd(16)}${"status".padEnd(18)}${"event→paint".padStart(12)}${"write→paint".padStart(14)}`,
+    ...rows.map((row) => `${row.screen.padEnd(16)}${row.status.padEnd(18)}${ms(row.eventToPaint).padStart(12)}${ms(row.writeToPaint).padStart(14)}`),
   ];
   const eventToPaint = rows.map((row) => row.eventToPaint);
-  const commitToPaint = rows.map((row) => row.commitToPaint);
+  const writeToPaint = rows.map((row) => row.writeToPaint);
   if (rows.length > 0) {
-    lines.push(`${"p50".padEnd(34)}${ms(percentile(eventToPaint, 50)).padStart(12)}${ms(percentile(commitToPaint, 50)).padStart(14)}`);
-    lines.push(`${"max".padEnd(34)}${ms(Math.max(...eventToPaint)).padStart(12)}${ms(Math.max(...commitToPaint)).padStart(14)}`);
+    lines.push(`${"p50".padEnd(34)}${ms(percentile(eventToPaint, 50)).padStart(12)}${ms(percentile(writeToPaint, 50)).padStart(14)}`);
+    lines.push(`${"max".padEnd(34)}${ms(Math.max(...eventToPaint)).padStart(12)}${ms(Math.max(...writeToPaint)).padStart(14)}`);
   }
   for (const line of missed) lines.push(`never shown: ${line}`);
   return lines.join("\n");
