@@ -98,7 +98,7 @@ test("a task's start time reads on the reader's clock: first paint, reload and i
   }
 });
 
-test("the inbox says how long ago a task was made, keeps counting, and gives the exact time on hover", async ({ browser, baseURL, request }) => {
+test("the inbox says how long ago a task was made, keeps counting, and gives the exact time on hover or a long press", async ({ browser, baseURL, request }) => {
   const page = await openPage(browser, BERLIN, baseURL);
   await page.clock.install();
   const task = await createTaskViaApi(request, { title: uniqueTitle("Just made"), prompt: "Say hello." });
@@ -112,6 +112,15 @@ test("the inbox says how long ago a task was made, keeps counting, and gives the
 
   await page.clock.fastForward("03:10");
   await expect(created).toHaveText("3 minutes ago");
+
+  // Touch has no hover: a long press shows the exact time in place; another brings back the relative one.
+  const touch = { pointerType: "touch", isPrimary: true };
+  await created.dispatchEvent("pointerdown", touch);
+  await expect(created).toHaveText(new RegExp(`${day} \\d{4}, ${time}$`));
+  await created.dispatchEvent("pointerup", touch);
+  await created.dispatchEvent("pointerdown", touch);
+  await expect(created).toHaveText("3 minutes ago");
+  await created.dispatchEvent("pointerup", touch);
   await page.context().close();
 });
 
