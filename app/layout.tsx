@@ -2,8 +2,10 @@ import type { Metadata, Viewport } from "next";
 import Link from "next/link";
 import { Suspense } from "react";
 import { AppNav } from "@/components/app-nav";
+import { ReaderClockProvider } from "@/components/local-time";
 import { OfflineBanner } from "@/components/offline-banner";
 import { ServiceWorkerRegistration } from "@/components/service-worker-registration";
+import { requestClock } from "@/lib/time/request-clock";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -26,7 +28,9 @@ export const viewport: Viewport = {
   viewportFit: "cover",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Times render in the reader's zone, which components/local-time.tsx records in a cookie.
+  const clock = await requestClock();
   return (
     <html lang="en">
       <body className="min-h-dvh">
@@ -46,7 +50,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
         {/* Pages are a reading column; one that uses a desktop's width says so with data-wide.
             The bottom padding keeps the end of a page clear of the phone's tab bar. */}
         <main className="mx-auto max-w-6xl px-4 pt-5 pb-[calc(6rem+env(safe-area-inset-bottom))] lg:px-6 lg:pb-12 [&>:not([data-wide])]:mx-auto [&>:not([data-wide])]:max-w-3xl">
-          {children}
+          <ReaderClockProvider {...clock}>{children}</ReaderClockProvider>
         </main>
       </body>
     </html>

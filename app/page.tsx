@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { LiveTaskList } from "@/components/live-task-list";
 import { LiveUpdates } from "@/components/live-updates";
 import { ModelNotice } from "@/components/model-notice";
 import { TaskCard } from "@/components/task-card";
@@ -52,25 +53,28 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
           );
         })}
       </nav>
-      {tasks.length === 0 ? (
-        <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
-          <p className="font-medium">{emptyTitle(query.status)}</p>
-          <p className="mt-1 text-sm text-slate-600">
-            {query.status === "waiting_approval"
-              ? "When an agent wants to do something risky, the task waits here for your decision."
-              : "Hand Baton something to do, then come back for the result."}
-          </p>
-          <Link href="/tasks/new" className="mt-4 inline-flex min-h-11 items-center rounded-full bg-indigo-600 px-5 text-sm font-medium text-white">
-            Create a task
-          </Link>
-        </div>
-      ) : (
-        <ul className="space-y-3 lg:grid lg:grid-cols-2 lg:gap-3 lg:space-y-0" data-testid="task-list">
-          {tasks.map((task) => (
-            <TaskCard key={task.id} task={task} approval={askedBy.get(task.id)} />
-          ))}
-        </ul>
-      )}
+      <LiveTaskList
+        taskIds={tasks.map((task) => task.id)}
+        status={query.status}
+        acceptsNew={!query.cursor}
+        empty={
+          <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
+            <p className="font-medium">{emptyTitle(query.status)}</p>
+            <p className="mt-1 text-sm text-slate-600">
+              {query.status === "waiting_approval"
+                ? "When an agent wants to do something risky, the task waits here for your decision."
+                : "Hand Baton something to do, then come back for the result."}
+            </p>
+            <Link href="/tasks/new" className="mt-4 inline-flex min-h-11 items-center rounded-full bg-indigo-600 px-5 text-sm font-medium text-white">
+              Create a task
+            </Link>
+          </div>
+        }
+      >
+        {tasks.map((task) => (
+          <TaskCard key={task.id} task={task} approval={askedBy.get(task.id)} />
+        ))}
+      </LiveTaskList>
       {nextCursor && (
         <div className="mt-6 text-center">
           <Link

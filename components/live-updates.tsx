@@ -1,50 +1,30 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useRef, useState } from "react";
-
-type Connection = "connecting" | "live" | "reconnecting";
-
-const REFRESH_THROTTLE_MS = 250;
+import { useCallback, useEffect, useRef, useSyncExternalStore, useTransition } from "react";
+import { currentConnection, serverConnection, subscribeConnection, subscribeLive } from "@/lib/live/live-stream";
 
 /**
- * Keeps the page current: listens to the user's task changes over SSE and re-renders the server
- * components when one concerns this page (any task on the inbox, this task on a task page).
+ * Keeps the page current. What the change event carries (a task's status and title) is on screen
+ * as soon as it arrives, through the patch store; the rest of the page (timeline, result, actions)
+ * comes from re-rendering the server components, when a change concerns this page (any task on
+ * the inbox, this task on a task page).
  */
 export function LiveUpdates({ taskId }: { taskId?: string }) {
-  const router = useRouter();
-  const [connection, setConnection] = useState<Connection>("connecting");
-  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const connection = useSyncExternalStore(subscribeConnection, currentConnection, serverConnection);
+  const refresh = useCoalescedRefresh();
 
-  useEffect(() => {
-    const source = new EventSource("/api/events");
-    const refresh = () => {
-      if (pending.current) return;
-      pending.current = setTimeout(() => {
-        pending.current = null;
-        router.refresh();
-      }, REFRESH_THROTTLE_MS);
-    };
-    const onChange = (event: MessageEvent<string>) => {
-      const change = JSON.parse(event.data) as { taskId?: string };
-      if (!taskId || change.taskId === taskId) refresh();
-    };
-    source.addEventListener("ready", () => {
-      // Anything may have changed since the server rendered this page (hydrating and connecting
-      // take a moment, longer on a phone) or while the stream was down: those changes sent no event
-      // to this page, so catch up once per connection.
-      refresh();
-      setConnection("live");
-    });
-    source.addEventListener("task", onChange);
-    source.addEventListener("event", onChange);
-    source.addEventListener("resync", refresh);
-    source.onerror = () => setConnection("reconnecting");
-    return () => {
-      source.close();
-      if (pending.current) clearTimeout(pending.current);
-    };
-  }, [router, taskId]);
+  useEffect(
+    () =>
+      subscribeLive((message) => {
+        if (message.kind === "ready" || message.kind === "resync") return refresh();
+        // Lists (inbox, approvals, a schedule's runs) show what a task's row and the transaction
+        // that changed it hold; only a task's own page shows its timeline events.
+        if (message.kind === "task" && (!taskId || message.taskId === taskId)) refresh();
+        if (message.kind === "event" && message.taskId === taskId) refresh();
+      }),
+    [refresh, taskId],
+  );
 
   return (
     <span data-testid="live-indicator" data-state={connection} className="inline-flex items-center gap-1.5 text-xs text-slate-500" aria-live="polite">
@@ -55,4 +35,35 @@ export function LiveUpdates({ taskId }: { taskId?: string }) {
       {connection === "live" ? "Live" : connection === "reconnecting" ? "Reconnecting…" : "Connecting…"}
     </span>
   );
+}
+
+/**
+ * router.refresh() at once for the first change, then at most one more, once the one in flight
+ * has landed: a burst of events (a status change brings several) costs two renders, not a queue
+ * of them, each older than the last change by the time it lands.
+ */
+function useCoalescedRefresh(): () => void {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const inFlight = useRef(false);
+  const again = useRef(false);
+
+  const refresh = useCallback(() => {
+    if (inFlight.current) {
+      again.current = true;
+      return;
+    }
+    inFlight.current = true;
+    startTransition(() => router.refresh());
+  }, [router]);
+
+  useEffect(() => {
+    if (pending) return;
+    inFlight.current = false;
+    if (!again.current) return;
+    again.current = false;
+    refresh();
+  }, [pending, refresh]);
+
+  return refresh;
 }

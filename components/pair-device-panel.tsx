@@ -1,9 +1,10 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 import { createPairingCodeAction, revokePairingCodeAction, type PairingOffer } from "@/app/devices/actions";
 import { LocalTime } from "@/components/local-time";
+import { currentConnection, serverConnection, subscribeConnection, subscribeLive } from "@/lib/live/live-stream";
 
 interface OpenCode {
   id: string;
@@ -19,7 +20,27 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
   const [offer, setOffer] = useState<PairingOffer>();
   const [error, setError] = useState<string>();
   const [pending, setPending] = useState(false);
+  /** The device that redeemed the code on show. */
+  const [paired, setPaired] = useState<string>();
   const secondsLeft = useSecondsUntil(offer?.expiresAt);
+
+  // The phone redeeming a code is announced on the live stream: say who joined, and list it.
+  const connection = useSyncExternalStore(subscribeConnection, currentConnection, serverConnection);
+  const offerId = offer?.id;
+  useEffect(
+    () =>
+      subscribeLive((message) => {
+        // On (re)connecting, catch up on what happened meanwhile: used codes, new devices.
+        if (message.kind === "ready" || message.kind === "resync") return router.refresh();
+        if (message.kind !== "pairing") return;
+        if (message.pairingId === offerId) {
+          setOffer(undefined);
+          setPaired(message.deviceName);
+        }
+        router.refresh();
+      }),
+    [offerId, router],
+  );
 
   async function create() {
     setPending(true);
@@ -27,6 +48,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
     setPending(false);
     if (result.ok) {
       setOffer(result.value);
+      setPaired(undefined);
       setError(undefined);
     } else setError(result.error);
   }
@@ -41,8 +63,13 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
   const showing = offer && !expired ? offer : undefined;
   const others = openCodes.filter((code) => code.id !== showing?.id);
   return (
-    <div className="space-y-3">
+    <div className="space-y-3" data-testid="pair-device-panel" data-live={connection}>
       {error && <p role="alert" className="text-sm text-rose-700">{error}</p>}
+      {paired && (
+        <p role="status" data-testid="paired-device" className="rounded-lg bg-emerald-50 px-3 py-2 text-sm font-medium text-emerald-900 ring-1 ring-emerald-200">
+          Paired: {paired}
+        </p>
+      )}
       {showing ? (
         <div className="flex flex-col items-center gap-3 sm:flex-row sm:items-start">
           <div

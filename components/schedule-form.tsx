@@ -2,6 +2,7 @@
 
 import { useMemo, useState, useSyncExternalStore } from "react";
 import { saveScheduleAction, type ScheduleFormResult, type ScheduleFormValues } from "@/app/schedules/actions";
+import { LocalTime, useReaderClock } from "@/components/local-time";
 import { ModelOptions } from "@/components/model-options";
 import { CharacterCount, Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
 import { modelOptionValue } from "@/lib/agent/providers/model-option";
@@ -29,10 +30,10 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
   const [promptEdited, setPromptEdited] = useState(Boolean(initial?.prompt));
   const [cron, setCron] = useState(initial?.cron ?? template?.cron ?? SCHEDULE_PRESETS[0].cron);
   const [customCron, setCustomCron] = useState(() => !SCHEDULE_PRESETS.some((preset) => preset.cron === cron));
-  // A new schedule starts in the browser's own time zone (the server does not know it).
-  const browserZone = useSyncExternalStore(subscribeToNothing, browserTimeZone, () => null);
+  // A new schedule starts in the reader's own time zone.
+  const readerZone = useReaderClock().timeZone;
   const [chosenZone, setTimezone] = useState<string | null>(initial?.timezone ?? null);
-  const timezone = chosenZone ?? browserZone ?? "UTC";
+  const timezone = chosenZone ?? readerZone;
   const [missedRunPolicy, setMissedRunPolicy] = useState(initial?.missedRunPolicy ?? "run_latest");
   const [model, setModel] = useState(initial?.model ?? (models[0] ? modelOptionValue(models[0]) : ""));
 
@@ -46,8 +47,7 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
     const cronError = cronProblem(cron);
     const zoneError = isTimeZone(timezone) ? null : "Use an IANA time zone such as Europe/Berlin or America/New_York.";
     if (cronError || zoneError) return { cronError, zoneError, runs: [] as string[] };
-    const format = new Intl.DateTimeFormat(undefined, { timeZone: timezone, weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
-    return { cronError, zoneError, runs: nextRunTimes({ cron, timezone }, new Date(), 5).map((date) => format.format(date)) };
+    return { cronError, zoneError, runs: nextRunTimes({ cron, timezone }, new Date(), 5).map((date) => date.toISOString()) };
   }, [cron, timezone]);
 
   async function submit() {
@@ -152,7 +152,9 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
         {preview.runs.length ? (
           <ol className="mt-1 space-y-0.5 text-sm text-slate-900">
             {preview.runs.map((run) => (
-              <li key={run}>{run}</li>
+              <li key={run}>
+                <LocalTime iso={run} timeZone={timezone} />
+              </li>
             ))}
           </ol>
         ) : (
@@ -186,7 +188,6 @@ export function ScheduleForm({ scheduleId, initial, template, models }: Schedule
 }
 
 const subscribeToNothing = () => () => {};
-const browserTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone;
 let zoneList: string[] | undefined;
 const allTimeZones = () => (zoneList ??= Intl.supportedValuesOf("timeZone"));
 const noZones: string[] = [];

@@ -1,3 +1,7 @@
+"use client";
+
+import { useSyncExternalStore } from "react";
+import { freshest, serverTaskPatches, subscribeTaskPatches, taskPatches } from "@/lib/live/task-patches";
 import { STATUS_LABELS, type TaskStatus } from "@/lib/tasks/status";
 
 const styles: Record<TaskStatus, string> = {
@@ -9,7 +13,10 @@ const styles: Record<TaskStatus, string> = {
   canceled: "bg-slate-100 text-slate-600 ring-slate-300",
 };
 
-export function StatusChip({ status }: { status: TaskStatus }) {
+/** A task's status; given the task (id and updatedAt), it follows the live stream at once. */
+export function StatusChip({ status: rendered, task }: { status: TaskStatus; task?: { id: string; updatedAt: string } }) {
+  const patches = useSyncExternalStore(subscribeTaskPatches, taskPatches, serverTaskPatches);
+  const status = task ? freshest({ status: rendered, updatedAt: task.updatedAt }, patches.get(task.id)).status : rendered;
   return (
     <span
       data-testid="status-chip"

@@ -19,7 +19,7 @@ export function TaskCard({ task, approval }: { task: TaskListItem; approval?: Ap
           <h2 dir="auto" className="line-clamp-2 min-w-0 font-medium break-words text-slate-900">
             {task.title}
           </h2>
-          <StatusChip status={task.status} />
+          <StatusChip status={task.status} task={task} />
         </div>
         {task.preview && !approval && (
           <p dir="auto" data-testid="task-card-preview" className="mt-1 truncate text-sm text-slate-600">

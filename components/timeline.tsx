@@ -13,7 +13,7 @@ export function Timeline({ events }: { events: EventView[] }) {
             {event.message}
           </p>
           <p className="text-xs text-slate-500">
-            {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} withDate={false} />
+            {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} format="time" />
           </p>
         </li>
       ))}

@@ -38,7 +38,7 @@ export default async function SchedulesPage() {
                 <p className="mt-1 text-sm text-slate-600">
                   {schedule.nextRuns[0] ? (
                     <>
-                      Next <LocalTime iso={schedule.nextRuns[0]} />
+                      Next <LocalTime iso={schedule.nextRuns[0]} timeZone={schedule.timezone} />
                     </>
                   ) : (
                     "Not running while paused"

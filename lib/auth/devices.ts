@@ -20,7 +20,7 @@ export async function createDevice(
   const device = await db.device.create({
     data: {
       userId: input.userId,
-      name: (input.name?.trim() || deviceNameFromUserAgent(input.userAgent)).slice(0, 60),
+      name: deviceName(input.name, input.userAgent),
       userAgent: input.userAgent?.slice(0, 300) ?? null,
       signedInVia: input.signedInVia,
     },
@@ -68,6 +68,11 @@ export async function signOutEverywhere(db: Db, userId: string): Promise<number>
     await tx.pushSubscription.deleteMany({ where: { userId } });
     return result.count;
   });
+}
+
+/** What a device is called: the name given at sign-in, else one read from its browser. */
+export function deviceName(given: string | undefined, userAgent: string | null | undefined): string {
+  return (given?.trim() || deviceNameFromUserAgent(userAgent)).slice(0, 60);
 }
 
 /** "Chrome on Android": enough to tell one's own devices apart; the person can rename it. */

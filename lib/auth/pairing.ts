@@ -4,7 +4,8 @@ import { createHash, randomInt } from "node:crypto";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
-import { createDevice } from "./devices";
+import { announceChange } from "@/lib/live/announce-change";
+import { createDevice, deviceName } from "./devices";
 import { reserveAttempt } from "./rate-limit";
 import type { ClientInfo } from "./sign-in";
 import { redeemPairingInput } from "./schemas";
@@ -34,19 +35,22 @@ export async function createPairingCode(db: Db, input: { userId: string; deviceI
 
 /** Redeems a code once: the conditional update lets exactly one of two racing phones through. */
 export async function redeemPairingCode(db: Db, input: unknown, client: ClientInfo): Promise<{ userId: string; deviceId: string }> {
-  const { code, deviceName } = parseOrThrow(redeemPairingInput, input);
+  const { code, deviceName: given } = parseOrThrow(redeemPairingInput, input);
   const source = { ip: client.ip };
   const attempt = await reserveAttempt(db, PAIRING_FAILED, source);
   const now = new Date();
   const result = await db.$transaction(async (tx) => {
     const pairing = await tx.pairingCode.findUnique({ where: { codeHash: hashCode(code) }, select: { id: true, userId: true } });
     if (!pairing) return null;
-    const deviceId = await createDevice(tx, { userId: pairing.userId, name: deviceName, userAgent: client.userAgent, signedInVia: "pairing" });
+    const name = deviceName(given, client.userAgent);
+    const deviceId = await createDevice(tx, { userId: pairing.userId, name, userAgent: client.userAgent, signedInVia: "pairing" });
     const claimed = await tx.pairingCode.updateMany({
       where: { id: pairing.id, usedAt: null, revokedAt: null, expiresAt: { gt: now } },
       data: { usedAt: now, usedByDeviceId: deviceId },
     });
     if (!claimed.count) throw new AppError("UNAUTHORIZED", { message: "That code has expired or was already used. Make a new one on your signed-in device." });
+    // The device showing the code says who joined, without waiting for a reload.
+    await announceChange(tx, { kind: "pairing", userId: pairing.userId, pairingId: pairing.id, deviceName: name });
     return { userId: pairing.userId, deviceId };
   }).catch(async (error: unknown) => {
     // A real code that expired or was used is not a guess: it does not count.

@@ -1,19 +1,11 @@
 // Task changes from every process (web, workers) arrive as Postgres notifications on one channel;
 // each web process holds one LISTEN connection and fans them out to its open SSE streams.
 import pg from "pg";
-import { z } from "zod";
 import { databaseUrl } from "@/lib/env";
+import { CHANGES_CHANNEL, ownedChangeSchema, type OwnedChange } from "./changes";
 
-export const CHANGES_CHANNEL = "baton_changes";
-
-const changeSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("task"), userId: z.string(), taskId: z.string(), status: z.string(), title: z.string(), updatedAt: z.string() }),
-  z.object({ kind: z.literal("event"), userId: z.string().nullable(), taskId: z.string(), eventId: z.string() }),
-]);
-
-export type Change = z.infer<typeof changeSchema>;
 /** "resync": the feed reconnected and may have missed changes; listeners should refetch. */
-export type FeedMessage = Change | { kind: "resync" };
+export type FeedMessage = OwnedChange | { kind: "resync" };
 
 type Listener = (message: FeedMessage) => void;
 
@@ -39,7 +31,7 @@ class ChangeFeed {
     this.connecting = true;
     const client = new pg.Client({ connectionString: databaseUrl(), connectionTimeoutMillis: 3000, keepAlive: true });
     client.on("notification", (notification) => {
-      const parsed = changeSchema.safeParse(JSON.parse(notification.payload ?? "null"));
+      const parsed = ownedChangeSchema.safeParse(JSON.parse(notification.payload ?? "null"));
       if (parsed.success) this.broadcast(parsed.data);
     });
     client.on("error", () => this.reconnectLater(client));

@@ -36,6 +36,8 @@ async function inviteAndJoin(browser: Browser, baseURL: string | undefined, name
 test("pairing: the desktop shows a code, the phone types it and is signed in; revoking signs it out", async ({ browser, baseURL }) => {
   const computer = await openPage(browser, desktop, baseURL);
   await computer.goto("/devices");
+  await expect(computer.getByTestId("pair-device-panel")).toHaveAttribute("data-live", "live");
+  await computer.evaluate(() => Object.assign(window, { __noReload: true }));
   await computer.getByRole("button", { name: "Pair a phone or another computer" }).click();
   const code = (await computer.getByTestId("pairing-code").textContent())!;
   expect(code).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
@@ -50,6 +52,11 @@ test("pairing: the desktop shows a code, the phone types it and is signed in; re
   await handset.getByRole("button", { name: "Sign in this device" }).tap();
   await expect(handset).toHaveURL(/\/$/);
   await expect(handset.getByRole("link", { name: "New task" })).toBeVisible();
+  // The desktop that made the code says so at once, and lists the phone, without a reload.
+  await expect(computer.getByTestId("paired-device")).toHaveText("Paired: Test phone");
+  await expect(computer.getByTestId("pairing-code")).toHaveCount(0);
+  await expect(computer.getByTestId("device").filter({ hasText: "Test phone" })).toBeVisible();
+  expect(await computer.evaluate(() => (window as { __noReload?: boolean }).__noReload)).toBe(true);
 
   // Single use: a second phone with the same code gets a clear refusal.
   const other = await openPage(browser, { ...phone, storageState: signedOut }, baseURL);

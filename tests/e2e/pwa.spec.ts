@@ -2,8 +2,9 @@
 // the inbox offline, and push notifications. Pushes are delivered to the worker through Chromium's
 // DevTools protocol, the way a push service's message would arrive, and the notifications it shows
 // are read back from the registration.
-import { expect, test, type APIRequestContext, type Browser, type BrowserContextOptions, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext } from "@playwright/test";
 import { createTaskViaApi, phone, uniqueTitle } from "./support/baton";
+import { openControlledPage } from "./support/offline";
 import { deliverPush, shownNotifications } from "./support/push";
 
 const OFFLINE_BANNER = "You're offline — showing what Baton last loaded.";
@@ -12,15 +13,6 @@ const OFFLINE_BANNER = "You're offline — showing what Baton last loaded.";
 function createWaitingTask(request: APIRequestContext, prefix: string) {
   const runAt = new Date(Date.now() + 60 * 60_000).toISOString();
   return createTaskViaApi(request, { title: uniqueTitle(prefix), prompt: "Say hello.", runAt });
-}
-
-/** Opens a page in a fresh context and waits until the service worker controls it. */
-async function openControlledPage(browser: Browser, baseURL: string | undefined, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.newContext({ ...options, baseURL });
-  const page = await context.newPage();
-  await page.goto("/");
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller?.scriptURL ?? null)).toMatch(/\/sw\.js$/);
-  return page;
 }
 
 /** PNG width and height, from the IHDR chunk that always follows the 8-byte signature. */

@@ -1,6 +1,7 @@
 // Accounts, sessions and devices against a real Postgres: what a person (or an attacker) would
 // notice. Route handlers are called with real Requests carrying real session cookies.
 import { randomUUID } from "node:crypto";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encode } from "next-auth/jwt";
 import { createDevice, listDevices, revokeDevice, signOutEverywhere } from "@/lib/auth/devices";
@@ -11,8 +12,11 @@ import { encodeSession, userForSessionToken } from "@/lib/auth/session";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { announceChange } from "@/lib/live/announce-change";
+import { CHANGES_CHANNEL, ownedChangeSchema, type OwnedChange } from "@/lib/live/changes";
 import { createTask } from "@/lib/tasks/create-task";
 import { createSignedInUser } from "../support/factories";
+import { waitFor } from "../support/wait-for";
 
 const client = (ip = `10.9.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`) => ({ ip, userAgent: "Mozilla/5.0 (Linux; Android 14; Pixel 7) Chrome/140.0 Mobile" });
 const engine = { startRun: async () => {}, signal: async () => {}, deliverNotification: async () => {} };
@@ -181,6 +185,27 @@ describe("pairing", () => {
 
     const again = await refusal(redeemPairingCode(db(), { code: offer.code }, client()));
     expect(again.message).toMatch(/expired or was already used/);
+  });
+
+  it("the desktop showing the code hears who joined: once, and only when the pairing commits", async () => {
+    const user = await createSignedInUser(db());
+    const offer = await createPairingCode(db(), { userId: user.userId, deviceId: user.deviceId });
+    const heard: OwnedChange[] = [];
+    const listener = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await listener.connect();
+    try {
+      listener.on("notification", (message) => heard.push(ownedChangeSchema.parse(JSON.parse(message.payload ?? "null"))));
+      await listener.query(`LISTEN ${CHANGES_CHANNEL}`);
+      await redeemPairingCode(db(), { code: offer.code, deviceName: "Pat's phone" }, client());
+      await refusal(redeemPairingCode(db(), { code: offer.code, deviceName: "Mallory's phone" }, client()));
+      // Notifications arrive in commit order: once this one is in, any from the refusal would be too.
+      await announceChange(db(), { kind: "event", userId: user.userId, taskId: "sentinel", eventId: "0" });
+      await waitFor(async () => heard.some((change) => change.kind === "event" && change.taskId === "sentinel"), { what: "sentinel notification" });
+      const pairings = heard.filter((change) => change.kind === "pairing" && change.pairingId === offer.id);
+      expect(pairings).toEqual([{ kind: "pairing", userId: user.userId, pairingId: offer.id, deviceName: "Pat's phone" }]);
+    } finally {
+      await listener.end();
+    }
   });
 
   it("two phones racing for one code: exactly one gets in", async () => {

@@ -46,7 +46,7 @@ export default async function SchedulePage({ params }: PageProps<"/schedules/[id
           {schedule.missedRuns} {schedule.missedRuns === 1 ? "run was" : "runs were"} missed while Baton was down
           {schedule.lastMissedAt && (
             <>
-              , the last at <LocalTime iso={schedule.lastMissedAt} />
+              , the last at <LocalTime iso={schedule.lastMissedAt} timeZone={schedule.timezone} />
             </>
           )}
           . {schedule.missedRunPolicy === "run_latest" ? "The latest missed one ran once on start." : "Missed runs are skipped."}
@@ -60,7 +60,7 @@ export default async function SchedulePage({ params }: PageProps<"/schedules/[id
           <ol className="mt-2 space-y-0.5 text-sm">
             {schedule.nextRuns.map((run) => (
               <li key={run}>
-                <LocalTime iso={run} />
+                <LocalTime iso={run} timeZone={schedule.timezone} />
               </li>
             ))}
           </ol>
@@ -80,7 +80,7 @@ export default async function SchedulePage({ params }: PageProps<"/schedules/[id
               <li key={run.taskId}>
                 <Link href={`/tasks/${run.taskId}`} data-testid="schedule-run" className="flex min-h-11 items-center justify-between gap-3 px-4 py-3 hover:bg-slate-50">
                   <span className="text-sm text-slate-800">
-                    <LocalTime iso={run.scheduledFor ?? run.createdAt} />
+                    {run.scheduledFor ? <LocalTime iso={run.scheduledFor} timeZone={schedule.timezone} /> : <LocalTime iso={run.createdAt} />}
                     {run.scheduledFor === null && <span className="ml-2 text-slate-500">(run now)</span>}
                   </span>
                   <StatusChip status={run.status} />

@@ -44,7 +44,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
       <div className="min-w-0">
         <div className="flex items-center gap-2">
-          <StatusChip status={task.status} />
+          <StatusChip status={task.status} task={task} />
           {latestRun && latestRun.number > 1 && <span className="text-xs text-slate-500">Run {latestRun.number}</span>}
         </div>
         <h1 dir="auto" className="mt-2 text-xl font-semibold tracking-tight break-words sm:text-2xl">

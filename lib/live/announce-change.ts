@@ -1,0 +1,8 @@
+// Announces a change no trigger covers (tasks and timeline events have theirs). Inside a
+// transaction, Postgres delivers the notification only if it commits.
+import type { DbTx } from "@/lib/db";
+import { CHANGES_CHANNEL, type OwnedChange } from "./changes";
+
+export async function announceChange(tx: DbTx, change: OwnedChange): Promise<void> {
+  await tx.$executeRaw`SELECT pg_notify(${CHANGES_CHANNEL}, ${JSON.stringify(change)})`;
+}
