@@ -31,15 +31,20 @@ export async function recordTurnTx(tx: DbTx, params: TurnRecord): Promise<TaskSp
       where: { id: params.runId },
       data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
     });
-    const calls = toolCalls.map((call) => call.name).join(", ");
-    await appendEvent(tx, {
-      taskId: params.taskId,
-      runId: params.runId,
-      type: "model.turn",
-      actor: "agent",
-      message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
-      data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
-    });
+    // The task row is held so a cancel cannot land between this check and the event: a turn
+    // that came back after "Canceled" still counts its tokens, but the timeline ends at the cancel.
+    const [task] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM tasks WHERE id = ${params.taskId}::uuid FOR NO KEY UPDATE`;
+    if (task?.status !== "canceled") {
+      const calls = toolCalls.map((call) => call.name).join(", ");
+      await appendEvent(tx, {
+        taskId: params.taskId,
+        runId: params.runId,
+        type: "model.turn",
+        actor: "agent",
+        message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
+        data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
+      });
+    }
     const totals = await tx.run.aggregate({ where: { taskId: params.taskId }, _sum: { inputTokens: true, outputTokens: true, costUsd: true } });
     return {
       tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),
