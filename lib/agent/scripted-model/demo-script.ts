@@ -205,9 +205,9 @@ function restyle(answer: string, style: DemoStyle): string {
 function helpTurn(reading: Reading): ScriptedReply {
   if (reading.earlierAnswer !== null && reading.style !== "normal") return finalText(reading, restyle(reading.earlierAnswer, reading.style));
   const examples = [
-    ["A morning brief", '"Write my morning brief from the news and today\'s calendar."', "read_feed, read_calendar, then brief.md"],
-    ["Weekly metrics", '"Turn this week\'s metrics into a CSV."', "http_request GET, then metrics.csv"],
-    ["Something that needs approval", '"Post \\"Stand-up moves to 10:00\\" to the team channel."', "http_request POST, waiting for your approval"],
+    ["A morning brief", "“Write my morning brief from the news and today's calendar.”", "read_feed, read_calendar, then brief.md"],
+    ["Weekly metrics", "“Turn this week's metrics into a CSV.”", "http_request GET, then metrics.csv"],
+    ["Something that needs approval", "“Post \"Stand-up moves to 10:00\" to the team channel.”", "http_request POST, waiting for your approval"],
   ];
   if (reading.style === "table") {
     return finalText(reading, `# What the demo model can show\n\n| Ask for | For example | What runs |\n| --- | --- | --- |\n${examples.map((row) => `| ${row.join(" | ")} |`).join("\n")}`);
@@ -221,7 +221,7 @@ function helpTurn(reading: Reading): ScriptedReply {
       "",
       ...examples.map(([what, example, runs]) => `- **${what}**: ${example} (${runs})`),
       "",
-      'Follow up with "shorter" or "as a table" to see a follow-up change the answer. For real answers, add a model on the [Models page](/models).',
+      'Follow up with "shorter" or "as a table" to see a follow-up change the answer.',
     ].join("\n"),
   );
 }

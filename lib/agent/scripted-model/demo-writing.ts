@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { DemoStyle } from "./demo-request";
 
-export const DEMO_FOOTER = "_Written by Baton's demo model: scripted, no AI. It ran the real tools; configure a real model on the [Models page](/models)._";
+export const DEMO_FOOTER = "_Written by Baton's demo model: scripted, no AI. For real answers, add a model on the [Models page](/models)._";
 
 const feedOutput = z.object({
   title: z.string().nullish(),
