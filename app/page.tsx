@@ -1,8 +1,10 @@
 import Link from "next/link";
+import { ExampleTasks } from "@/components/example-tasks";
 import { LiveUpdates } from "@/components/live-updates";
 import { ModelNotice } from "@/components/model-notice";
 import { TaskCard } from "@/components/task-card";
 import { listPendingApprovals, type PendingApproval } from "@/lib/approvals/list-pending-approvals";
+import { exampleTasks } from "@/lib/demo/example-tasks";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { listTasks } from "@/lib/tasks/list-tasks";
@@ -63,6 +65,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
           <Link href="/tasks/new" className="mt-4 inline-block rounded-full bg-indigo-600 px-4 py-2 text-sm font-medium text-white">
             Create a task
           </Link>
+          {!query.status && !query.cursor && <ExampleTasks examples={exampleTasks()} />}
         </div>
       ) : (
         <ul className="space-y-3" data-testid="task-list">

@@ -10,6 +10,14 @@ export function Timeline({ events }: { events: EventView[] }) {
         <li key={event.id} className="relative">
           <span aria-hidden className="absolute top-1.5 -left-[21px] h-2.5 w-2.5 rounded-full border-2 border-white bg-indigo-400" />
           <p className="text-sm text-slate-800">{event.message}</p>
+          {event.result && (
+            <details className="mt-1 text-xs text-slate-600">
+              <summary className="cursor-pointer py-1">Result</summary>
+              <pre className="mt-1 max-h-64 overflow-auto rounded-lg bg-slate-50 p-2 break-words whitespace-pre-wrap" data-testid="tool-result">
+                {readable(event.result)}
+              </pre>
+            </details>
+          )}
           <p className="text-xs text-slate-500">
             {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} withDate={false} />
           </p>
@@ -17,4 +25,13 @@ export function Timeline({ events }: { events: EventView[] }) {
       ))}
     </ol>
   );
+}
+
+/** JSON pretty-printed when it is whole (a long result's preview is cut, and shown as it is). */
+function readable(result: string): string {
+  try {
+    return JSON.stringify(JSON.parse(result), null, 2);
+  } catch {
+    return result;
+  }
 }

@@ -3,7 +3,8 @@ import Link from "next/link";
 import { ScheduleForm } from "@/components/schedule-form";
 import { modelChoices } from "@/lib/agent/providers/registry";
 import { requireUser } from "@/lib/auth/current-user";
-import { findTemplate, SCHEDULE_TEMPLATES } from "@/lib/schedules/templates";
+import { demoSources } from "@/lib/demo/demo-origin";
+import { findTemplate, SCHEDULE_TEMPLATES, templateDefaults } from "@/lib/schedules/templates";
 
 export const metadata: Metadata = { title: "New schedule" };
 export const dynamic = "force-dynamic";
@@ -35,7 +36,12 @@ export default async function NewSchedulePage({ searchParams }: PageProps<"/sche
         })}
       </nav>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <ScheduleForm key={template?.id ?? "blank"} template={template} models={modelChoices()} />
+        <ScheduleForm
+          key={template?.id ?? "blank"}
+          template={template}
+          templateDefaults={template ? templateDefaults(template, demoSources()) : undefined}
+          models={modelChoices()}
+        />
       </div>
     </div>
   );
