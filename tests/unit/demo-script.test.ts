@@ -60,7 +60,8 @@ async function run(thread: ConversationItem[], decide: "approve" | "deny" = "app
           (error: unknown) => ({ ok: false, output: error instanceof ToolError ? error.message : String(error) }),
         );
       }
-      conversation.push({ type: "tool_result", callId: call.id, toolName: call.name, output: result.output, isError: !result.ok });
+      // As the demo model gets it over the Responses API: no error flag, a failure's text starts with "Error: ".
+      conversation.push({ type: "tool_result", callId: call.id, toolName: call.name, output: result.ok ? result.output : `Error: ${result.output}`, isError: false });
     }
   }
   throw new Error("The script did not answer within six turns.");

@@ -42,7 +42,7 @@ function read(input: ConversationItem[]): Reading {
   const followUp = followUps.at(-1) ?? null;
   const followUpIntent = followUp ? intentOf(followUp) : null;
   const style = followUp ? styleOf(followUp) : null;
-  const results = new Map(current.flatMap((item) => (item.type === "tool_result" ? [[item.callId, { ok: !item.isError, output: item.output }] as const] : [])));
+  const results = new Map(current.flatMap((item) => (item.type === "tool_result" ? [[item.callId, { output: item.output }] as const] : [])));
   const calls = current.flatMap((item) => (item.type === "assistant" ? item.toolCalls : [])).map((call) => ({ call, answer: results.get(call.id) ?? null }));
   const earlier = lastAnswer >= 0 ? input[lastAnswer] : undefined;
   return {
@@ -112,7 +112,7 @@ function briefTurn(reading: Reading, options: DemoScriptOptions, at: Date): Scri
       ],
     };
   }
-  const answerOf = (entry: (typeof reads)[number]) => ({ url: String(argsOf(entry.call).url ?? ""), answer: entry.answer ?? { ok: false, output: "no answer" } });
+  const answerOf = (entry: (typeof reads)[number]) => ({ url: String(argsOf(entry.call).url ?? ""), answer: entry.answer ?? { output: "no answer" } });
   const calendarRead = answered(reading.calls, "read_calendar")[0];
   const brief: BriefInput = {
     date: String(argsOf(calendarRead?.call ?? reads[0]!.call).from ?? today),
@@ -127,7 +127,7 @@ function briefTurn(reading: Reading, options: DemoScriptOptions, at: Date): Scri
       toolCalls: [{ name: "write_artifact", arguments: { name: "brief.md", content: writeBrief(brief, reading.style) } }],
     };
   }
-  const failed = written.answer?.ok === false ? `\n\nSaving brief.md failed: ${written.answer.output}` : "";
+  const failed = written.answer?.output.startsWith("Error: ") ? `\n\nSaving brief.md failed: ${written.answer.output.slice(7)}` : "";
   return finalText(reading, `${briefAnswer(brief, reading.style)}${failed}`);
 }
 
@@ -141,7 +141,7 @@ function metricsTurn(reading: Reading, options: DemoScriptOptions): ScriptedRepl
   if (gets.length === 0) {
     return { text: "Fetching the metrics.", toolCalls: sourceUrls.map((url) => ({ name: "http_request", arguments: { url, method: "GET", as: "json" } })) };
   }
-  const metrics = readMetrics(gets.map(({ call, answer }) => ({ url: String(argsOf(call).url ?? ""), answer: answer ?? { ok: false, output: "no answer" } })));
+  const metrics = readMetrics(gets.map(({ call, answer }) => ({ url: String(argsOf(call).url ?? ""), answer: answer ?? { output: "no answer" } })));
   if (answered(reading.calls, "write_artifact").length === 0 && metrics.rows.length > 0) {
     return { text: "Saving the table as metrics.csv.", toolCalls: [{ name: "write_artifact", arguments: { name: "metrics.csv", content: metricsCsv(metrics.rows) } }] };
   }

@@ -19,14 +19,15 @@ const metricsBody = z.union([z.object({ week: z.string().optional(), metrics: z.
 const httpOutput = z.object({ status: z.number(), url: z.string(), body: z.unknown() });
 const receiptBody = z.object({ receipt: z.object({ id: z.string(), bytesReceived: z.number(), receivedAt: z.string() }) });
 
-/** A tool's answer as the model saw it: parsed JSON, or the error text. */
+/**
+ * A tool's answer as the model saw it. The Responses API, which the demo model speaks, has no
+ * error flag on a tool's output: Baton marks a failure by starting its text with "Error: ".
+ */
 export interface ToolAnswer {
-  ok: boolean;
   output: string;
 }
 
 function parsed<T>(schema: z.ZodType<T>, answer: ToolAnswer): T | null {
-  if (!answer.ok) return null;
   try {
     const result = schema.safeParse(JSON.parse(answer.output));
     return result.success ? result.data : null;
@@ -195,19 +196,18 @@ export function writeMetricsAnswer(metrics: ReturnType<typeof readMetrics>, styl
 
 /** What happened to a POST or DELETE, in words: the receipt, the person's no, or the failure. */
 export function describeSend(answer: ToolAnswer, verb: "sent" | "deleted", target: string): string {
-  if (!answer.ok) {
-    if (/denied/i.test(answer.output)) {
-      const note = /Their note: (.*?)(?: Do not repeat it|$)/.exec(answer.output)?.[1];
-      return `I did not send anything: you denied the request to ${target}.${note ? ` Your note: ${note}` : ""}`;
-    }
-    if (/^Refused: the person's policy/.test(answer.output)) return `Nothing was ${verb}: your risk policy does not allow this call.`;
-    return `Nothing was ${verb}: ${answer.output.slice(0, 300)}`;
+  const failure = answer.output.startsWith("Error: ") ? answer.output.slice("Error: ".length) : null;
+  if (failure?.startsWith("The person denied")) {
+    const note = /Their note: (.*?)(?: Do not repeat it|$)/.exec(failure)?.[1];
+    return `I did not send anything: you denied the request to ${target}.${note ? ` Your note: ${note}` : ""}`;
   }
-  const response = parsed(httpOutput, answer);
-  const receipt = response ? receiptBody.safeParse(response.body) : null;
-  if (response && receipt?.success) {
+  if (failure?.startsWith("Refused: the person's policy")) return `Nothing was ${verb}: your risk policy does not allow this call.`;
+  const response = failure === null ? parsed(httpOutput, answer) : null;
+  if (!response) return `Nothing was ${verb}: ${(failure ?? answer.output).slice(0, 300)}`;
+  const receipt = receiptBody.safeParse(response.body);
+  if (receipt.success) {
     const { id, bytesReceived, receivedAt } = receipt.data.receipt;
     return `Done: ${verb} to ${target}. The demo sink answered ${response.status} with receipt **${id}** (${bytesReceived} bytes received at ${receivedAt}).`;
   }
-  return response ? `Done: ${target} answered ${response.status}.` : `Done: ${target} answered.`;
+  return response.status < 300 ? `Done: ${target} answered ${response.status}.` : `Not done: ${target} answered ${response.status}.`;
 }
