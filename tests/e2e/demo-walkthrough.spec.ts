@@ -1,10 +1,13 @@
 // A newcomer's walk through the whole flow on the demo model, at phone size: a task that asks to
 // send something makes a real tool call through the real policy, the approval card shows exactly
-// what would run, and once approved the demo sink's receipt is on the timeline and in the answer.
+// what would run, and once approved the demo sink's receipt is on the timeline and in the answer;
+// a follow-up then starts a second run whose answer changes.
 import { expect, test } from "@playwright/test";
 import { openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
 
 test("the demo model on a phone: tool call, approval card, approve, the receipt on the timeline and in the answer", async ({ browser, baseURL }) => {
+  // Two runs, an approval and a live page on two cores: more than the default minute.
+  test.setTimeout(120_000);
   const page = await openPage(browser, { ...phone, hasTouch: true, isMobile: true }, baseURL);
   await page.goto("/tasks/new");
   await page.getByLabel("Title").fill(uniqueTitle("Tell the team"));
@@ -44,5 +47,17 @@ test("the demo model on a phone: tool call, approval card, approve, the receipt 
   await expect(answer).toContainText("answer.md");
   await expect(answer).toContainText(`receipt ${receiptId}`);
   await expect(answer).toContainText("scripted, no AI");
+
+  // A follow-up starts run 2, whose answer is visibly the shorter one, and nothing is sent again.
+  const form = page.getByTestId("message-form");
+  await form.getByRole("textbox").fill("shorter");
+  await form.getByRole("button", { name: "Send" }).tap();
+  const latest = page.getByTestId("run-result").first();
+  await expect(latest.getByRole("heading", { level: 3 })).toHaveText("Run 2 · follow-up: shorter", { timeout: 30_000 });
+  const first = (await page.getByTestId("run-result").nth(1).getByTestId("artifact").locator(".artifact-markdown").textContent()) ?? "";
+  const second = (await latest.getByTestId("artifact").locator(".artifact-markdown").textContent()) ?? "";
+  expect(second.length).toBeLessThan(first.length);
+  await expect(page.getByTestId("approval-history-item")).toHaveCount(1);
+  await expect(timeline.locator("li").filter({ hasText: "http_request: POST" })).toHaveCount(1);
   await page.context().close();
 });
