@@ -6,8 +6,6 @@ import { expect, test } from "@playwright/test";
 import { openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
 
 test("the demo model on a phone: tool call, approval card, approve, the receipt on the timeline and in the answer", async ({ browser, baseURL }) => {
-  // Two runs, an approval and a live page on two cores: more than the default minute.
-  test.setTimeout(120_000);
   const page = await openPage(browser, { ...phone, hasTouch: true, isMobile: true }, baseURL);
   await page.goto("/tasks/new");
   await page.getByLabel("Title").fill(uniqueTitle("Tell the team"));

@@ -25,21 +25,22 @@ function toRequest(req: IncomingMessage, origin: string): Request {
   } as RequestInit);
 }
 
-export async function startDemoSourcesServer(port = 0): Promise<DemoSourcesServer> {
+/** `now` fixes the sources' clock (the feed's dates) for tests that fix the script's. */
+export async function startDemoSourcesServer(options: { port?: number; now?: () => Date } = {}): Promise<DemoSourcesServer> {
   const requests: string[] = [];
   let origin = "";
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", origin);
     requests.push(`${req.method} ${url.pathname}`);
     const response = url.pathname.startsWith(DEMO_PATH_PREFIX)
-      ? serveDemo(toRequest(req, origin), url.pathname.slice(DEMO_PATH_PREFIX.length), origin)
+      ? serveDemo(toRequest(req, origin), url.pathname.slice(DEMO_PATH_PREFIX.length), origin, options.now?.())
       : Promise.resolve(Response.json({ error: { message: "not a demo path" } }, { status: 404 }));
     void response.then(async (answer) => {
       res.writeHead(answer.status, Object.fromEntries(answer.headers));
       res.end(Buffer.from(await answer.arrayBuffer()));
     });
   });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const actual = (server.address() as AddressInfo).port;
   origin = `http://127.0.0.1:${actual}`;
   return {

@@ -18,7 +18,7 @@ let server: DemoSourcesServer;
 let sources: DemoSources;
 
 beforeAll(async () => {
-  server = await startDemoSourcesServer();
+  server = await startDemoSourcesServer({ now: () => NOW });
   sources = demoSources(server.origin);
 });
 afterAll(() => server?.close());
