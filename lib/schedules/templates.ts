@@ -59,7 +59,7 @@ export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
     cron: "0 8 * * 1",
     fields: [
       { name: "sources", label: "Data sources (JSON or CSV URLs)", hint: "One URL per line. Starts with Baton's demo metrics: replace them with yours.", placeholder: "https://metrics.example.com/weekly.json", required: true, demoSource: "metricsUrl" },
-      { name: "destination", label: "Post the summary to (optional)", hint: "A webhook URL; Baton asks you before every post.", placeholder: "https://hooks.example.com/team", required: false },
+      { name: "destination", label: "Post the summary to (optional)", hint: "A webhook URL; Baton asks you before every post. To try it, Baton's demo sink (/demo/sink on this server) accepts posts and answers with a receipt.", placeholder: "https://hooks.example.com/team", required: false },
     ],
     prompt: [
       "Prepare this week's metrics.",
