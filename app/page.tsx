@@ -1,9 +1,11 @@
 import Link from "next/link";
+import { ExampleTasks } from "@/components/example-tasks";
 import { LiveTaskList } from "@/components/live-task-list";
 import { LiveUpdates } from "@/components/live-updates";
 import { ModelNotice } from "@/components/model-notice";
 import { TaskCard } from "@/components/task-card";
 import { listPendingApprovals, type PendingApproval } from "@/lib/approvals/list-pending-approvals";
+import { exampleTasks } from "@/lib/demo/example-tasks";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { listTasks } from "@/lib/tasks/list-tasks";
@@ -68,6 +70,7 @@ export default async function InboxPage({ searchParams }: PageProps<"/">) {
             <Link href="/tasks/new" className="mt-4 inline-flex min-h-11 items-center rounded-full bg-indigo-600 px-5 text-sm font-medium text-white">
               Create a task
             </Link>
+            {!query.status && !query.cursor && <ExampleTasks examples={exampleTasks()} />}
           </div>
         }
       >

@@ -17,16 +17,18 @@ interface ScheduleFormProps {
   scheduleId?: string;
   initial?: Partial<ScheduleFormValues>;
   template?: ScheduleTemplate;
+  /** What the template's fields start with (the demo sources). */
+  templateDefaults?: Record<string, string>;
   models: ModelChoice[];
 }
 
 /** Create or edit a schedule, seeing the next five runs in its time zone before saving. */
-export function ScheduleForm({ scheduleId, initial, template, models }: ScheduleFormProps) {
+export function ScheduleForm({ scheduleId, initial, template, templateDefaults = {}, models }: ScheduleFormProps) {
   const [result, setResult] = useState<ScheduleFormResult>({});
   const [pending, setPending] = useState(false);
   const [title, setTitle] = useState(initial?.title ?? template?.title ?? "");
-  const [fields, setFields] = useState<Record<string, string>>({});
-  const [prompt, setPrompt] = useState(initial?.prompt ?? (template ? fillTemplatePrompt(template, {}) : ""));
+  const [fields, setFields] = useState<Record<string, string>>(templateDefaults);
+  const [prompt, setPrompt] = useState(initial?.prompt ?? (template ? fillTemplatePrompt(template, templateDefaults) : ""));
   const [promptEdited, setPromptEdited] = useState(Boolean(initial?.prompt));
   const [cron, setCron] = useState(initial?.cron ?? template?.cron ?? SCHEDULE_PRESETS[0].cron);
   const [customCron, setCustomCron] = useState(() => !SCHEDULE_PRESETS.some((preset) => preset.cron === cron));

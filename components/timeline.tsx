@@ -12,6 +12,14 @@ export function Timeline({ events }: { events: EventView[] }) {
           <p dir="auto" className="text-sm break-words text-slate-800">
             {event.message}
           </p>
+          {event.result && (
+            <details className="mt-1 text-xs text-slate-600">
+              <summary className="flex min-h-11 cursor-pointer items-center">Result</summary>
+              <pre className="mt-1 max-h-64 overflow-auto rounded-lg bg-slate-50 p-2 break-words whitespace-pre-wrap" data-testid="tool-result">
+                {readable(event.result)}
+              </pre>
+            </details>
+          )}
           <p className="text-xs text-slate-500">
             {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} format="time" />
           </p>
@@ -19,4 +27,13 @@ export function Timeline({ events }: { events: EventView[] }) {
       ))}
     </ol>
   );
+}
+
+/** JSON pretty-printed when it is whole (a long result's preview is cut, and shown as it is). */
+function readable(result: string): string {
+  try {
+    return JSON.stringify(JSON.parse(result), null, 2);
+  } catch {
+    return result;
+  }
 }

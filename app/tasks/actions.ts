@@ -16,6 +16,7 @@ import { retryTask } from "@/lib/tasks/retry-task";
 import { messageInput, postMessage } from "@/lib/tasks/messages";
 import { createTaskInput } from "@/lib/tasks/schemas";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
+import { findExampleTask } from "@/lib/demo/example-tasks";
 
 export interface CreateTaskFormState {
   message?: string;
@@ -39,6 +40,21 @@ export async function createTaskAction(_previous: CreateTaskFormState, form: For
   } catch (error) {
     const appError = toAppError(error);
     return { message: appError.message, fieldErrors: appError.fieldErrors, values };
+  }
+  redirect(`/tasks/${taskId}`);
+}
+
+/** One tap on an example task: created on the default model (the demo model when none is configured), then opened. */
+export async function startExampleTaskAction(exampleId: string, idempotencyKey: string): Promise<{ error?: string }> {
+  const example = findExampleTask(exampleId);
+  if (!example) return { error: "That example is not offered any more; reload the page." };
+  let taskId: string;
+  try {
+    const input = createTaskInput.parse({ title: example.title, prompt: example.prompt });
+    const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...input, userId: await currentUserId(), idempotencyKey });
+    taskId = task.id;
+  } catch (error) {
+    return { error: toAppError(error).message };
   }
   redirect(`/tasks/${taskId}`);
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { putArtifact } from "@/lib/artifacts/save-artifact";
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
+import { demoEgressOpening, demoSources } from "@/lib/demo/demo-origin";
 import { env } from "@/lib/env";
 import { hasSubscribers } from "@/lib/push/subscriptions";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
@@ -12,6 +13,7 @@ import { builtinTools } from "@/lib/tools/registry";
 import { createProviderCache } from "./providers/provider-cache";
 import { PROVIDER_IDS, type ProviderId } from "./providers/registry";
 import type { AgentDeps } from "./run-task";
+import { demoScript } from "./scripted-model/demo-script";
 import { startScriptedModelServer } from "./scripted-model/server";
 
 export interface AgentRuntime {
@@ -26,8 +28,11 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
   const tools = [...builtinTools(), ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a
-  // serverless host (many processes) should configure a real model.
-  const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS });
+  // serverless host (many processes) should configure a real model. Its tools read the demo
+  // sources the web server serves under /demo/, the one loopback place the tools may reach.
+  const timeZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const demo = await startScriptedModelServer({ latencyMs: config.BATON_DEMO_LATENCY_MS, script: demoScript({ sources: demoSources(), timeZone }) });
+  const httpOpenings = [demoEgressOpening()];
   const providers = createProviderCache(db, { demoUrl: () => demo.url });
   const deps: AgentDeps = {
     db,
@@ -46,6 +51,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
       userId: work.userId,
       workspaceDir: path.resolve(config.BATON_DATA_DIR, "workspaces", work.taskId),
       httpAllowlist: config.BATON_HTTP_ALLOWLIST,
+      httpOpenings,
       saveArtifact: (artifact) => putArtifact(db, { ...artifact, taskId: work.taskId, runId: work.runId }),
     }),
     pollIntervalMs: config.BATON_MODEL_POLL_MS,

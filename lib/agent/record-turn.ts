@@ -27,29 +27,32 @@ export async function recordTurnTx(tx: DbTx, params: TurnRecord): Promise<TaskSp
   const { usage, toolCalls } = params.result;
   const cost = costUsd(params.model, usage);
   const calls = toolCalls.map((call) => call.name).join(", ");
-  const firstTime = await appendStepEvent(tx, {
-    taskId: params.taskId,
-    runId: params.runId,
-    stepKey: `record-turn-${params.turn}`,
-    type: "model.turn",
-    actor: "agent",
-    message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
-    data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
-  });
+  // The task row is held so a cancel cannot land between this check and the event: a turn that
+  // came back after "Canceled" still counts its tokens, but the timeline ends at the cancel.
+  const [task] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM tasks WHERE id = ${params.taskId}::uuid FOR NO KEY UPDATE`;
   // Counted once: a repeat of the step finds its event and adds nothing.
+  const firstTime =
+    task?.status === "canceled" ||
+    (await appendStepEvent(tx, {
+      taskId: params.taskId,
+      runId: params.runId,
+      stepKey: `record-turn-${params.turn}`,
+      type: "model.turn",
+      actor: "agent",
+      message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
+      data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
+    }));
   if (firstTime) {
     await tx.run.update({
       where: { id: params.runId },
       data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
     });
   }
-  {
-    const totals = await tx.run.aggregate({ where: { taskId: params.taskId }, _sum: { inputTokens: true, outputTokens: true, costUsd: true } });
-    return {
-      tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),
-      usd: Number(totals._sum.costUsd ?? 0),
-    };
-  }
+  const totals = await tx.run.aggregate({ where: { taskId: params.taskId }, _sum: { inputTokens: true, outputTokens: true, costUsd: true } });
+  return {
+    tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),
+    usd: Number(totals._sum.costUsd ?? 0),
+  };
 }
 
 /** Why the spend is over the task's budget, or null when it is within it. */

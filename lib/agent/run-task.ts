@@ -138,7 +138,7 @@ async function askModel(ctx: DurableContext, deps: AgentDeps, work: RunWork, req
     async () => {
       const start = await provider.start(snapshot, { idempotencyKey: `${work.runId}-start-model-${turn}` });
       if (start.kind === "background") {
-        await recordModelResponse(deps.db, { runId: work.runId, taskId: work.taskId, responseId: start.responseId, model: work.model });
+        await recordModelResponse(deps.db, { runId: work.runId, taskId: work.taskId, responseId: start.responseId, provider: work.provider, model: work.model });
       }
       return start;
     },

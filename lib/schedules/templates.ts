@@ -2,6 +2,7 @@
 // person fills in), the built-in tools it relies on, a sensible time, and its risk defaults: the
 // floor under the person's policy for every task the schedule creates.
 import { z } from "zod";
+import type { DemoSources } from "@/lib/demo/demo-origin";
 import type { PolicyFloor } from "@/lib/policy/risk-policy";
 
 export interface TemplateField {
@@ -10,6 +11,8 @@ export interface TemplateField {
   hint: string;
   placeholder: string;
   required: boolean;
+  /** Starts filled with this demo source, so the template runs end to end before it is made one's own. */
+  demoSource?: keyof DemoSources;
 }
 
 export interface ScheduleTemplate {
@@ -32,8 +35,8 @@ export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
     title: "Morning briefing",
     cron: "0 7 * * 1-5",
     fields: [
-      { name: "feeds", label: "Feeds (RSS or Atom)", hint: "One URL per line.", placeholder: "https://status.example.com/feed.xml", required: true },
-      { name: "calendar", label: "Calendar (iCal / .ics URL)", hint: "A secret iCal address works; it stays on this server.", placeholder: "https://calendar.example.com/me.ics", required: true },
+      { name: "feeds", label: "Feeds (RSS or Atom)", hint: "One URL per line. Starts with Baton's demo feed: replace it with yours.", placeholder: "https://status.example.com/feed.xml", required: true, demoSource: "feedUrl" },
+      { name: "calendar", label: "Calendar (iCal / .ics URL)", hint: "A secret iCal address works; it stays on this server. Starts with Baton's demo calendar.", placeholder: "https://calendar.example.com/me.ics", required: true, demoSource: "calendarUrl" },
     ],
     prompt: [
       "Write my morning briefing as one short markdown brief.",
@@ -55,8 +58,8 @@ export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
     title: "Weekly metrics",
     cron: "0 8 * * 1",
     fields: [
-      { name: "sources", label: "Data sources (JSON or CSV URLs)", hint: "One URL per line.", placeholder: "https://metrics.example.com/weekly.json", required: true },
-      { name: "destination", label: "Post the summary to (optional)", hint: "A webhook URL; Baton asks you before every post.", placeholder: "https://hooks.example.com/team", required: false },
+      { name: "sources", label: "Data sources (JSON or CSV URLs)", hint: "One URL per line. Starts with Baton's demo metrics: replace them with yours.", placeholder: "https://metrics.example.com/weekly.json", required: true, demoSource: "metricsUrl" },
+      { name: "destination", label: "Post the summary to (optional)", hint: "A webhook URL; Baton asks you before every post. To try it, Baton's demo sink (/demo/sink on this server) accepts posts and answers with a receipt.", placeholder: "https://hooks.example.com/team", required: false },
     ],
     prompt: [
       "Prepare this week's metrics.",
@@ -80,6 +83,11 @@ export function findTemplate(id: string): ScheduleTemplate | undefined {
 export const templateIdSchema = z
   .string()
   .refine((id) => findTemplate(id) !== undefined, { message: "Choose one of the listed templates." });
+
+/** The values a template's fields start with: the demo sources where a field names one. */
+export function templateDefaults(template: ScheduleTemplate, sources: DemoSources): Record<string, string> {
+  return Object.fromEntries(template.fields.flatMap((field) => (field.demoSource ? [[field.name, sources[field.demoSource]]] : [])));
+}
 
 /** Fills a template's slots; an optional slot left empty reads "(none)". */
 export function fillTemplatePrompt(template: ScheduleTemplate, values: Record<string, string>): string {

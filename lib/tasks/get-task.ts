@@ -14,13 +14,14 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
       events: { orderBy: { id: "asc" } },
       artifacts: { orderBy: { createdAt: "asc" }, omit: { content: true } },
       approvals: { orderBy: { requestedAt: "asc" } },
+      messages: { where: { deliveredRunId: { not: null } }, orderBy: { createdAt: "asc" }, select: { body: true, deliveredRunId: true } },
     },
   });
   if (!task) throw notFound();
   return {
     ...toTaskSummary(task),
     prompt: task.prompt,
-    runs: task.runs.map(toRunView),
+    runs: task.runs.map((run) => toRunView(run, task.messages.find((message) => message.deliveredRunId === run.id)?.body ?? null)),
     events: task.events.map(toEventView),
     artifacts: task.artifacts.map(toArtifactView),
     approvals: task.approvals.map(toApprovalView),

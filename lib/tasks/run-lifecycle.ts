@@ -2,6 +2,7 @@
 // re-executed after a crash finds its own earlier write and changes nothing.
 import type { ConversationItem } from "@/lib/agent/providers/conversation";
 import { insertArtifact, type NewArtifact } from "@/lib/artifacts/save-artifact";
+import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
@@ -80,7 +81,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
   });
 }
 
-export async function recordModelResponse(db: Db, params: { runId: string; taskId: string; responseId: string; model: string }): Promise<void> {
+export async function recordModelResponse(db: Db, params: { runId: string; taskId: string; responseId: string; provider: string; model: string }): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.run.update({ where: { id: params.runId }, data: { responseId: params.responseId } });
     await appendEvent(tx, {
@@ -88,7 +89,7 @@ export async function recordModelResponse(db: Db, params: { runId: string; taskI
       runId: params.runId,
       type: "model.started",
       actor: "agent",
-      message: `Asked ${params.model}; working in the background`,
+      message: `Asked ${modelDisplayName(params.provider, params.model)}; working in the background`,
     });
   });
 }

@@ -42,6 +42,8 @@ export interface RunView {
   error: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The first follow-up message this run read, when one started it or reached it. */
+  followUp: string | null;
 }
 
 export interface EventView {
@@ -50,6 +52,8 @@ export interface EventView {
   type: string;
   actor: string;
   message: string;
+  /** A tool call's result as the agent got it (a preview, secrets redacted), e.g. a receipt. */
+  result: string | null;
   createdAt: string;
 }
 
@@ -83,7 +87,7 @@ export function toTaskSummary(task: Task): TaskSummary {
   };
 }
 
-export function toRunView(run: Run): RunView {
+export function toRunView(run: Run, followUp: string | null): RunView {
   return {
     id: run.id,
     number: run.number,
@@ -95,7 +99,15 @@ export function toRunView(run: Run): RunView {
     error: run.error,
     startedAt: iso(run.startedAt),
     finishedAt: iso(run.finishedAt),
+    followUp,
   };
+}
+
+/** How the result section names a run: "Run 1", "Run 2 · follow-up: shorter". */
+export function runLabel(run: Pick<RunView, "number" | "followUp">): string {
+  if (!run.followUp) return `Run ${run.number}`;
+  const text = run.followUp.replace(/\s+/g, " ").trim();
+  return `Run ${run.number} · follow-up: ${text.length > 60 ? `${text.slice(0, 59)}…` : text}`;
 }
 
 export function toEventView(event: TimelineEvent): EventView {
@@ -105,8 +117,15 @@ export function toEventView(event: TimelineEvent): EventView {
     type: event.type,
     actor: event.actor,
     message: event.message,
+    result: resultOf(event),
     createdAt: event.createdAt.toISOString(),
   };
+}
+
+function resultOf(event: TimelineEvent): string | null {
+  if (event.type !== "tool.called" || !event.data || typeof event.data !== "object" || Array.isArray(event.data)) return null;
+  const result = (event.data as Record<string, unknown>).result;
+  return typeof result === "string" ? result : null;
 }
 
 export function toArtifactView(artifact: Omit<Artifact, "content">): ArtifactView {

@@ -3,6 +3,7 @@
 // model, and the risk of a call. The risk policy, not the model, decides whether a call needs a
 // person's approval.
 import type { z } from "zod";
+import type { EgressOpening } from "./http/ssrf-guard";
 
 /** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
 export type RiskClass = "read" | "write" | "external" | "destructive";
@@ -16,6 +17,8 @@ export interface RunToolContext {
   workspaceDir: string;
   /** Hosts and CIDR ranges the admin allows despite the SSRF guard (e.g. "127.0.0.1/32", "intranet.example"). */
   httpAllowlist: string[];
+  /** Exact origin + path prefix the HTTP tools may reach although private (Baton's own /demo/ sources). */
+  httpOpenings?: readonly EgressOpening[];
   /** Stores a file as an artifact of this run (the same name again replaces it). */
   saveArtifact(artifact: { name: string; kind: "markdown" | "csv" | "json" | "file"; content: string }): Promise<{ id: string; sizeBytes: number }>;
 }

@@ -1,37 +1,10 @@
 // People and devices: a phone pairs with a code from the signed-in desktop, an invited second
 // person sees nothing of the owner's (by page, by API, by guessing ids), and guessing passwords
 // runs into the rate limit.
-import { expect, request as playwrightRequest, test, type Browser, type Page } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 import { startPostingTask, newHook } from "./support/approvals";
 import { createTaskViaApi, desktop, openPage, phone, uniqueTitle } from "./support/baton";
-
-const signedOut = { cookies: [], origins: [] };
-
-/** The owner invites a new person on /people; the person opens the link in a fresh browser and joins. */
-async function inviteAndJoin(browser: Browser, baseURL: string | undefined, name: string): Promise<{ page: Page; email: string; password: string }> {
-  const email = `${uniqueTitle("guest").replace(/\W+/g, "-").toLowerCase()}@example.test`;
-  const password = "a guest's own password";
-  const owner = await openPage(browser, desktop, baseURL);
-  await owner.goto("/people");
-  await owner.getByLabel("Their email").fill(email);
-  await owner.getByRole("button", { name: "Create invitation link" }).click();
-  const link = await owner.getByLabel("Invitation link").inputValue();
-  expect(link).toMatch(/\/invite\/[\w-]{20,}$/);
-  await owner.context().close();
-
-  const page = await openPage(browser, { ...phone, storageState: signedOut }, baseURL);
-  await page.goto(new URL(link).pathname);
-  await expect(page.getByText(`Email: ${email}`)).toBeVisible();
-  await page.getByLabel("Your name").fill(name);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Create account and sign in" }).tap();
-  // Who is signed in is under More in the phone's tab bar.
-  const more = page.getByTestId("tab-bar").getByRole("button", { name: "More" });
-  await more.tap();
-  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
-  await more.tap();
-  return { page, email, password };
-}
+import { inviteAndJoin, signedOut } from "./support/invite";
 
 test("pairing: the desktop shows a code, the phone types it and is signed in; revoking signs it out", async ({ browser, baseURL }) => {
   const computer = await openPage(browser, desktop, baseURL);

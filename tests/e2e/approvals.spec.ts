@@ -71,7 +71,7 @@ test.describe("approvals on a phone", () => {
     await form.getByRole("textbox").fill("Thanks. Draft it for next week instead.");
     await form.getByRole("button", { name: "Send" }).tap();
     await expect(form).toContainText("Sent. A new run is starting.");
-    await expect(page.getByText("Run 2")).toBeVisible();
+    await expect(page.getByText("Run 2", { exact: true })).toBeVisible();
     await expect(page.getByTestId("timeline")).toContainText("You: Thanks. Draft it for next week instead.");
     await expect(page.getByTestId("status-chip")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
     // The new run answered the message from the thread and did not ask again.

@@ -5,7 +5,8 @@ import { desktop, openPage, phone, uniqueTitle, waitUntilLive } from "./support/
 
 test("a task started on the phone appears and completes on the open desktop inbox", async ({ browser, baseURL }) => {
   const title = uniqueTitle("Morning brief");
-  const prompt = "Summarize today's support issues into a short brief.\nKeep it under ten lines.";
+  // Nothing the demo model has a walk-through for, so it answers at once, calling no tool.
+  const prompt = "Summarize today's support issues.\nKeep it under ten lines.";
 
   const inbox = await openPage(browser, desktop, baseURL);
   await inbox.goto("/");
@@ -29,9 +30,8 @@ test("a task started on the phone appears and completes on the open desktop inbo
   await expect(handset.getByTestId("status-chip")).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
   await expect(handset.getByTestId("status-chip")).toHaveText("Completed");
   const artifact = handset.getByTestId("artifact");
-  await expect(artifact.getByRole("heading", { level: 1 })).toHaveText("Summarize today's support issues into a short brief.");
-  await expect(artifact.getByRole("heading", { name: "Your request" })).toBeVisible();
-  await expect(artifact.locator("blockquote")).toContainText("Keep it under ten lines.");
+  await expect(artifact.getByRole("heading", { level: 1 })).toHaveText("This is the demo model");
+  await expect(artifact).toContainText("scripted, no AI");
   await expect(handset.getByTestId("timeline")).toContainText("Completed");
   const taskId = handset.url().split("/").at(-1)!;
 

@@ -6,6 +6,7 @@ import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { AppError } from "@/lib/errors";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
+import { recordTurn } from "@/lib/agent/record-turn";
 import { beginRun, finishRun } from "@/lib/tasks/run-lifecycle";
 import { transitionTask } from "@/lib/tasks/transition-task";
 import { createTestUser } from "../support/factories";
@@ -89,5 +90,25 @@ describe("run lifecycle", () => {
     expect(run.status).toBe("canceled");
     expect(await beginRun(db, run.id)).toBeNull();
     expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).status).toBe("canceled");
+  });
+
+  it("writes no turn line after Canceled when the model answers after a cancel, but still counts its tokens", async () => {
+    const usage = { inputTokens: 40, outputTokens: 10 };
+    const answered = { model: "gpt-5-mini", turn: 1, result: { text: "late answer", toolCalls: [], usage } };
+
+    const finished = await startedTask();
+    await finishRun(db, { runId: finished.runId, outcome: "completed", finalTurn: answered });
+    const completedEvents = await db.timelineEvent.findMany({ where: { taskId: finished.taskId }, orderBy: { id: "asc" } });
+    expect(completedEvents.map((event) => event.message)).toEqual(["Created; scheduled to start later", "Running", "Turn 1: answered (50 tokens, $0.0000)", "Completed"]);
+
+    const { taskId, runId } = await startedTask();
+    await cancelTask({ db, engine }, { userId, taskId });
+    // A turn asking for a tool, then a final answer, both back from the model after the cancel.
+    const toolTurn = { taskId, runId, model: "gpt-5-mini", turn: 1, result: { text: "", toolCalls: [{ id: "c1", name: "read_feed", arguments: {} }], usage } };
+    await recordTurn(db, toolTurn);
+    await finishRun(db, { runId, outcome: "completed", finalTurn: { ...answered, turn: 2 } });
+    const events = await db.timelineEvent.findMany({ where: { taskId }, orderBy: { id: "asc" } });
+    expect(events.map((event) => event.message)).toEqual(["Created; scheduled to start later", "Running", "Canceled: Canceled by you"]);
+    expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "canceled", inputTokens: 80, outputTokens: 20 });
   });
 });

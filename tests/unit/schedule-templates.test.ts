@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { applyFloor } from "@/lib/policy/risk-policy";
 import { cronProblem } from "@/lib/schedules/schedule-time";
-import { fillTemplatePrompt, findTemplate, SCHEDULE_TEMPLATES } from "@/lib/schedules/templates";
+import { demoSources } from "@/lib/demo/demo-origin";
+import { fillTemplatePrompt, findTemplate, SCHEDULE_TEMPLATES, templateDefaults } from "@/lib/schedules/templates";
 import { builtinTools } from "@/lib/tools/registry";
 
 describe("schedule templates", () => {
@@ -21,6 +22,19 @@ describe("schedule templates", () => {
     expect(prompt).toContain("https://a.example/x.json\nhttps://b.example/y.csv");
     expect(prompt).toContain("with http_request: (none)");
     expect(prompt).not.toContain("{{");
+  });
+});
+
+describe("template defaults", () => {
+  it("start with Baton's demo sources, so a template runs end to end as it comes; the webhook starts empty", () => {
+    const sources = demoSources("http://127.0.0.1:3000");
+    expect(templateDefaults(findTemplate("morning-briefing")!, sources)).toEqual({
+      feeds: "http://127.0.0.1:3000/demo/feed.xml",
+      calendar: "http://127.0.0.1:3000/demo/calendar.ics",
+    });
+    const metrics = findTemplate("weekly-metrics")!;
+    expect(templateDefaults(metrics, sources)).toEqual({ sources: "http://127.0.0.1:3000/demo/metrics.json" });
+    expect(fillTemplatePrompt(metrics, templateDefaults(metrics, sources))).toContain("with http_request: (none)");
   });
 });
 

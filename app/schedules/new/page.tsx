@@ -4,7 +4,8 @@ import { ScheduleForm } from "@/components/schedule-form";
 import { modelChoices } from "@/lib/agent/providers/registry";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/auth/current-user";
-import { findTemplate, SCHEDULE_TEMPLATES } from "@/lib/schedules/templates";
+import { demoSources } from "@/lib/demo/demo-origin";
+import { findTemplate, SCHEDULE_TEMPLATES, templateDefaults } from "@/lib/schedules/templates";
 
 export const metadata: Metadata = { title: "New schedule" };
 export const dynamic = "force-dynamic";
@@ -36,7 +37,12 @@ export default async function NewSchedulePage({ searchParams }: PageProps<"/sche
         })}
       </nav>
       <div className="rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
-        <ScheduleForm key={template?.id ?? "blank"} template={template} models={await modelChoices(db())} />
+        <ScheduleForm
+          key={template?.id ?? "blank"}
+          template={template}
+          templateDefaults={template ? templateDefaults(template, demoSources()) : undefined}
+          models={await modelChoices(db())}
+        />
       </div>
     </div>
   );

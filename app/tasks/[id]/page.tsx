@@ -10,11 +10,13 @@ import { MessageForm } from "@/components/message-form";
 import { StatusChip } from "@/components/status-chip";
 import { TaskActions } from "@/components/task-actions";
 import { Timeline } from "@/components/timeline";
+import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { getTaskOrThrow } from "@/lib/tasks/get-task";
+import { runLabel } from "@/lib/tasks/views";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Task" };
@@ -101,11 +103,21 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
             <h2 id="result-heading" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
               Result
             </h2>
-            {task.artifacts
-              .slice()
+            {task.runs
+              .filter((run) => task.artifacts.some((artifact) => artifact.runId === run.id))
               .reverse()
-              .map((artifact) => (
-                <ArtifactView key={artifact.id} artifact={artifact} content={previews.get(artifact.id) ?? null} />
+              .map((run) => (
+                <div key={run.id} className="space-y-2" data-testid="run-result">
+                  <h3 className="text-xs font-medium text-slate-500" dir="auto">
+                    {runLabel(run)}
+                  </h3>
+                  {task.artifacts
+                    .filter((artifact) => artifact.runId === run.id)
+                    .reverse()
+                    .map((artifact) => (
+                      <ArtifactView key={artifact.id} artifact={artifact} content={previews.get(artifact.id) ?? null} />
+                    ))}
+                </div>
               ))}
           </section>
         )}
@@ -120,7 +132,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
             {task.prompt}
           </p>
           <p className="px-4 pt-3 pb-4 text-xs text-slate-500">
-            Model: {task.provider === "demo" ? "Demo model (scripted, no AI)" : `${task.provider} · ${task.model}`}
+            Model: {task.provider === "demo" ? "Demo model (scripted, no AI)" : modelDisplayName(task.provider, task.model)}
             {latestRun && latestRun.inputTokens + latestRun.outputTokens > 0 && (
               <> · {latestRun.inputTokens + latestRun.outputTokens} tokens in the latest run</>
             )}

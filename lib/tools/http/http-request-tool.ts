@@ -139,7 +139,7 @@ export function createHttpRequestTool(options: HttpRequestToolOptions = {}): Too
 
       for (;;) {
         try {
-          const address = await resolvePinnedAddress(url, { allowlist: context.httpAllowlist, lookup: options.lookup, signal: deadline });
+          const address = await resolvePinnedAddress(url, { allowlist: context.httpAllowlist, openings: context.httpOpenings, lookup: options.lookup, signal: deadline });
           response = await exchange({ url, address, method, headers, body, maxBytes: limits.maxResponseBytes, connectTimeoutMs: limits.connectTimeoutMs, signal: deadline });
         } catch (error) {
           const failure = describeFailure(error, url, deadline, limits);

@@ -2,7 +2,8 @@
 // metadata and the like. The host is resolved once, every address it resolves to is checked,
 // and the caller connects to the address returned here, never to the name, so a DNS answer that
 // changes between the check and the connection (rebinding) cannot reach a refused address.
-// The admin's allowlist (hostnames, "*.suffix" patterns, addresses and CIDR ranges) opens holes.
+// The admin's allowlist (hostnames, "*.suffix" patterns, addresses and CIDR ranges) opens holes;
+// an opening (one exact origin and path prefix, e.g. Baton's own demo sources) opens a narrower one.
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { ToolError } from "../types";
@@ -82,8 +83,26 @@ function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
+/** Lets through URLs of exactly this origin (scheme, host, port) whose path starts with the prefix. */
+export interface EgressOpening {
+  origin: string;
+  pathPrefix: string;
+}
+
+/**
+ * True when the URL is inside an opening. The URL parser has already resolved dot segments
+ * ("/demo/../api" is "/api", "%2e%2e" too); a path with any other escape is refused, so an
+ * encoded slash or dot cannot step out of the prefix on a server that decodes it.
+ */
+export function insideOpening(url: URL, openings: readonly EgressOpening[]): boolean {
+  if (url.username || url.password || url.pathname.includes("%")) return false;
+  return openings.some((opening) => url.origin === new URL(opening.origin).origin && url.pathname.startsWith(opening.pathPrefix));
+}
+
 export interface PinOptions {
   allowlist: readonly string[];
+  /** Exact origin + path prefix exceptions, checked before any address is refused. */
+  openings?: readonly EgressOpening[];
   lookup?: LookupFn;
   signal?: AbortSignal;
 }
@@ -113,7 +132,7 @@ export async function resolvePinnedAddress(url: URL, options: PinOptions): Promi
   const [first] = addresses;
   if (!first) throw new ToolError(`Could not resolve ${hostname}: no addresses found.`);
 
-  if (!hostAllowed(hostname, allowlist)) {
+  if (!hostAllowed(hostname, allowlist) && !insideOpening(url, options.openings ?? [])) {
     for (const { address } of addresses) {
       const reason = refusalReason(address);
       if (reason && !addressAllowed(address, allowlist)) throw refusal(hostname, address, reason);
