@@ -38,7 +38,7 @@ export async function AppNav() {
       >
         <ul className="grid grid-cols-4 lg:flex lg:items-center lg:gap-1">
           <li>
-            <NavLink href="/" also={["/tasks/"]} className={tabClass}>
+            <NavLink href="/" also={["/tasks/"]} except={["/tasks/new"]} className={tabClass}>
               <span className={iconClass}>
                 <InboxIcon />
               </span>

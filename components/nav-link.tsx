@@ -6,11 +6,16 @@ import { usePathname } from "next/navigation";
 /**
  * A link of the app's navigation that marks itself as the current page (aria-current), which the
  * tab bar and the top bar style. `also` lists path prefixes it stands for too: the inbox is where a
- * task page belongs.
+ * task page belongs. `except` names pages under those prefixes that are not (New task has its own button).
  */
-export function NavLink({ href, also = [], ...props }: React.ComponentProps<typeof Link> & { href: string; also?: string[] }) {
+export function NavLink({
+  href,
+  also = [],
+  except = [],
+  ...props
+}: React.ComponentProps<typeof Link> & { href: string; also?: string[]; except?: string[] }) {
   const pathname = usePathname();
-  const current = isCurrent(pathname, href, also);
+  const current = !except.includes(pathname) && isCurrent(pathname, href, also);
   return <Link href={href} aria-current={current ? "page" : undefined} {...props} />;
 }
 
