@@ -49,6 +49,9 @@ function useCoalescedRefresh(): () => void {
   const again = useRef(false);
 
   const refresh = useCallback(() => {
+    // Offline, a refresh cannot land, and Next falls back to reloading the whole page from the
+    // service worker's copy: wait to be back online instead (the listener below catches up).
+    if (!navigator.onLine) return;
     if (inFlight.current) {
       again.current = true;
       return;
@@ -56,6 +59,11 @@ function useCoalescedRefresh(): () => void {
     inFlight.current = true;
     startTransition(() => router.refresh());
   }, [router]);
+
+  useEffect(() => {
+    window.addEventListener("online", refresh);
+    return () => window.removeEventListener("online", refresh);
+  }, [refresh]);
 
   useEffect(() => {
     if (pending) return;
