@@ -4,6 +4,7 @@
 // answer as it goes out, so a test can kill a worker at the worst moment (answered, not yet recorded).
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { Script } from "@/lib/agent/scripted-model/server";
 
 export interface LedgerRequest {
   entry: string;
@@ -74,5 +75,19 @@ export async function startLedger(options: { answerDelayMs?: () => number; hold?
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A scripted model that books `posts` entries for a task, one POST per turn (so each call is a
+ * step of its own), then answers. The prompt names the task with "ledger-task <tag>".
+ */
+export function ledgerBookingScript(ledger: Ledger, posts: number): Script {
+  return ({ input }) => {
+    const first = input.find((item) => item.type === "user");
+    const tag = /ledger-task (\S+)/.exec(first?.type === "user" ? first.text : "")?.[1] ?? "untagged";
+    const done = input.filter((item) => item.type === "tool_result").length;
+    if (done >= posts) return { text: `# Booked\n\n${done} entries for ${tag}.` };
+    return { text: "", toolCalls: [{ name: "http_request", arguments: { method: "POST", url: `${ledger.origin}/entries/${tag}-${done + 1}`, body: { n: done + 1 } } }] };
   };
 }

@@ -10,8 +10,8 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
-import { startLedger, type Ledger, type LedgerRequest } from "../fakes/ledger";
-import { OPENAI_MODEL, configureModelsInThisProcess, sleep, startAgentWorker, toolResults, type AgentWorker } from "../support/agent-harness";
+import { ledgerBookingScript, startLedger, type Ledger, type LedgerRequest } from "../fakes/ledger";
+import { OPENAI_MODEL, configureModelsInThisProcess, sleep, startAgentWorker, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
 import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
@@ -37,16 +37,7 @@ beforeAll(async () => {
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   ledger = await startLedger({ answerDelayMs: () => 20 + Math.random() * 100 });
-  // One POST per turn, four turns, then the answer: every call is its own step.
-  model = await startScriptedModelServer({
-    script: ({ input }) => {
-      const first = input.find((item) => item.type === "user");
-      const tag = /ledger-task (\S+)/.exec(first?.type === "user" ? first.text : "")?.[1] ?? "untagged";
-      const done = toolResults(input).length;
-      if (done >= POSTS_PER_TASK) return { text: `# Booked\n\n${done} entries for ${tag}.` };
-      return { text: "", toolCalls: [{ name: "http_request", arguments: { method: "POST", url: `${ledger.origin}/entries/${tag}-${done + 1}`, body: { n: done + 1 } } }] };
-    },
-  });
+  model = await startScriptedModelServer({ script: ledgerBookingScript(ledger, POSTS_PER_TASK) });
   userId = await createTestUser(db, "Kill loop");
   await setPolicyRule(db, { userId, scope: "tool", key: "http_request", decision: "allow" });
 });

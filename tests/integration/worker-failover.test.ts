@@ -9,8 +9,8 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
-import { startLedger, type Ledger } from "../fakes/ledger";
-import { OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, toolResults, type AgentWorker } from "../support/agent-harness";
+import { ledgerBookingScript, startLedger, type Ledger } from "../fakes/ledger";
+import { OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
 import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
@@ -37,15 +37,7 @@ beforeAll(async () => {
   engine = new DbosDispatcher(pg.url);
   // Answers nothing until the first worker is dead, so it dies with every run's call in flight.
   ledger = await startLedger({ hold: true });
-  model = await startScriptedModelServer({
-    script: ({ input }) => {
-      const first = input.find((item) => item.type === "user");
-      const tag = /ledger-task (\S+)/.exec(first?.type === "user" ? first.text : "")?.[1] ?? "untagged";
-      const done = toolResults(input).length;
-      if (done >= 2) return { text: `# Booked\n\n${tag}` };
-      return { text: "", toolCalls: [{ name: "http_request", arguments: { method: "POST", url: `${ledger.origin}/entries/${tag}-${done + 1}` } }] };
-    },
-  });
+  model = await startScriptedModelServer({ script: ledgerBookingScript(ledger, 2) });
   userId = await createTestUser(db, "Failover");
   await setPolicyRule(db, { userId, scope: "tool", key: "http_request", decision: "allow" });
 });
