@@ -5,7 +5,7 @@
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions } from "./tests/e2e/support/browser";
 import { E2E_OWNER, OWNER_STATE } from "./tests/e2e/support/auth";
-import { E2E_PORTS, MODEL_URL, SINK_URL } from "./tests/e2e/support/fakes";
+import { E2E_PORTS, FRESH_URL, MODEL_URL, SINK_URL } from "./tests/e2e/support/fakes";
 
 const PORT = E2E_PORTS.web;
 const baseURL = `http://127.0.0.1:${PORT}`;
@@ -96,6 +96,26 @@ export default defineConfig({
       stdout: "pipe",
       stderr: "pipe",
       // scripts/start.ts stops the web server and the worker on SIGTERM, then the embedded Postgres.
+      gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
+    },
+    {
+      // A newcomer's Baton (tests/e2e/first-hour.spec.ts): no model, the demo sources reached
+      // through their own narrow opening (no allowlist), data under a 0700 folder.
+      command: `npx tsx tests/e2e/support/start-fresh.ts ${baseURL}/api/health`,
+      url: `${FRESH_URL}/api/health`,
+      env: {
+        ...Object.fromEntries(UNSET.map((name) => [name, ""])),
+        PORT: String(E2E_PORTS.fresh),
+        BATON_PG_PORT: String(E2E_PORTS.freshPostgres),
+        BATON_DEMO_LATENCY_MS: "300",
+        BATON_OWNER_EMAIL: E2E_OWNER.email,
+        BATON_OWNER_PASSWORD: E2E_OWNER.password,
+        BATON_OWNER_NAME: E2E_OWNER.name,
+      },
+      timeout: 360_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
+      stderr: "pipe",
       gracefulShutdown: { signal: "SIGTERM", timeout: 30_000 },
     },
   ],

@@ -4,11 +4,19 @@ import { desktop, openPage, phone, uniqueTitle } from "./baton";
 
 export const signedOut = { cookies: [], origins: [] };
 
-/** The owner invites a new person on /people; the person opens the link in a fresh browser and joins. */
-export async function inviteAndJoin(browser: Browser, baseURL: string | undefined, name: string): Promise<{ page: Page; email: string; password: string }> {
+/**
+ * The owner invites a new person on /people; the person opens the link in a fresh browser and
+ * joins. `ownerState` is the owner's signed-in state when the Baton is not the main e2e one.
+ */
+export async function inviteAndJoin(
+  browser: Browser,
+  baseURL: string | undefined,
+  name: string,
+  ownerState?: string,
+): Promise<{ page: Page; email: string; password: string }> {
   const email = `${uniqueTitle("guest").replace(/\W+/g, "-").toLowerCase()}@example.test`;
   const password = "a guest's own password";
-  const owner = await openPage(browser, desktop, baseURL);
+  const owner = await openPage(browser, ownerState ? { ...desktop, storageState: ownerState } : desktop, baseURL);
   await owner.goto("/people");
   await owner.getByLabel("Their email").fill(email);
   await owner.getByRole("button", { name: "Create invitation link" }).click();
