@@ -16,14 +16,14 @@ export function DismissibleNotice({ cookie, children }: { cookie: string; childr
     <div
       role="note"
       data-testid="model-notice"
-      className="mb-3 flex items-center gap-1 rounded-xl border border-amber-200 bg-amber-50 pl-3 text-sm leading-snug text-amber-950 dark:border-amber-800/60 dark:bg-amber-950/40 dark:text-amber-100"
+      className="mb-3 flex items-center gap-1 rounded-xl border border-amber-200 bg-amber-50 pl-3 text-sm leading-snug text-amber-950"
     >
       {children}
       <button
         type="button"
         onClick={dismiss}
         aria-label="Dismiss this notice"
-        className="flex size-11 shrink-0 items-center justify-center rounded-xl text-lg text-amber-800 hover:bg-amber-100 dark:text-amber-300 dark:hover:bg-amber-900/50"
+        className="flex size-11 shrink-0 items-center justify-center rounded-xl text-lg text-amber-800 hover:bg-amber-100"
       >
         <span aria-hidden>×</span>
       </button>

@@ -7,7 +7,7 @@ import type { ProbeResult } from "@/lib/models/probe-provider";
 import { DEFAULT_MODELS, type ModelProviderId } from "@/lib/models/schemas";
 
 const buttonClass =
-  "min-h-11 rounded-lg px-4 text-sm font-semibold ring-1 ring-inset ring-slate-300 text-slate-800 hover:bg-slate-50 disabled:opacity-60 dark:text-slate-100 dark:ring-slate-600 dark:hover:bg-slate-800";
+  "min-h-11 rounded-lg px-4 text-sm font-semibold ring-1 ring-inset ring-slate-300 text-slate-800 hover:bg-slate-50 disabled:opacity-60";
 
 export interface ConnectionFormProps {
   provider: ModelProviderId;
@@ -74,7 +74,7 @@ export function ModelConnectionForm(props: ConnectionFormProps) {
             {pending ? (compatible ? "Asking the server…" : "Saving…") : "Save"}
           </button>
           {state.saved && !pending && (
-            <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
+            <p role="status" className="text-sm text-emerald-700">
               Saved. New tasks can use it now.
             </p>
           )}
@@ -100,7 +100,7 @@ export function ConnectionTools({ provider, removable }: { provider: ModelProvid
           <button
             type="button"
             disabled={removing}
-            className={`${buttonClass} text-rose-700 dark:text-rose-400`}
+            className={`${buttonClass} text-rose-700`}
             onClick={() =>
               startRemove(async () => {
                 const { error } = await removeModelConnectionAction(provider);
@@ -116,7 +116,7 @@ export function ConnectionTools({ provider, removable }: { provider: ModelProvid
         <p
           role={result.ok ? "status" : "alert"}
           data-testid={`${provider}-test-result`}
-          className={`rounded-lg px-3 py-2 text-sm break-words ${result.ok ? "bg-emerald-50 text-emerald-900 dark:bg-emerald-950/50 dark:text-emerald-200" : "bg-rose-50 text-rose-800 dark:bg-rose-950/50 dark:text-rose-200"}`}
+          className={`rounded-lg px-3 py-2 text-sm break-words ${result.ok ? "bg-emerald-50 text-emerald-900" : "bg-rose-50 text-rose-800"}`}
         >
           {result.message}
         </p>

@@ -22,7 +22,7 @@ export async function ModelNotice() {
         Tasks run on the <strong className="font-semibold">demo model</strong> (scripted, no AI) ·{" "}
         {user?.role === "owner" ? (
           // 44 px tall to tap, its negative margin keeps the line 20 px so the notice stays two lines.
-          <Link href="/models" className="-my-3 inline-flex min-h-11 items-center font-semibold text-amber-900 underline underline-offset-2 dark:text-amber-200">
+          <Link href="/models" className="-my-3 inline-flex min-h-11 items-center font-semibold text-amber-900 underline underline-offset-2">
             Set up a model
           </Link>
         ) : (

@@ -15,19 +15,19 @@ const PROVIDER_TEXT: Record<ModelProviderId, { title: string; hint: string }> = 
   "openai-compatible": { title: "OpenAI-compatible server", hint: "Ollama, vLLM, llama.cpp or another server speaking Chat Completions." },
 };
 
-const cardClass = "rounded-xl border border-slate-200 bg-white p-4 shadow-sm dark:border-slate-700 dark:bg-slate-900";
+const cardClass = "rounded-xl border border-slate-200 bg-white p-4 shadow-sm";
 
 export default async function ModelsPage() {
   const user = await requireUser();
   if (user.role !== "owner") {
-    return <p className="text-slate-700 dark:text-slate-300">Baton&rsquo;s owner chooses which models it uses. Ask them to set one up.</p>;
+    return <p className="text-slate-700">Baton&rsquo;s owner chooses which models it uses. Ask them to set one up.</p>;
   }
   const setup = await getModelSetup(db(), user.id);
   return (
     <div className="space-y-5">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">Models</h1>
-        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+        <p className="mt-1 text-sm text-slate-600">
           Which AI models Baton&rsquo;s agent can use. Keys are stored encrypted and never shown again. Changes apply to the next task, no restart needed.
           Without a model, tasks run on the demo model (scripted, no AI).
         </p>
@@ -37,9 +37,9 @@ export default async function ModelsPage() {
           Default model
         </h2>
         {setup.models.length === 0 ? (
-          <p className="text-sm text-slate-600 dark:text-slate-400">Set up a model below; until then, new tasks use the demo model.</p>
+          <p className="text-sm text-slate-600">Set up a model below; until then, new tasks use the demo model.</p>
         ) : setup.defaultFromEnvironment ? (
-          <p className="text-sm text-slate-700 dark:text-slate-300">
+          <p className="text-sm text-slate-700">
             <strong className="font-semibold">{setup.models[0]!.label}</strong>: set by the environment ({setup.defaultFromEnvironment}), which takes precedence over this page.
           </p>
         ) : (
@@ -61,10 +61,10 @@ function ProviderCard({ entry }: { entry: ProviderSetup }) {
       <h2 id={`${entry.provider}-heading`} className="font-semibold">
         {text.title}
       </h2>
-      <p className="mb-3 text-sm text-slate-600 dark:text-slate-400">{text.hint}</p>
+      <p className="mb-3 text-sm text-slate-600">{text.hint}</p>
       {entry.fromEnvironment ? (
         <div className="space-y-3">
-          <p className="rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-800 dark:bg-slate-800 dark:text-slate-200">
+          <p className="rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-800">
             Set by the environment ({entry.fromEnvironment}). Environment variables take precedence over this page; remove the variable to set it up here.
           </p>
           <ConnectionTools provider={entry.provider} removable={false} />
@@ -72,7 +72,7 @@ function ProviderCard({ entry }: { entry: ProviderSetup }) {
       ) : (
         <>
           {connection && (
-            <p className="mb-3 text-sm text-slate-700 dark:text-slate-300" data-testid={`${entry.provider}-status`}>
+            <p className="mb-3 text-sm text-slate-700" data-testid={`${entry.provider}-status`}>
               {connection.baseUrl ? <>Server {connection.baseUrl} · </> : null}
               {connection.models.length === 1 ? `Model ${connection.models[0]}` : `${connection.models.length} models`}
               {connection.keyHint ? <> · key {connection.keyHint}</> : null}

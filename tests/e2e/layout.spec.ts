@@ -33,6 +33,7 @@ async function everyPage(request: APIRequestContext) {
     { path: "/settings" },
     { path: "/devices", ready: (page) => expect(page.getByTestId("device-list")).toBeVisible() },
     { path: "/people" },
+    { path: "/models" },
   ];
   const signedOutVisits = ["/sign-in", "/pair?code=ABCD-EFGH"];
   const cleanUp = async () => expect((await request.post(`/api/tasks/${waiting.id}/cancel`)).ok()).toBe(true);
