@@ -7,8 +7,8 @@ import { requireUser } from "@/lib/auth/current-user";
 import { revokeDevice, signOutEverywhere } from "@/lib/auth/devices";
 import { createPairingCode, revokePairingCode } from "@/lib/auth/pairing";
 import { db } from "@/lib/db";
-import { toAppError } from "@/lib/errors";
 import { publicOrigin } from "@/lib/http/public-origin";
+import { actionError } from "@/lib/http/action-error";
 
 export interface PairingOffer {
   id: string;
@@ -26,7 +26,7 @@ async function attempt<T>(run: () => Promise<T>): Promise<ActionOutcome<T>> {
     revalidatePath("/devices");
     return { ok: true, value };
   } catch (error) {
-    return { ok: false, error: toAppError(error).message };
+    return { ok: false, error: actionError(error).message };
   }
 }
 

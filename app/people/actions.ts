@@ -5,8 +5,9 @@ import { revalidatePath } from "next/cache";
 import { requireUser } from "@/lib/auth/current-user";
 import { createInvitation, revokeInvitation } from "@/lib/auth/invitations";
 import { db } from "@/lib/db";
-import { toAppError, type FieldErrors } from "@/lib/errors";
+import type { FieldErrors } from "@/lib/errors";
 import { publicOrigin } from "@/lib/http/public-origin";
+import { actionError } from "@/lib/http/action-error";
 
 export interface InviteState {
   message?: string;
@@ -24,7 +25,7 @@ export async function inviteAction(_previous: InviteState, form: FormData): Prom
     revalidatePath("/people");
     return { link: `${publicOrigin(await headers())}/invite/${token}` };
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = actionError(error);
     return { message: appError.message, fieldErrors: appError.fieldErrors, email: String(form.get("email") ?? "") };
   }
 }

@@ -6,10 +6,11 @@ import { parseModelOption } from "@/lib/agent/providers/model-option";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
-import { toAppError, type FieldErrors } from "@/lib/errors";
-import { fieldErrorsOf } from "@/lib/http/respond";
+import type { FieldErrors } from "@/lib/errors";
 import { createSchedule, deleteSchedule, runScheduleNow, setScheduleStatus, updateSchedule } from "@/lib/schedules/manage-schedules";
 import { createScheduleInput, updateScheduleInput } from "@/lib/schedules/schemas";
+import { parseInput } from "@/lib/http/respond";
+import { actionError } from "@/lib/http/action-error";
 
 export interface ScheduleFormValues {
   title: string;
@@ -28,15 +29,15 @@ export interface ScheduleFormResult {
 
 export async function saveScheduleAction(scheduleId: string | null, values: ScheduleFormValues): Promise<ScheduleFormResult> {
   const fields = { ...values, ...parseModelOption(values.model), template: values.template || undefined };
-  const parsed = scheduleId ? updateScheduleInput.safeParse(fields) : createScheduleInput.safeParse(fields);
-  if (!parsed.success) return { message: "Some fields need fixing.", fieldErrors: fieldErrorsOf(parsed.error) };
+  const parsed = scheduleId ? parseInput(updateScheduleInput, fields) : parseInput(createScheduleInput, fields);
+  if (!parsed.ok) return { message: "Some fields need fixing.", fieldErrors: parsed.fieldErrors };
   let id: string;
   try {
     const userId = await currentUserId();
     const saved = scheduleId ? await updateSchedule(db(), { ...parsed.data, userId, scheduleId }) : await createSchedule(db(), { ...parsed.data, userId });
     id = saved.id;
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = actionError(error);
     return { message: appError.message, fieldErrors: appError.fieldErrors };
   }
   revalidatePath("/schedules");
@@ -49,7 +50,7 @@ async function attempt(run: (userId: string) => Promise<unknown>): Promise<{ err
     revalidatePath("/schedules", "layout");
     return {};
   } catch (error) {
-    return { error: toAppError(error).message };
+    return { error: actionError(error).message };
   }
 }
 

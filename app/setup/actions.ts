@@ -2,7 +2,8 @@
 
 import { createOwner } from "@/lib/auth/owner-setup";
 import { db } from "@/lib/db";
-import { toAppError, type FieldErrors } from "@/lib/errors";
+import type { FieldErrors } from "@/lib/errors";
+import { actionError } from "@/lib/http/action-error";
 
 export interface SetupState {
   message?: string;
@@ -15,7 +16,7 @@ export async function setUpOwnerAction(input: { name: string; email: string; pas
     await createOwner(db(), input);
     return { created: true };
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = actionError(error);
     return { message: appError.message, fieldErrors: appError.fieldErrors };
   }
 }

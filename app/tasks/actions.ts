@@ -8,8 +8,7 @@ import { decisionInput } from "@/lib/approvals/schemas";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
-import { toAppError, type FieldErrors } from "@/lib/errors";
-import { fieldErrorsOf } from "@/lib/http/respond";
+import type { FieldErrors } from "@/lib/errors";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { retryTask } from "@/lib/tasks/retry-task";
@@ -17,6 +16,8 @@ import { messageInput, postMessage } from "@/lib/tasks/messages";
 import { createTaskInput } from "@/lib/tasks/schemas";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { findExampleTask } from "@/lib/demo/example-tasks";
+import { parseInput, parseJsonText } from "@/lib/http/respond";
+import { actionError } from "@/lib/http/action-error";
 
 export interface CreateTaskFormState {
   message?: string;
@@ -27,8 +28,8 @@ export interface CreateTaskFormState {
 export async function createTaskAction(_previous: CreateTaskFormState, form: FormData): Promise<CreateTaskFormState> {
   const text = (name: string) => String(form.get(name) ?? "");
   const values = { title: text("title"), prompt: text("prompt"), runAtLocal: text("runAtLocal"), model: text("model") };
-  const parsed = createTaskInput.safeParse({ title: values.title, prompt: values.prompt, runAt: text("runAt"), ...parseModelOption(values.model) });
-  if (!parsed.success) return { message: "Some fields need fixing.", fieldErrors: fieldErrorsOf(parsed.error), values };
+  const parsed = parseInput(createTaskInput, { title: values.title, prompt: values.prompt, runAt: text("runAt"), ...parseModelOption(values.model) });
+  if (!parsed.ok) return { message: "Some fields need fixing.", fieldErrors: parsed.fieldErrors, values };
 
   let taskId: string;
   try {
@@ -38,7 +39,7 @@ export async function createTaskAction(_previous: CreateTaskFormState, form: For
     );
     taskId = task.id;
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = actionError(error);
     return { message: appError.message, fieldErrors: appError.fieldErrors, values };
   }
   redirect(`/tasks/${taskId}`);
@@ -54,7 +55,7 @@ export async function startExampleTaskAction(exampleId: string, idempotencyKey: 
     const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...input, userId: await currentUserId(), idempotencyKey });
     taskId = task.id;
   } catch (error) {
-    return { error: toAppError(error).message };
+    return { error: actionError(error).message };
   }
   redirect(`/tasks/${taskId}`);
 }
@@ -83,15 +84,14 @@ export async function decideApprovalAction(approvalId: string, input: DecisionFo
   let args: unknown;
   if (input.argumentsJson !== undefined) {
     try {
-      args = JSON.parse(input.argumentsJson);
+      args = parseJsonText(input.argumentsJson, "The arguments");
     } catch (error) {
-      const detail = error instanceof SyntaxError ? ` (${error.message})` : "";
-      return { error: `The arguments are not valid JSON${detail}. Check quotes, commas and brackets.` };
+      return { error: `${actionError(error).message} Check quotes, commas and brackets.` };
     }
   }
-  const parsed = decisionInput.safeParse({ decision: input.decision, note: input.note?.trim() || undefined, arguments: args });
-  if (!parsed.success) {
-    const fieldErrors = fieldErrorsOf(parsed.error);
+  const parsed = parseInput(decisionInput, { decision: input.decision, note: input.note?.trim() || undefined, arguments: args });
+  if (!parsed.ok) {
+    const { fieldErrors } = parsed;
     return { error: fieldErrors.arguments ? "The arguments must be a JSON object, like {\"url\": \"…\"}." : "Some fields need fixing.", fieldErrors };
   }
   let taskId: string;
@@ -102,7 +102,7 @@ export async function decideApprovalAction(approvalId: string, input: DecisionFo
     );
     taskId = decided.taskId;
   } catch (error) {
-    const appError = toAppError(error);
+    const appError = actionError(error);
     return { error: appError.message, fieldErrors: appError.fieldErrors };
   }
   revalidatePath(`/tasks/${taskId}`);
@@ -111,9 +111,9 @@ export async function decideApprovalAction(approvalId: string, input: DecisionFo
 }
 
 export async function postMessageAction(taskId: string, body: string): Promise<ActionResult> {
-  const parsed = messageInput.safeParse({ body });
-  if (!parsed.success) {
-    const fieldErrors = fieldErrorsOf(parsed.error);
+  const parsed = parseInput(messageInput, { body });
+  if (!parsed.ok) {
+    const { fieldErrors } = parsed;
     return { error: fieldErrors.body?.[0] ?? "Write a message.", fieldErrors };
   }
   return runTaskAction(taskId, (userId) => postMessage({ db: db(), engine: taskDispatcher() }, { userId, taskId, body: parsed.data.body }));
@@ -123,7 +123,7 @@ async function runTaskAction(taskId: string, action: (userId: string) => Promise
   try {
     await action(await currentUserId());
   } catch (error) {
-    return { error: toAppError(error).message };
+    return { error: actionError(error).message };
   }
   revalidatePath(`/tasks/${taskId}`);
   return {};

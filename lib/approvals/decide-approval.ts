@@ -9,6 +9,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { appendEvent } from "@/lib/tasks/timeline";
 import { approvalSignalTopic, type DecisionInput } from "./schemas";
 import { toApprovalView, type ApprovalView } from "./views";
+import { assertId } from "@/lib/validation/ids";
 
 export interface ArgumentValidator {
   /** Checks edited arguments against the tool's input schema; `target` is what the edited call touches. */
@@ -28,6 +29,7 @@ export async function decideApproval(
 ): Promise<ApprovalView> {
   const { db, engine } = deps;
   const notFound = new AppError("NOT_FOUND", { message: "No such approval request." });
+  assertId(params.approvalId, () => notFound);
   const approval = await db.approval.findFirst({ where: { id: params.approvalId, userId: params.userId } });
   if (!approval) throw notFound;
 

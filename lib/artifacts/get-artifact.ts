@@ -1,13 +1,13 @@
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { z } from "zod";
+import { assertId } from "@/lib/validation/ids";
 
-const uuid = z.uuid();
 
 /** An artifact of one of the user's tasks, with its content. */
 export async function getArtifactOrThrow(db: Db, params: { userId: string; taskId: string; artifactId: string }) {
   const notFound = new AppError("NOT_FOUND", { message: "No such artifact." });
-  if (!uuid.safeParse(params.taskId).success || !uuid.safeParse(params.artifactId).success) throw notFound;
+  assertId(params.taskId, () => notFound);
+  assertId(params.artifactId, () => notFound);
   const artifact = await db.artifact.findFirst({
     where: { id: params.artifactId, taskId: params.taskId, task: { userId: params.userId } },
   });

@@ -32,11 +32,20 @@ export async function requireApiUser(request: Request): Promise<SessionUser> {
   const cookie = (name: string) => {
     for (const part of cookieHeader.split(";")) {
       const [key, ...rest] = part.trim().split("=");
-      if (key === name) return decodeURIComponent(rest.join("="));
+      if (key === name) return safeDecode(rest.join("="));
     }
     return undefined;
   };
   const user = await userForSessionToken(db(), sessionTokenFrom(cookie));
   if (!user) throw new AppError("UNAUTHORIZED", { message: "Sign in to Baton first." });
   return user;
+}
+
+/** A cookie value as sent; a malformed escape ("%zz") is a cookie that signs nobody in, not a 500. */
+function safeDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return undefined;
+  }
 }

@@ -2,6 +2,7 @@
 // where a person sees where they are signed in and signs a browser out.
 import type { Db, DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { assertId } from "@/lib/validation/ids";
 
 export interface DeviceView {
   id: string;
@@ -59,6 +60,8 @@ export async function endDeviceSession(db: Db, input: { userId: string; deviceId
 }
 
 export async function revokeDevice(db: Db, input: { userId: string; deviceId: string }): Promise<void> {
+  const notSignedIn = () => new AppError("NOT_FOUND", { message: "That device is not signed in (any more)." });
+  assertId(input.deviceId, notSignedIn);
   if (!(await endDeviceSession(db, input))) throw new AppError("NOT_FOUND", { message: "That device is not signed in (any more)." });
 }
 

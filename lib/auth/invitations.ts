@@ -6,6 +6,7 @@ import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
 import { hashPassword } from "./password";
 import { acceptInvitationInput, invitationInput } from "./schemas";
+import { assertId } from "@/lib/validation/ids";
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600_000;
 
@@ -38,11 +39,13 @@ export async function listInvitations(db: Db, userId: string): Promise<Invitatio
 }
 
 export async function revokeInvitation(db: Db, input: { userId: string; invitationId: string }): Promise<void> {
+  const gone = () => new AppError("NOT_FOUND", { message: "That invitation was already accepted or revoked." });
+  assertId(input.invitationId, gone);
   const result = await db.invitation.updateMany({
     where: { id: input.invitationId, invitedById: input.userId, acceptedAt: null, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (!result.count) throw new AppError("NOT_FOUND", { message: "That invitation was already accepted or revoked." });
+  if (!result.count) throw gone();
 }
 
 /** The invitation a link names, if it can still be accepted: for the page that shows the form. */

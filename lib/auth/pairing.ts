@@ -9,6 +9,7 @@ import { createDevice, deviceName } from "./devices";
 import { reserveAttempt } from "./rate-limit";
 import type { ClientInfo } from "./sign-in";
 import { redeemPairingInput } from "./schemas";
+import { assertId } from "@/lib/validation/ids";
 
 export const PAIRING_TTL_MS = 5 * 60_000;
 export const PAIRING_FAILED = "pairing.failed";
@@ -75,9 +76,11 @@ export async function listPendingPairingCodes(db: Db, userId: string): Promise<A
 }
 
 export async function revokePairingCode(db: Db, input: { userId: string; pairingId: string }): Promise<void> {
+  const gone = () => new AppError("NOT_FOUND", { message: "That pairing code is already used, expired or revoked." });
+  assertId(input.pairingId, gone);
   const result = await db.pairingCode.updateMany({
     where: { id: input.pairingId, userId: input.userId, usedAt: null, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (!result.count) throw new AppError("NOT_FOUND", { message: "That pairing code is already used, expired or revoked." });
+  if (!result.count) throw gone();
 }

@@ -21,6 +21,8 @@ export interface ReservedAttempt {
   failed(userId?: string): Promise<void>;
 }
 
+const RESERVATION_TRANSACTION = { maxWait: 15_000, timeout: 15_000 };
+
 const pendingType = (failureType: string) => `${failureType.split(".")[0]}.pending`;
 
 /**
@@ -46,7 +48,9 @@ export async function reserveAttempt(db: Db, failureType: string, source: Attemp
       return null;
     }
     return tx.securityEvent.create({ data: { type: pending, subject, ip: source.ip }, select: { id: true } });
-  });
+    // A burst of attempts queues on the lock, each holding a connection: wait for one longer than
+    // Prisma's 2 s default rather than failing the attempt.
+  }, RESERVATION_TRANSACTION);
   if (!reservation) {
     throw new AppError("TOO_MANY_REQUESTS", {
       message: "Too many attempts. Wait 15 minutes and try again, or pair this device from one that is signed in.",

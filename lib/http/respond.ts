@@ -2,6 +2,7 @@
 import type { z } from "zod";
 import { AppError, toAppError, type FieldErrors } from "@/lib/errors";
 import { redactSecrets } from "@/lib/redact";
+import { forbiddenTextErrors, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH } from "@/lib/validation/input";
 
 export function errorResponse(error: unknown): Response {
   const appError = toAppError(error);
@@ -26,10 +27,23 @@ export async function respond(handler: () => Promise<Response>): Promise<Respons
   }
 }
 
-export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, message = "Some fields need fixing."): z.infer<T> {
+export type ParsedInput<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };
+
+/**
+ * The one way input is parsed, by routes and forms alike: refused first for what no field may hold
+ * (lib/validation/input.ts), then checked against its schema.
+ */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): ParsedInput<z.infer<T>> {
+  const forbidden = forbiddenTextErrors(input);
+  if (forbidden) return { ok: false, fieldErrors: forbidden };
   const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw new AppError("BAD_REQUEST", { message, fieldErrors: fieldErrorsOf(result.error) });
+  return result.success ? { ok: true, data: result.data } : { ok: false, fieldErrors: fieldErrorsOf(result.error) };
+}
+
+export function parseOrThrow<T extends z.ZodType>(schema: T, input: unknown, message = "Some fields need fixing."): z.infer<T> {
+  const result = parseInput(schema, input);
+  if (result.ok) return result.data;
+  throw new AppError("BAD_REQUEST", { message, fieldErrors: result.fieldErrors });
 }
 
 export function fieldErrorsOf(error: z.ZodError): FieldErrors {
@@ -45,9 +59,22 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (!request.headers.get("content-type")?.toLowerCase().includes("application/json")) {
     throw new AppError("BAD_REQUEST", { message: "Send the body as JSON with Content-Type: application/json." });
   }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_JSON_BYTES) {
+    throw new AppError("BAD_REQUEST", { message: `The body is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB.` });
+  }
+  return parseJsonText(text, "The body");
+}
+
+/** JSON typed or sent by a person: refused with a readable message when malformed or too deep. */
+export function parseJsonText(text: string, what: string): unknown {
+  if (jsonDepth(text) > MAX_JSON_DEPTH) {
+    throw new AppError("BAD_REQUEST", { message: `${what} nests deeper than ${MAX_JSON_DEPTH} levels.` });
+  }
   try {
-    return await request.json();
+    return JSON.parse(text) as unknown;
   } catch (cause) {
-    throw new AppError("BAD_REQUEST", { message: "The body is not valid JSON.", cause });
+    const detail = cause instanceof SyntaxError ? ` (${cause.message})` : "";
+    throw new AppError("BAD_REQUEST", { message: `${what} is not valid JSON${detail}.`, cause });
   }
 }

@@ -5,10 +5,10 @@ import type { TaskDispatcher } from "@/lib/engine/port";
 import { AppError } from "@/lib/errors";
 import type { Prisma, Schedule, TaskStatus } from "@/lib/generated/prisma/client";
 import { insertTask, resolveModelChoice } from "@/lib/tasks/create-task";
-import { z } from "zod";
 import { nextRunTimes } from "./schedule-time";
 import type { CreateScheduleInput, UpdateScheduleInput } from "./schemas";
 import { findTemplate } from "./templates";
+import { assertId } from "@/lib/validation/ids";
 
 export interface ScheduleRun {
   taskId: string;
@@ -160,7 +160,7 @@ function lastRunOf(db: Db, scheduleId: string): Promise<RunRow | undefined> {
 
 async function findOrThrow(db: Db, params: { userId: string; scheduleId: string }): Promise<Schedule> {
   const notFound = new AppError("NOT_FOUND", { message: "No such schedule." });
-  if (!z.uuid().safeParse(params.scheduleId).success) throw notFound;
+  assertId(params.scheduleId, () => notFound);
   const schedule = await db.schedule.findFirst({ where: { id: params.scheduleId, userId: params.userId } });
   if (!schedule) throw notFound;
   return schedule;

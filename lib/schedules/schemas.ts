@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasVisibleText } from "@/lib/validation/input";
 import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 import { scheduleTimingInput } from "./schedule-time";
 import { templateIdSchema } from "./templates";
@@ -7,7 +8,11 @@ export const MISSED_RUN_POLICIES = ["run_latest", "skip"] as const;
 
 const scheduleFields = z
   .object({
-    title: z.string({ message: "Give the schedule a title." }).trim().min(1, "Give the schedule a title.").max(200, "Keep the title under 200 characters."),
+    title: z
+      .string({ message: "Give the schedule a title." })
+      .trim()
+      .refine(hasVisibleText, "Give the schedule a title.")
+      .pipe(z.string().max(200, "Keep the title under 200 characters.")),
     prompt: z
       .string({ message: "Tell Baton what to do each time." })
       .trim()

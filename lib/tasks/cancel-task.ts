@@ -2,15 +2,15 @@ import type { Db } from "@/lib/db";
 import { SIGNAL_CANCEL, type TaskDispatcher } from "@/lib/engine/port";
 import { approvalSignalTopic } from "@/lib/approvals/schemas";
 import { notFound } from "./get-task";
-import { taskIdParam } from "./schemas";
 import { transitionTask } from "./transition-task";
+import { assertId } from "@/lib/validation/ids";
 
 /**
  * Cancels at once in the database (the person sees it immediately), then tells the run's workflow,
  * which stops the model call and closes the run at its next step.
  */
 export async function cancelTask(deps: { db: Db; engine: TaskDispatcher }, params: { userId: string; taskId: string }): Promise<void> {
-  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  assertId(params.taskId, notFound);
   const { runId, approvalIds } = await deps.db.$transaction(async (tx) => {
     await transitionTask(tx, { taskId: params.taskId, userId: params.userId, to: "canceled", actor: "user", reason: "Canceled by you" });
     // A run no worker has picked up yet (a later start, a busy queue) ends here; a started one is

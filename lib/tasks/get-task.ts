@@ -1,12 +1,12 @@
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { toApprovalView } from "@/lib/approvals/views";
-import { taskIdParam } from "./schemas";
 import { toArtifactView, toEventView, toRunView, toTaskSummary, type TaskDetail } from "./views";
+import { assertId } from "@/lib/validation/ids";
 
 export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: string }): Promise<TaskDetail> {
   // A malformed id names no task: the same 404 as an unknown or someone else's.
-  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  assertId(params.taskId, notFound);
   const task = await db.task.findFirst({
     where: { id: params.taskId, userId: params.userId },
     include: {

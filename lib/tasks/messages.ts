@@ -5,10 +5,10 @@ import type { Db, DbTx } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { z } from "zod";
 import { notFound } from "./get-task";
-import { taskIdParam } from "./schemas";
 import { isTerminal } from "./status";
 import { appendEvent, appendStepEvent, findStepEvent } from "./timeline";
 import { transitionTask } from "./transition-task";
+import { assertId } from "@/lib/validation/ids";
 
 export const messageInput = z.object({
   body: z.string({ message: "Write a message." }).trim().min(1, "Write a message.").max(20_000, "Keep the message under 20,000 characters."),
@@ -18,7 +18,7 @@ export async function postMessage(
   deps: { db: Db; engine: TaskDispatcher },
   params: { userId: string; taskId: string; body: string },
 ): Promise<{ messageId: string; newRunId: string | null }> {
-  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  assertId(params.taskId, notFound);
   const result = await deps.db.$transaction(async (tx) => {
     // Waits for a run that is finishing right now: it either reads this message first or is done.
     await lockTask(tx, params.taskId);

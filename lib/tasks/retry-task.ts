@@ -2,12 +2,12 @@ import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { AppError } from "@/lib/errors";
 import { notFound } from "./get-task";
-import { taskIdParam } from "./schemas";
 import { transitionTask } from "./transition-task";
+import { assertId } from "@/lib/validation/ids";
 
 /** A retry is a new run of the same task, with the task's current model. */
 export async function retryTask(deps: { db: Db; engine: TaskDispatcher }, params: { userId: string; taskId: string }): Promise<{ runId: string }> {
-  if (!taskIdParam.safeParse(params.taskId).success) throw notFound();
+  assertId(params.taskId, notFound);
   const run = await deps.db.$transaction(async (tx) => {
     const current = await tx.task.findFirst({ where: { id: params.taskId, userId: params.userId }, select: { status: true } });
     if (!current) throw notFound();

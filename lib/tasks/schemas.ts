@@ -1,5 +1,6 @@
 // Validation for task input, shared by the HTTP API and the new-task form.
 import { z } from "zod";
+import { hasVisibleText, numberFromInput } from "@/lib/validation/input";
 import { TASK_STATUSES } from "./status";
 
 /** The longest instructions a task (or a schedule's tasks) may have; the forms count towards it. */
@@ -8,7 +9,11 @@ export const PROMPT_MAX_CHARS = 20_000;
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export const createTaskInput = z.object({
-  title: z.string({ message: "Give the task a title." }).trim().min(1, "Give the task a title.").max(200, "Keep the title under 200 characters."),
+  title: z
+    .string({ message: "Give the task a title." })
+    .trim()
+    .refine(hasVisibleText, "Give the task a title.")
+    .pipe(z.string().max(200, "Keep the title under 200 characters.")),
   prompt: z
     .string({ message: "Tell Baton what to do." })
     .trim()
@@ -23,10 +28,13 @@ export const createTaskInput = z.object({
       .optional(),
   ),
   budgetTokens: z.preprocess(
-    emptyToUndefined,
-    z.coerce.number({ message: "Use a whole number of tokens." }).int("Use a whole number of tokens.").min(100, "Allow at least 100 tokens.").max(100_000_000).optional(),
+    (value) => numberFromInput(emptyToUndefined(value)),
+    z.number({ message: "Use a whole number of tokens." }).int("Use a whole number of tokens.").min(100, "Allow at least 100 tokens.").max(100_000_000).optional(),
   ),
-  budgetUsd: z.preprocess(emptyToUndefined, z.coerce.number({ message: "Use an amount in US dollars." }).min(0.01).max(10_000).optional()),
+  budgetUsd: z.preprocess(
+    (value) => numberFromInput(emptyToUndefined(value)),
+    z.number({ message: "Use an amount in US dollars." }).min(0.01, "Allow at least $0.01.").max(10_000, "Keep the budget under $10,000.").optional(),
+  ),
   provider: z.preprocess(emptyToUndefined, z.string().max(40).optional()),
   model: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
 });
@@ -48,4 +56,3 @@ export const idempotencyKeyHeader = z
   .max(200, "Idempotency-Key must be at most 200 characters.")
   .optional();
 
-export const taskIdParam = z.uuid();
