@@ -8,6 +8,7 @@ import { expireApproval, readApproval } from "@/lib/approvals/settle-approval";
 import { StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import type { Prisma } from "@/lib/generated/prisma/client";
+import { egressHostOf, egressRisk, type EgressContext } from "@/lib/policy/egress";
 import { applyFloor, policyFor } from "@/lib/policy/risk-policy";
 import { appendStepEvent } from "@/lib/tasks/timeline";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
@@ -18,6 +19,9 @@ import { redactArguments, restoreRedacted, runToolCall, type ToolOutcome } from 
 
 const DB_STEP = { retries: 10 };
 
+/** The run's egress context; approving a call adds its host to `approved`. */
+export type RunEgress = EgressContext & { approved: Set<string> };
+
 export type CallOutcome = ToolOutcome | { kind: "expired"; reason: string } | { kind: "canceled" };
 
 export async function handleToolCall(
@@ -27,6 +31,7 @@ export async function handleToolCall(
   call: ToolCall,
   key: string,
   reason: string,
+  egress: RunEgress,
 ): Promise<CallOutcome> {
   const tools = deps.tools();
   const tool = tools.find((candidate) => candidate.name === call.name);
@@ -37,12 +42,18 @@ export async function handleToolCall(
     return { ok: false, output: `Invalid arguments for ${tool.name}: ${problems.join("; ")}` };
   }
   let args: unknown = parsed.data;
-  const risk = tool.risk(args);
+  const reaches = tool.reaches?.(args);
+  const { risk, reason: raisedBecause } = egressRisk(tool.risk(args), reaches, egress);
   const target = tool.target(args);
 
   const decision = await ctx.step(
     `policy-${key}`,
-    async () => applyFloor(await policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), work.policyFloor, risk),
+    async () => {
+      if (raisedBecause) {
+        await appendStepEvent(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: `egress-${key}`, type: "tool.egress", actor: "system", message: `${tool.name} counts as external: ${raisedBecause}` });
+      }
+      return applyFloor(await policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), work.policyFloor, risk);
+    },
     DB_STEP,
   );
   if (decision === "deny") {
@@ -98,6 +109,9 @@ export async function handleToolCall(
     }
     // Arguments edited by the person were validated against the tool's schema when they decided.
     if (settled.editedArguments !== null) args = tool.input.parse(restoreRedacted(settled.editedArguments, args));
+    // Approved once, the host may be read again in this run without asking (lib/policy/egress.ts).
+    const approvedHost = egressHostOf(tool.reaches?.(args) ?? "");
+    if (approvedHost) egress.approved.add(approvedHost);
   }
 
   const context = deps.toolContext(work);

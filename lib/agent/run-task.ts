@@ -9,6 +9,7 @@ import { takeMessages } from "@/lib/tasks/messages";
 import { beginRun, finishRun, recordModelResponse, type RunWork } from "@/lib/tasks/run-lifecycle";
 import type { RunToolContext, ToolDefinition } from "@/lib/tools/types";
 import { toolSpecs } from "@/lib/tools/registry";
+import { hostsNamedIn } from "@/lib/policy/egress";
 import { handleToolCall } from "./handle-tool-call";
 import type { ConversationItem, TurnResult } from "./providers/conversation";
 import { ModelError, type ModelProvider } from "./providers/types";
@@ -99,6 +100,8 @@ async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" |
 async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): Promise<Ending> {
   const conversation: ConversationItem[] = [...work.thread];
   const tools = toolSpecs(deps.tools());
+  // Rebuilt the same way on a replay: approvals come back from their recorded steps in order.
+  const approvedHosts = new Set<string>();
   for (let turn = 1; turn <= deps.maxTurns; turn++) {
     if (turn > 1) {
       // Turn 1's follow-ups came with begin-run; later ones arrive while the agent works.
@@ -118,8 +121,9 @@ async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): P
     if (overspent) return { kind: "failed", reason: overspent };
     conversation.push({ type: "assistant", text: result.text, toolCalls: result.toolCalls });
 
+    const egress = { trusted: trustedHosts(deps, work, conversation), approved: approvedHosts };
     for (const [index, call] of result.toolCalls.entries()) {
-      const outcome = await handleToolCall(ctx, deps, work, call, `${turn}-${index + 1}`, result.text || `The agent wants to use ${call.name}.`);
+      const outcome = await handleToolCall(ctx, deps, work, call, `${turn}-${index + 1}`, result.text || `The agent wants to use ${call.name}.`, egress);
       if ("kind" in outcome) return outcome.kind === "expired" ? { kind: "failed", reason: outcome.reason } : outcome;
       conversation.push({ type: "tool_result", callId: call.id, toolName: call.name, output: outcome.output, isError: !outcome.ok });
     }
@@ -163,6 +167,14 @@ async function askModel(ctx: DurableContext, deps: AgentDeps, work: RunWork, req
     if (poll.kind === "done") return poll;
     if (poll.kind === "failed") return { kind: "failed", reason: redactSecrets(poll.message) };
   }
+}
+
+/** Hosts the person named in their own words (the prompt, follow-ups) or the admin opened. */
+function trustedHosts(deps: AgentDeps, work: RunWork, conversation: ConversationItem[]): Set<string> {
+  const own = conversation.flatMap((item) => (item.type === "user" ? [item.text] : []));
+  const context = deps.toolContext(work);
+  const opened = [...context.httpAllowlist.filter((entry) => !entry.includes("/") && !entry.startsWith("*.")), ...(context.httpOpenings ?? []).map((opening) => opening.origin)];
+  return hostsNamedIn([...own, ...opened.map((entry) => (entry.includes("://") ? entry : `https://${entry}`))]);
 }
 
 function describeFailure(error: StepFailedError): string {

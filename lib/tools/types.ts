@@ -49,6 +49,8 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   risk(input: z.infer<Input>): RiskClass;
   /** What the call touches, for the approval card: a URL, a file path. */
   target(input: z.infer<Input>): string;
+  /** The URL a call fetches, when it fetches one: a read with a query is judged by lib/policy/egress.ts. */
+  reaches?(input: z.infer<Input>): string | undefined;
   /** Safe to run again after failing mid-way (a GET is; a POST is not). */
   idempotent(input: z.infer<Input>): boolean;
   run(input: z.infer<Input>, context: ToolContext): Promise<ToolResult>;

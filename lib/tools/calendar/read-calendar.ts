@@ -80,6 +80,7 @@ export function createReadCalendarTool({ fetchText }: { fetchText: FetchText }):
     input,
     risk: () => "read",
     target: ({ url, file }) => url ?? file ?? "",
+    reaches: ({ url }) => url,
     idempotent: () => true,
     async run(args, context) {
       // The schema checked all of this; repeated so a call that skipped it fails clearly.

@@ -35,6 +35,7 @@ export function createReadFeedTool({ fetchText }: { fetchText: FetchText }): Too
     input,
     risk: () => "read",
     target: ({ url }) => url,
+    reaches: ({ url }) => url,
     idempotent: () => true,
     async run({ url, limit = 20, since }, context) {
       const sinceMs = since === undefined ? null : parseIsoInZone(since, "UTC");

@@ -124,6 +124,7 @@ export function createHttpRequestTool(options: HttpRequestToolOptions = {}): Too
       "DELETE act on the remote service and may wait for a person's approval. Set `as` to force JSON or text.",
     input: httpRequestInput,
     risk: (input) => (input.method === "GET" ? "read" : input.method === "DELETE" ? "destructive" : "external"),
+    reaches: (input) => input.url,
     idempotent: (input) => input.method !== "POST",
     target: (input) => `${input.method} ${displayUrl(new URL(input.url))}`,
 
