@@ -3,11 +3,9 @@
 // ids that are not ids. Nothing may answer 5xx, and a refused request changes no row.
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestApproval } from "@/lib/approvals/request-approval";
 import { db } from "@/lib/db";
 import { createSchedule } from "@/lib/schedules/manage-schedules";
-import { createTask } from "@/lib/tasks/create-task";
-import { createSignedInUser, type SignedInUser } from "../support/factories";
+import { createPendingApproval, createSignedInUser, type SignedInUser } from "../support/factories";
 
 type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
 interface Route {
@@ -20,7 +18,6 @@ interface Route {
   valid: Record<string, unknown>;
 }
 
-const engine = { startRun: async () => {}, signal: async () => {}, deliverNotification: async () => {} };
 let user: SignedInUser;
 let routes: Route[];
 
@@ -40,22 +37,9 @@ const BAD_VALUES: [string, unknown][] = [
 
 beforeAll(async () => {
   user = await createSignedInUser(db(), "Fuzzer");
-  const { task } = await createTask({ db: db(), engine }, { userId: user.userId, title: "Target", prompt: "p", runAt: new Date(Date.now() + 3600_000) });
-  const run = await db().run.findFirstOrThrow({ where: { taskId: task.id } });
-  // As the agent would be: mid-run when it asks.
-  await db().task.update({ where: { id: task.id }, data: { status: "running" } });
-  await db().run.update({ where: { id: run.id }, data: { status: "running" } });
-  const approval = await requestApproval(db(), {
-    taskId: task.id,
-    runId: run.id,
-    callId: "call-fuzz",
-    toolName: "http_request",
-    arguments: { method: "POST", url: "https://hooks.example.com/x" },
-    target: "POST https://hooks.example.com/x",
-    reason: "r",
-    risk: "external",
-    expiresAt: new Date(Date.now() + 3600_000),
-  });
+  const { taskId, approvalId } = await createPendingApproval(db(), { userId: user.userId, title: "Target" });
+  const task = { id: taskId };
+  const approval = { id: approvalId };
   const schedule = await createSchedule(db(), { userId: user.userId, title: "Fuzzed", prompt: "p", cron: "0 7 * * 1-5", timezone: "Europe/Berlin", missedRunPolicy: "skip" });
   // Route modules type their context per route; here every handler is called the same way.
   type Module = Record<string, Handler>;

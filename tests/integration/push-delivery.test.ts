@@ -3,7 +3,6 @@
 // fake push service on 127.0.0.1 decrypts and answers as scripted, and the Approve / Deny tokens
 // in the payload go through the real route handler.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestApproval } from "@/lib/approvals/request-approval";
 import { createDevice } from "@/lib/auth/devices";
 import { db } from "@/lib/db";
 import type { DurableContext } from "@/lib/engine/port";
@@ -13,7 +12,7 @@ import type { PushPayload } from "@/lib/push/payload";
 import { saveSubscription } from "@/lib/push/subscriptions";
 import { createTask } from "@/lib/tasks/create-task";
 import { startPushReceiver, type FakeSubscription, type PushReceiver } from "../fakes/push-receiver";
-import { createSignedInUser } from "../support/factories";
+import { createPendingApproval, createSignedInUser } from "../support/factories";
 
 let receiver: PushReceiver;
 let tokenRoute: typeof import("@/app/api/approvals/token-decision/route");
@@ -49,25 +48,7 @@ async function userWithPhone(kinds?: string[]) {
   return { ...user, phone, subscription };
 }
 
-async function pendingApproval(userId: string, title = "Post the weekly report") {
-  const { task } = await createTask({ db: db(), engine }, { userId, title, prompt: "p", runAt: new Date(Date.now() + 3600_000) });
-  const run = await db().run.findFirstOrThrow({ where: { taskId: task.id } });
-  // As the agent would be: mid-run when it asks.
-  await db().task.update({ where: { id: task.id }, data: { status: "running" } });
-  await db().run.update({ where: { id: run.id }, data: { status: "running" } });
-  const approval = await requestApproval(db(), {
-    taskId: task.id,
-    runId: run.id,
-    callId: `call-${run.id}`,
-    toolName: "http_request",
-    arguments: { method: "POST", url: "https://hooks.example.com/report" },
-    target: "POST https://hooks.example.com/report",
-    reason: "send it",
-    risk: "external",
-    expiresAt: new Date(Date.now() + 3600_000),
-  });
-  return { taskId: task.id, runId: run.id, approvalId: approval.id };
-}
+const pendingApproval = (userId: string, title?: string) => createPendingApproval(db(), { userId, title });
 
 const messagesFor = (subscription: FakeSubscription) => receiver.messages.filter((message) => message.subscriptionId === subscription.id);
 const timeline = (taskId: string) => db().timelineEvent.findMany({ where: { taskId, type: { startsWith: "push." } }, orderBy: { id: "asc" } });
