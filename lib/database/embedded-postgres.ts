@@ -4,6 +4,7 @@
 // binaries from another folder nor report why a start failed.
 import { spawn, type ChildProcess } from "node:child_process";
 import { chownSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -59,7 +60,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   if (!existsSync(path.join(install.dataDir, "PG_VERSION"))) await initialise(install, remember);
   const server = await startServer(install, options.port, recent, remember);
   await ensureDatabase(serverUrl, database);
-  return { url, clusterDir: install.dataDir, stop: () => stopServer(server) };
+  return { url, clusterDir: install.dataDir, stop: () => stopServer(server, options.port) };
 }
 
 async function initialise(install: PostgresInstall, remember: (chunk: string) => void): Promise<void> {
@@ -116,9 +117,9 @@ function spawnFailure(install: PostgresInstall, program: string, error: NodeJS.E
 }
 
 /**
- * Starts postgres and waits for it to accept connections. A server that exits first is tried once
- * more (a start racing others on a busy machine has been seen to fail once and then succeed), then
- * reported with its own last log lines.
+ * Starts postgres and waits for it to accept connections. A server that exits first is tried twice
+ * more (a start racing others on a busy machine has been seen to fail once and then succeed; a port
+ * still held by a server just stopped is waited for), then reported with its own last log lines.
  */
 async function startServer(install: PostgresInstall, port: number, recent: string[], remember: (chunk: string) => void): Promise<ChildProcess> {
   const args = ["-D", install.dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
@@ -133,18 +134,39 @@ async function startServer(install: PostgresInstall, port: number, recent: strin
       child.on("exit", (code) => resolve(new Error(`PostgreSQL exited during start (exit ${code}):\n${recent.slice(-5).join("\n") || "no output"}`)));
     });
     if (outcome === "ready") return child;
-    if (attempt >= 2 || !outcome.message.startsWith("PostgreSQL exited")) throw outcome;
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (attempt >= 3 || !outcome.message.startsWith("PostgreSQL exited")) throw outcome;
+    // A server that was just stopped can hold the port a moment longer on a busy machine.
+    if (outcome.message.includes("Address already in use")) await waitForPortFree(port, 10_000);
+    else await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
 
-/** Fast shutdown: open transactions roll back, the data stays consistent. */
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGINT");
-  });
+/** Fast shutdown: open transactions roll back, the data stays consistent. Done when the port is free. */
+async function stopServer(child: ChildProcess, port: number): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise<void>((resolve) => {
+      child.once("exit", () => resolve());
+      child.kill("SIGINT");
+    });
+  }
+  await waitForPortFree(port, 10_000);
+}
+
+/** Waits until nothing accepts connections on the port (or the time is up). */
+async function waitForPortFree(port: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const listening = await new Promise<boolean>((resolve) => {
+      const socket = connect({ host: "127.0.0.1", port });
+      socket.once("connect", () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+    if (!listening) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function canConnect(url: string): Promise<boolean> {
