@@ -84,7 +84,7 @@ export async function decideApprovalAction(approvalId: string, input: DecisionFo
   let args: unknown;
   if (input.argumentsJson !== undefined) {
     try {
-      args = parseJsonText(input.argumentsJson, "The arguments");
+      args = parseJsonText(input.argumentsJson, "The arguments are");
     } catch (error) {
       return { error: `${actionError(error).message} Check quotes, commas and brackets.` };
     }

@@ -63,18 +63,21 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   if (Buffer.byteLength(text) > MAX_JSON_BYTES) {
     throw new AppError("BAD_REQUEST", { message: `The body is larger than ${MAX_JSON_BYTES / 1024 / 1024} MiB.` });
   }
-  return parseJsonText(text, "The body");
+  return parseJsonText(text, "The body is");
 }
 
-/** JSON typed or sent by a person: refused with a readable message when malformed or too deep. */
-export function parseJsonText(text: string, what: string): unknown {
+/**
+ * JSON typed or sent by a person: refused with a readable message when malformed or too deep.
+ * `subject` starts the message with its verb ("The body is", "The arguments are").
+ */
+export function parseJsonText(text: string, subject: string): unknown {
   if (jsonDepth(text) > MAX_JSON_DEPTH) {
-    throw new AppError("BAD_REQUEST", { message: `${what} nests deeper than ${MAX_JSON_DEPTH} levels.` });
+    throw new AppError("BAD_REQUEST", { message: `${subject} nested deeper than ${MAX_JSON_DEPTH} levels.` });
   }
   try {
     return JSON.parse(text) as unknown;
   } catch (cause) {
     const detail = cause instanceof SyntaxError ? ` (${cause.message})` : "";
-    throw new AppError("BAD_REQUEST", { message: `${what} is not valid JSON${detail}.`, cause });
+    throw new AppError("BAD_REQUEST", { message: `${subject} not valid JSON${detail}.`, cause });
   }
 }
