@@ -1,8 +1,9 @@
 // kill -9 of the worker, again and again, while tasks POST to a ledger: nothing whose answer Baton
 // recorded is sent again, whatever is sent again carries the same idempotency key, every call is
 // on the timeline once, and every task finishes. Half the kills land at the worst moment (the
-// ledger has answered, Baton has not yet written it down), half at random. `npm run chaos` runs
-// the long version (CHAOS_TASKS, CHAOS_KILLS).
+// ledger has answered, Baton has not yet written it down), half right after a model turn was
+// recorded (the tool call not yet made), after a random 1-3 of them. `npm run chaos` runs the long
+// version (CHAOS_TASKS, CHAOS_KILLS).
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
@@ -11,7 +12,7 @@ import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
 import { ledgerBookingScript, startLedger, type Ledger, type LedgerRequest } from "../fakes/ledger";
-import { OPENAI_MODEL, configureModelsInThisProcess, sleep, startAgentWorker, type AgentWorker } from "../support/agent-harness";
+import { OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
 import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
@@ -81,7 +82,10 @@ describe("a worker killed over and over", () => {
         // The worst moment: the far side has answered, Baton has not written it down yet.
         if (!(await nextAnswer(15_000))) break;
       } else {
-        await sleep(200 + Math.random() * 3300);
+        // Between steps: a turn is on record and its tool call is about to start.
+        const turns = () => db.timelineEvent.count({ where: { taskId: { in: taskIds }, type: "model.turn" } });
+        const target = (await turns()) + 1 + Math.floor(Math.random() * 3);
+        await waitFor(async () => (await turns()) >= target || (await unfinished()) === 0, { timeoutMs: 30_000, what: "more model turns" });
       }
       await worker.kill("SIGKILL");
       kills++;
