@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { hasVisibleText } from "@/lib/validation/input";
+import { titleSchema } from "@/lib/validation/input";
 import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 import { scheduleTimingInput } from "./schedule-time";
 import { templateIdSchema } from "./templates";
@@ -8,11 +8,7 @@ export const MISSED_RUN_POLICIES = ["run_latest", "skip"] as const;
 
 const scheduleFields = z
   .object({
-    title: z
-      .string({ message: "Give the schedule a title." })
-      .trim()
-      .refine(hasVisibleText, "Give the schedule a title.")
-      .pipe(z.string().max(200, "Keep the title under 200 characters.")),
+    title: titleSchema("schedule"),
     prompt: z
       .string({ message: "Tell Baton what to do each time." })
       .trim()

@@ -1,6 +1,6 @@
 // Validation for task input, shared by the HTTP API and the new-task form.
 import { z } from "zod";
-import { hasVisibleText, numberFromInput } from "@/lib/validation/input";
+import { numberFromInput, titleSchema } from "@/lib/validation/input";
 import { TASK_STATUSES } from "./status";
 
 /** The longest instructions a task (or a schedule's tasks) may have; the forms count towards it. */
@@ -9,11 +9,7 @@ export const PROMPT_MAX_CHARS = 20_000;
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 
 export const createTaskInput = z.object({
-  title: z
-    .string({ message: "Give the task a title." })
-    .trim()
-    .refine(hasVisibleText, "Give the task a title.")
-    .pipe(z.string().max(200, "Keep the title under 200 characters.")),
+  title: titleSchema("task"),
   prompt: z
     .string({ message: "Tell Baton what to do." })
     .trim()

@@ -1,6 +1,7 @@
 // What every input is checked for before its own schema, in one place (parseInput in
 // lib/http/respond.ts runs it for every route and form): text Postgres cannot store or a person
 // cannot see, and JSON too deep to walk. A schema then says what its fields mean.
+import { z } from "zod";
 import type { FieldErrors } from "@/lib/errors";
 
 /** JSON bodies nest at most this deep: real ones need a handful of levels. */
@@ -68,4 +69,10 @@ export function hasVisibleText(value: string): boolean {
 export function numberFromInput(value: unknown): unknown {
   if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
   return value;
+}
+
+/** A title a person can see, at most 200 characters: `noun` names what it titles ("task"). */
+export function titleSchema(noun: string) {
+  const missing = `Give the ${noun} a title.`;
+  return z.string({ message: missing }).trim().refine(hasVisibleText, missing).pipe(z.string().max(200, "Keep the title under 200 characters."));
 }
