@@ -5,7 +5,7 @@
 // timings from the database. Stops by itself and cleans up (worker, Postgres, temp folder) on
 // success, failure, timeout or Ctrl-C.
 //
-//   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=300000  BENCH_PG_PORT=54430
+//   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=300000  BENCH_PG_PORT=25430
 //   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
 //   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
@@ -27,8 +27,8 @@ const options = z
     // Tasks per second to offer (open loop); unset: as fast as the creators go.
     BENCH_RATE: z.coerce.number().positive().optional(),
     BENCH_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(300_000),
-    // Ports 54430-54439 are the bench's; others belong to running Batons and test suites.
-    BENCH_PG_PORT: z.coerce.number().int().min(54430).max(54439).default(54430),
+    // Ports 25430-25439 are the bench's; others belong to running Batons and test suites.
+    BENCH_PG_PORT: z.coerce.number().int().min(25430).max(25439).default(25430),
     // The worker's own defaults (lib/env.ts), passed explicitly: startWorker would otherwise set its test value.
     BENCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     BENCH_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
@@ -260,7 +260,7 @@ async function assertPortFree(port: number): Promise<void> {
     });
     socket.on("error", () => resolve(false));
   });
-  if (inUse) throw new Error(`port ${port} is in use; set BENCH_PG_PORT to another port in 54430-54439`);
+  if (inUse) throw new Error(`port ${port} is in use; set BENCH_PG_PORT to another port in 25430-25439`);
 }
 
 async function cleanUp(res: Resources): Promise<void> {

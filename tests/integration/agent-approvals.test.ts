@@ -33,7 +33,7 @@ import { waitFor } from "../support/wait-for";
 
 configureModelsInThisProcess();
 
-const PG_PORT = 54457;
+const PG_PORT = 25457;
 let pg: TestPostgres;
 let db: Db;
 let engine: DbosDispatcher;

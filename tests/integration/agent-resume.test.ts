@@ -31,7 +31,7 @@ import { waitFor } from "../support/wait-for";
 
 configureModelsInThisProcess();
 
-const PG_PORT = 54458;
+const PG_PORT = 25458;
 const WORKER_ID = `agent-resume-${randomUUID().slice(0, 8)}`;
 let pg: TestPostgres;
 let db: Db;

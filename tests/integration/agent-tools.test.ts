@@ -33,7 +33,7 @@ import { waitFor } from "../support/wait-for";
 configureModelsInThisProcess();
 
 // Its own Postgres: a worker of another file on a shared one would take these tasks off the queue.
-const PG_PORT = 54456;
+const PG_PORT = 25456;
 let pg: TestPostgres;
 let db: Db;
 let engine: DbosDispatcher;

@@ -20,7 +20,7 @@ const MODEL = { provider: "openai", model: "gpt-5-mini" };
 
 // Its own Postgres: workers of other test files on the shared one would take tasks off the same
 // DBOS queue and answer them from their own model server.
-const PG_PORT = 54417;
+const PG_PORT = 25417;
 let pg: TestPostgres;
 let databaseUrl: string;
 let db: Db;

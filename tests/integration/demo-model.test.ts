@@ -19,7 +19,7 @@ import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 import { waitFor } from "../support/wait-for";
 
-const PG_PORT = 54491;
+const PG_PORT = 25492;
 const DEMO = { provider: "demo", model: "scripted" } as const;
 let pg: TestPostgres;
 let db: Db;

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { startEmbeddedPostgres } from "@/lib/database/embedded-postgres";
 import { packagedNativeDir, removeBinaryCopy, removeRelocatedData } from "@/lib/database/postgres-install";
 
-const PORT = 54648;
+const PORT = 25648;
 const privateFolder = mkdtempSync(path.join(tmpdir(), "baton-private-"));
 // Like a clone in /root/baton: the binaries (node_modules) and the data folder both inside it.
 const clone = path.join(privateFolder, "baton");

@@ -31,7 +31,7 @@ let inngest: InngestBackend;
 const extraBackends: InngestBackend[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPostgres(54462);
+  pg = await startTestPostgres(25462);
   db = createDb(pg.url);
   site = await startFixtureSite();
   model = await startScriptedModelServer({ latencyMs: 150, script: workflowScript.script });

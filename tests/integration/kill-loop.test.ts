@@ -22,7 +22,7 @@ configureModelsInThisProcess();
 const TASKS = Number(process.env.CHAOS_TASKS ?? 4);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 6);
 const POSTS_PER_TASK = 4;
-const PG_PORT = 54447;
+const PG_PORT = 25447;
 const WORKER_ID = `kill-loop-${randomUUID().slice(0, 8)}`;
 
 let pg: TestPostgres;

@@ -15,7 +15,7 @@ import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
-const PG_PORT = 54487;
+const PG_PORT = 25487;
 const RIGHT_KEY = `sk-compat-${randomUUID().replaceAll("-", "")}`;
 const WRONG_KEY = "sk-compat-wrong-0000000000000000";
 const SECOND_KEY = `sk-second-${randomUUID().replaceAll("-", "")}`;

@@ -8,7 +8,7 @@ import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 let pg: TestPostgres;
 let db: Db;
 beforeAll(async () => {
-  pg = await startTestPostgres(54478);
+  pg = await startTestPostgres(25478);
   db = createDb(pg.url);
 });
 afterAll(async () => {

@@ -14,7 +14,7 @@ import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
-const PG_PORT = 54415;
+const PG_PORT = 25415;
 const OUTAGE_MS = 3000;
 const MODEL = { provider: "openai", model: "gpt-5-mini" };
 

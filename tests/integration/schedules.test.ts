@@ -18,7 +18,7 @@ const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   // Its own Postgres: these workers tick every schedule in the database.
-  pg = await startTestPostgres(54419);
+  pg = await startTestPostgres(25419);
   db = createDb(pg.url);
   otherDb = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);

@@ -23,7 +23,7 @@ let model: ScriptedModelServer;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPostgres(54418);
+  pg = await startTestPostgres(25418);
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   model = await startScriptedModelServer({ latencyMs: 400 });

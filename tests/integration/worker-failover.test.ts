@@ -18,7 +18,7 @@ import { waitFor } from "../support/wait-for";
 configureModelsInThisProcess();
 
 const TASKS = 4;
-const PG_PORT = 54448;
+const PG_PORT = 25448;
 const suffix = randomUUID().slice(0, 6);
 const W1 = `w1-${suffix}`;
 const W2 = `w2-${suffix}`;

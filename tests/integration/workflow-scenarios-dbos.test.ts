@@ -43,7 +43,7 @@ const backend: WorkflowBackend = {
 };
 
 beforeAll(async () => {
-  pg = await startTestPostgres(54460);
+  pg = await startTestPostgres(25460);
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   site = await startFixtureSite();

@@ -37,7 +37,7 @@ const backend: WorkflowBackend = {
 };
 
 beforeAll(async () => {
-  pg = await startTestPostgres(54461);
+  pg = await startTestPostgres(25461);
   db = createDb(pg.url);
   site = await startFixtureSite();
   model = await startScriptedModelServer({ latencyMs: 150, script: workflowScript.script });

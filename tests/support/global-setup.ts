@@ -9,7 +9,7 @@ declare module "vitest" {
 
 // One shared Postgres for the suite; every test creates its own user and data.
 export default async function setup(project: TestProject) {
-  const postgres = await startTestPostgres(Number(process.env.BATON_TEST_PG_PORT ?? 54410));
+  const postgres = await startTestPostgres(Number(process.env.BATON_TEST_PG_PORT ?? 25410));
   project.provide("databaseUrl", postgres.url);
   return () => postgres.destroy();
 }

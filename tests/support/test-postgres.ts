@@ -1,5 +1,7 @@
 // A real PostgreSQL for tests: the embedded server in a throwaway folder on its own port, so tests
 // never touch the data of a running Baton.
+// Test ports (254xx, 3100-3101) sit below 32768, outside Linux's ephemeral range: an outgoing
+// connection's local port can never hold one (a CI run found 127.0.0.1:54478 taken that way).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";

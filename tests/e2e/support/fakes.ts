@@ -5,12 +5,12 @@ const port = (name: string, fallback: number) => Number(process.env[name] || fal
 
 export const E2E_PORTS = {
   web: port("BATON_E2E_PORT", 3100),
-  postgres: port("BATON_E2E_PG_PORT", 54420),
-  model: port("BATON_E2E_MODEL_PORT", 54490),
-  sink: port("BATON_E2E_SINK_PORT", 54491),
+  postgres: port("BATON_E2E_PG_PORT", 25420),
+  model: port("BATON_E2E_MODEL_PORT", 25490),
+  sink: port("BATON_E2E_SINK_PORT", 25491),
   /** A second Baton as a newcomer starts it: no model configured, its data under a 0700 folder. */
   fresh: port("BATON_E2E_FRESH_PORT", 3101),
-  freshPostgres: port("BATON_E2E_FRESH_PG_PORT", 54421),
+  freshPostgres: port("BATON_E2E_FRESH_PG_PORT", 25421),
 };
 
 export const FRESH_URL = `http://127.0.0.1:${E2E_PORTS.fresh}`;
