@@ -16,8 +16,16 @@ const noFilters = { externalTables: [], externalEnums: [] };
 
 type SchemaEngine = SchemaEngineModule.SchemaEngine;
 
+let schemaEngineModule: Promise<typeof SchemaEngineModule> | undefined;
+
+/** Once per process: a second instantiation over the same cached bindings panics inside the engine. */
+function loadSchemaEngine(): Promise<typeof SchemaEngineModule> {
+  schemaEngineModule ??= instantiateSchemaEngine();
+  return schemaEngineModule;
+}
+
 /** Instantiates the engine's .wasm by hand: Node 20 cannot import .wasm as an ES module unflagged. */
-async function loadSchemaEngine(): Promise<typeof SchemaEngineModule> {
+async function instantiateSchemaEngine(): Promise<typeof SchemaEngineModule> {
   const require = createRequire(import.meta.url);
   const bindingsPath = require.resolve("@prisma/schema-engine-wasm/schema_engine_bg");
   const bindings = (await import(bindingsPath)) as typeof SchemaEngineModule & {

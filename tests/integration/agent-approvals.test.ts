@@ -28,13 +28,12 @@ import {
   type FixtureSite,
 } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
 configureModelsInThisProcess();
 
-const PG_PORT = 25457;
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let site: FixtureSite;
@@ -61,7 +60,7 @@ const scripted = scenarios({
 });
 
 beforeAll(async () => {
-  pg = await startTestPostgres(PG_PORT);
+  pg = await testDatabase("agent-approvals");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   site = await startFixtureSite();

@@ -27,14 +27,13 @@ import {
   type FixtureSite,
 } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
 configureModelsInThisProcess();
 
 // Its own Postgres: a worker of another file on a shared one would take these tasks off the queue.
-const PG_PORT = 25456;
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let site: FixtureSite;
@@ -87,7 +86,7 @@ const scripted = scenarios({
 });
 
 beforeAll(async () => {
-  pg = await startTestPostgres(PG_PORT);
+  pg = await testDatabase("agent-tools");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   site = await startFixtureSite();

@@ -8,7 +8,7 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { createTask } from "@/lib/tasks/create-task";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -20,8 +20,7 @@ const MODEL = { provider: "openai", model: "gpt-5-mini" };
 
 // Its own Postgres: workers of other test files on the shared one would take tasks off the same
 // DBOS queue and answer them from their own model server.
-const PG_PORT = 25417;
-let pg: TestPostgres;
+let pg: TestDatabase;
 let databaseUrl: string;
 let db: Db;
 let engine: DbosDispatcher;
@@ -30,7 +29,7 @@ const workers: WorkerProcess[] = [];
 const servers: ScriptedModelServer[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPostgres(PG_PORT);
+  pg = await testDatabase("crash-recovery");
   databaseUrl = pg.url;
   db = createDb(databaseUrl);
   engine = new DbosDispatcher(databaseUrl);

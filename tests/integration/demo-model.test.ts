@@ -15,13 +15,12 @@ import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { answerOf, timeline, waitForPendingApproval, waitForStatus } from "../support/agent-harness";
 import { startDemoSourcesServer, type DemoSourcesServer } from "../support/demo-sources-server";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 import { waitFor } from "../support/wait-for";
 
-const PG_PORT = 25492;
 const DEMO = { provider: "demo", model: "scripted" } as const;
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let demo: DemoSourcesServer;
@@ -29,7 +28,7 @@ let worker: WorkerProcess;
 let userId: string;
 
 beforeAll(async () => {
-  pg = await startTestPostgres(PG_PORT);
+  pg = await testDatabase("demo-model");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   demo = await startDemoSourcesServer();

@@ -16,13 +16,13 @@ import { OPENAI_MODEL, answerOf, configureModelsInThisProcess, startFixtureSite,
 import { createTestUser } from "../support/factories";
 import { startInngestBackend, type InngestBackend } from "../support/inngest-backend";
 import type { ServerRun } from "../support/inngest-test-server";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { workflowScript } from "../support/workflow-scenarios";
 
 configureModelsInThisProcess();
 
 const APPROVAL_TTL_MS = 3000;
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let site: FixtureSite;
 let model: ScriptedModelServer;
@@ -31,7 +31,7 @@ let inngest: InngestBackend;
 const extraBackends: InngestBackend[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPostgres(25462);
+  pg = await testDatabase("inngest-functions");
   db = createDb(pg.url);
   site = await startFixtureSite();
   model = await startScriptedModelServer({ latencyMs: 150, script: workflowScript.script });

@@ -14,7 +14,7 @@ import { createTask } from "@/lib/tasks/create-task";
 import { ledgerBookingScript, startLedger, type Ledger, type LedgerRequest } from "../fakes/ledger";
 import { OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
 configureModelsInThisProcess();
@@ -22,10 +22,9 @@ configureModelsInThisProcess();
 const TASKS = Number(process.env.CHAOS_TASKS ?? 4);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 6);
 const POSTS_PER_TASK = 4;
-const PG_PORT = 25447;
 const WORKER_ID = `kill-loop-${randomUUID().slice(0, 8)}`;
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let ledger: Ledger;
@@ -34,7 +33,7 @@ let worker: AgentWorker | undefined;
 let userId: string;
 
 beforeAll(async () => {
-  pg = await startTestPostgres(PG_PORT);
+  pg = await testDatabase("kill-loop");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   ledger = await startLedger({ answerDelayMs: () => 20 + Math.random() * 100 });

@@ -11,17 +11,16 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/
 import type { Db } from "@/lib/db";
 import type { ModelSetup } from "@/lib/models/model-setup";
 import type { TaskDetail, TaskSummary } from "@/lib/tasks/views";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
-const PG_PORT = 25487;
 const RIGHT_KEY = `sk-compat-${randomUUID().replaceAll("-", "")}`;
 const WRONG_KEY = "sk-compat-wrong-0000000000000000";
 const SECOND_KEY = `sk-second-${randomUUID().replaceAll("-", "")}`;
 const base = "http://127.0.0.1:3000";
 
-let postgres: TestPostgres;
+let postgres: TestDatabase;
 let dataDir: string;
 let server: ScriptedModelServer;
 let second: ScriptedModelServer;
@@ -40,7 +39,7 @@ let routes: {
 const logged: string[] = [];
 
 beforeAll(async () => {
-  postgres = await startTestPostgres(PG_PORT);
+  postgres = await testDatabase("model-setup");
   dataDir = mkdtempSync(path.join(tmpdir(), "baton-models-test-"));
   // This process plays the web server: no model in its environment, its own key file.
   for (const name of ["OPENAI_API_KEY", "OPENAI_BASE_URL", "BATON_MODEL_PROVIDER", "BATON_MODEL", "ANTHROPIC_API_KEY", "BATON_SECRET_KEY"]) delete process.env[name];

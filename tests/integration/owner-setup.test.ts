@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createOwner, ownerExists } from "@/lib/auth/owner-setup";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { createDb, type Db } from "@/lib/db";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 beforeAll(async () => {
-  pg = await startTestPostgres(25478);
+  pg = await testDatabase("owner-setup");
   db = createDb(pg.url);
 });
 afterAll(async () => {

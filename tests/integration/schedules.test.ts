@@ -6,11 +6,11 @@ import { fireDueSchedules } from "@/lib/schedules/fire-due-schedules";
 import { createSchedule, listSchedules, setScheduleStatus } from "@/lib/schedules/manage-schedules";
 import { nextRunTimes } from "@/lib/schedules/schedule-time";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let otherDb: Db;
 let engine: DbosDispatcher;
@@ -18,7 +18,7 @@ const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
   // Its own Postgres: these workers tick every schedule in the database.
-  pg = await startTestPostgres(25419);
+  pg = await testDatabase("schedules");
   db = createDb(pg.url);
   otherDb = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);

@@ -6,7 +6,7 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { createTask } from "@/lib/tasks/create-task";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
@@ -16,14 +16,14 @@ const MODEL = { provider: "openai", model: "gpt-5-mini" };
 const TASKS = 24;
 const CONCURRENCY = 4;
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let model: ScriptedModelServer;
 const workers: WorkerProcess[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPostgres(25418);
+  pg = await testDatabase("shared-queue");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   model = await startScriptedModelServer({ latencyMs: 400 });

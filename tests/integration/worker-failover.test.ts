@@ -12,18 +12,17 @@ import { createTask } from "@/lib/tasks/create-task";
 import { ledgerBookingScript, startLedger, type Ledger } from "../fakes/ledger";
 import { OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
 configureModelsInThisProcess();
 
 const TASKS = 4;
-const PG_PORT = 25448;
 const suffix = randomUUID().slice(0, 6);
 const W1 = `w1-${suffix}`;
 const W2 = `w2-${suffix}`;
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let ledger: Ledger;
@@ -32,7 +31,7 @@ let userId: string;
 const workers: AgentWorker[] = [];
 
 beforeAll(async () => {
-  pg = await startTestPostgres(PG_PORT);
+  pg = await testDatabase("worker-failover");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   // Answers nothing until the first worker is dead, so it dies with every run's call in flight.

@@ -6,12 +6,12 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/
 import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { configureModelsInThisProcess, startAgentWorker, startFixtureSite, type AgentWorker, type FixtureSite } from "../support/agent-harness";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { APPROVAL_TTL_MS, workflowScenarios, workflowScript, type WorkflowBackend } from "../support/workflow-scenarios";
 
 configureModelsInThisProcess();
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
 let site: FixtureSite;
@@ -43,7 +43,7 @@ const backend: WorkflowBackend = {
 };
 
 beforeAll(async () => {
-  pg = await startTestPostgres(25460);
+  pg = await testDatabase("workflow-scenarios-dbos");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
   site = await startFixtureSite();

@@ -6,12 +6,12 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/
 import { createDb, type Db } from "@/lib/db";
 import { configureModelsInThisProcess, startFixtureSite, type FixtureSite } from "../support/agent-harness";
 import { startInngestBackend, type InngestBackend } from "../support/inngest-backend";
-import { startTestPostgres, type TestPostgres } from "../support/test-postgres";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { APPROVAL_TTL_MS, workflowScenarios, workflowScript, type WorkflowBackend } from "../support/workflow-scenarios";
 
 configureModelsInThisProcess();
 
-let pg: TestPostgres;
+let pg: TestDatabase;
 let db: Db;
 let site: FixtureSite;
 let model: ScriptedModelServer;
@@ -37,7 +37,7 @@ const backend: WorkflowBackend = {
 };
 
 beforeAll(async () => {
-  pg = await startTestPostgres(25461);
+  pg = await testDatabase("workflow-scenarios-inngest");
   db = createDb(pg.url);
   site = await startFixtureSite();
   model = await startScriptedModelServer({ latencyMs: 150, script: workflowScript.script });

@@ -8,6 +8,7 @@ import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/database/embedded-postgres";
 import { removeRelocatedData } from "@/lib/database/postgres-install";
 import { prepareDatabase } from "@/lib/database/prepare-database";
+import pg from "pg";
 
 export interface TestPostgres {
   url: string;
@@ -46,5 +47,31 @@ export function assertLocalDatabase(url: string): void {
   const host = new URL(url).hostname;
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
     throw new Error(`Refusing to run tests against non-local database host ${host}`);
+  }
+}
+
+/** Migrated once by the global setup; test files copy it (test-database.ts) rather than migrating again. */
+export const TEMPLATE_DATABASE = "baton_template";
+
+export async function createTemplateDatabase(serverUrl: string): Promise<void> {
+  await runOnServer(serverUrl, `DROP DATABASE IF EXISTS "${TEMPLATE_DATABASE}" WITH (FORCE)`);
+  await runOnServer(serverUrl, `CREATE DATABASE "${TEMPLATE_DATABASE}"`);
+  await prepareDatabase(databaseUrlFor(serverUrl, TEMPLATE_DATABASE));
+}
+
+export function databaseUrlFor(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Runs one statement from the server's maintenance database (CREATE/DROP DATABASE cannot run inside the target). */
+export async function runOnServer(serverUrl: string, statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrlFor(serverUrl, "postgres") });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
   }
 }
