@@ -90,6 +90,14 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+/**
+ * The variables that hold secrets, read off the schema by name so a new key or password is
+ * redacted (lib/redact.ts) without anyone remembering to list it. Public halves of key pairs are not secrets.
+ */
+export const SECRET_ENV_NAMES = (Object.keys(envSchema.shape) as Array<keyof Env>).filter(
+  (name) => /(KEY|SECRET|PASSWORD|TOKEN)(_|$)/.test(name) && !name.endsWith("PUBLIC_KEY"),
+);
+
 let cached: Env | undefined;
 
 export function env(): Env {

@@ -2,7 +2,7 @@
 // error or a provider's reply passes through here before it is stored or shown. Besides the
 // patterns of common key formats, every secret this process has read or stored (the secret store
 // remembers them) and every secret in the environment is replaced by value.
-import { env } from "./env";
+import { env, SECRET_ENV_NAMES } from "./env";
 
 const secretPatterns = [/\bsk-[A-Za-z0-9_-]{16,}/g, /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/gi, /(postgres(?:ql)?:\/\/[^:\s/]+:)[^@\s]+@/gi];
 
@@ -17,17 +17,10 @@ export function rememberSecret(value: string): void {
 
 function environmentSecrets(): string[] {
   const config = env();
-  return [
-    config.OPENAI_API_KEY,
-    config.ANTHROPIC_API_KEY,
-    config.BATON_AUTH_SECRET,
-    config.BATON_VAPID_PRIVATE_KEY,
-    config.BATON_SECRET_KEY,
-    ...config.BATON_SECRET_KEY_PREVIOUS,
-    config.INNGEST_EVENT_KEY,
-    config.INNGEST_SIGNING_KEY,
-    config.INNGEST_SIGNING_KEY_FALLBACK,
-  ].filter((value): value is string => value !== undefined && value.length >= MIN_SECRET_LENGTH);
+  return SECRET_ENV_NAMES.flatMap((name) => {
+    const value: unknown = config[name];
+    return Array.isArray(value) ? value : typeof value === "string" ? [value] : [];
+  }).filter((value): value is string => typeof value === "string" && value.length >= MIN_SECRET_LENGTH);
 }
 
 export function redactSecrets(text: string): string {
