@@ -83,9 +83,9 @@ export default defineConfig({
         BATON_MODEL_POLL_MS: "250",
         BATON_DEMO_LATENCY_MS: "1500",
         // The sink listens on loopback, which the SSRF guard refuses unless allowlisted.
-        BATON_HTTP_ALLOWLIST: "127.0.0.1/32",
+        BATON_HTTP_ALLOWLIST: "127.0.0.1/32:*",
         // The push service the push tests stand up on loopback.
-        BATON_PUSH_ALLOWLIST: "127.0.0.1/32",
+        BATON_PUSH_ALLOWLIST: "127.0.0.1/32:*",
         BATON_OWNER_EMAIL: E2E_OWNER.email,
         BATON_OWNER_PASSWORD: E2E_OWNER.password,
         BATON_OWNER_NAME: E2E_OWNER.name,

@@ -5,6 +5,7 @@ import type { Db } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 import { SIGNAL_CANCEL, StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { redactSecrets } from "@/lib/redact";
+import { urlAllowlistedByName } from "@/lib/tools/http/allowlist";
 import { takeMessages } from "@/lib/tasks/messages";
 import { beginRun, finishRun, recordModelResponse, type RunWork } from "@/lib/tasks/run-lifecycle";
 import type { RunToolContext, ToolDefinition } from "@/lib/tools/types";
@@ -121,7 +122,8 @@ async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): P
     if (overspent) return { kind: "failed", reason: overspent };
     conversation.push({ type: "assistant", text: result.text, toolCalls: result.toolCalls });
 
-    const egress = { trusted: trustedHosts(deps, work, conversation), approved: approvedHosts };
+    const allowlist = deps.toolContext(work).httpAllowlist;
+    const egress = { trusted: trustedHosts(deps, work, conversation), approved: approvedHosts, allowlisted: (url: URL) => urlAllowlistedByName(url, allowlist) };
     for (const [index, call] of result.toolCalls.entries()) {
       const outcome = await handleToolCall(ctx, deps, work, call, `${turn}-${index + 1}`, result.text || `The agent wants to use ${call.name}.`, egress);
       if ("kind" in outcome) return outcome.kind === "expired" ? { kind: "failed", reason: outcome.reason } : outcome;
@@ -169,12 +171,11 @@ async function askModel(ctx: DurableContext, deps: AgentDeps, work: RunWork, req
   }
 }
 
-/** Hosts the person named in their own words (the prompt, follow-ups) or the admin opened. */
+/** Hosts the person named in their own words (the prompt, follow-ups) or Baton opened for the run. */
 function trustedHosts(deps: AgentDeps, work: RunWork, conversation: ConversationItem[]): Set<string> {
   const own = conversation.flatMap((item) => (item.type === "user" ? [item.text] : []));
-  const context = deps.toolContext(work);
-  const opened = [...context.httpAllowlist.filter((entry) => !entry.includes("/") && !entry.startsWith("*.")), ...(context.httpOpenings ?? []).map((opening) => opening.origin)];
-  return hostsNamedIn([...own, ...opened.map((entry) => (entry.includes("://") ? entry : `https://${entry}`))]);
+  const opened = (deps.toolContext(work).httpOpenings ?? []).map((opening) => opening.origin);
+  return hostsNamedIn([...own, ...opened]);
 }
 
 function describeFailure(error: StepFailedError): string {

@@ -30,8 +30,10 @@ export function hostsNamedIn(texts: readonly string[]): Set<string> {
 }
 
 export interface EgressContext {
-  /** Hosts the person named or the admin allowlisted. */
+  /** Hosts the person named, or that Baton opened for the run (its demo sources). */
   trusted: ReadonlySet<string>;
+  /** The admin's allowlist: these hosts and ports are the admin's to vouch for. */
+  allowlisted: (url: URL) => boolean;
   /** Hosts the person approved a call to earlier in this run. */
   approved: ReadonlySet<string>;
 }
@@ -45,13 +47,14 @@ export interface EgressVerdict {
 export function egressRisk(risk: RiskClass, url: string | undefined, context: EgressContext): EgressVerdict {
   if (risk !== "read" || url === undefined) return { risk };
   const host = egressHostOf(url);
-  const hasQuery = (() => {
+  const parsed = (() => {
     try {
-      return new URL(url.replace(/^webcal:/i, "https:")).search.length > 1;
+      return new URL(url.replace(/^webcal:/i, "https:"));
     } catch {
-      return false;
+      return null;
     }
   })();
-  if (!host || !hasQuery || context.trusted.has(host) || context.approved.has(host)) return { risk };
+  if (!host || !parsed || parsed.search.length <= 1) return { risk };
+  if (context.trusted.has(host) || context.approved.has(host) || context.allowlisted(parsed)) return { risk };
   return { risk: "external", reason: `It reads ${host}, which you did not name, with a query that could carry data out.` };
 }

@@ -4,11 +4,10 @@
 // endpoint URL comes from a browser: web-push's own sender would dial any host it names,
 // private addresses included. The endpoint's path is a capability (whoever knows it can push to
 // the device), so outcomes describe the endpoint by origin only.
-import { isIP } from "node:net";
 import webpush from "web-push";
 import { ConnectTimeoutError, exchange, type ExchangeResponse } from "@/lib/tools/http/pinned-request";
-import { inCidr, parseCidr, parseIp, unmapIpv4 } from "@/lib/tools/http/ip-address";
-import { bareHostname, resolvePinnedAddress, systemLookup, type LookupFn, type ResolvedAddress } from "@/lib/tools/http/ssrf-guard";
+import { urlAllowlisted } from "@/lib/tools/http/allowlist";
+import { resolvePinnedAddress, systemLookup, type LookupFn, type ResolvedAddress } from "@/lib/tools/http/ssrf-guard";
 import { MAX_PUSH_PLAINTEXT_BYTES, PushPayloadTooLargeError } from "./payload";
 import { vapidConfigSchema, type VapidConfig } from "./vapid";
 
@@ -39,7 +38,7 @@ export interface SendPushRequest {
 }
 
 export interface SendPushOptions {
-  /** Hosts, "*.suffix" patterns, addresses or CIDR ranges, as BATON_HTTP_ALLOWLIST; also lets http: through. */
+  /** Entries as BATON_HTTP_ALLOWLIST (lib/tools/http/allowlist.ts); also lets http: through. */
   allowlist?: readonly string[];
   timeoutMs?: number;
   /** DNS resolution; tests inject a fake so no real lookup happens. */
@@ -65,20 +64,6 @@ function assertRequestShape(request: SendPushRequest): void {
   if (!Number.isInteger(request.ttlSeconds) || request.ttlSeconds < 0) throw new RangeError(`ttlSeconds must be a whole number of seconds ≥ 0, not ${request.ttlSeconds}.`);
   if (request.topic !== undefined && !TOPIC.test(request.topic)) throw new RangeError("A push topic is 1 to 32 base64url characters (A-Z, a-z, 0-9, - and _).");
   if (request.payload.length > MAX_PUSH_PLAINTEXT_BYTES) throw new PushPayloadTooLargeError(request.payload.length);
-}
-
-/** True when the URL's own host (a name, or an IP literal) is on the allowlist; DNS is not consulted. */
-export function hostIsAllowlisted(url: URL, allowlist: readonly string[]): boolean {
-  const hostname = bareHostname(url);
-  const address = isIP(hostname) ? parseIp(hostname) : null;
-  return allowlist.some((raw) => {
-    const entry = raw.trim().toLowerCase().replace(/\.$/, "");
-    if (!entry) return false;
-    const cidr = parseCidr(entry.replace(/^\[(.*)\]/, "$1"));
-    if (cidr) return address !== null && (inCidr(address, cidr) || inCidr(unmapIpv4(address), cidr));
-    if (entry.startsWith("*.")) return hostname.endsWith(entry.slice(1));
-    return entry === hostname;
-  });
 }
 
 /** Milliseconds to wait from a Retry-After header (delay-seconds or an HTTP-date), or null if absent or unreadable. */
@@ -147,7 +132,7 @@ export async function sendPush(request: SendPushRequest, options: SendPushOption
   // Scheme and host only (URL#origin is "null" for schemes that have none).
   const origin = `${url.protocol}//${url.host}`;
   if (url.username || url.password) return { kind: "refused", message: `The endpoint at ${origin} carries credentials; a push endpoint never does.` };
-  if (url.protocol === "http:" && !hostIsAllowlisted(url, allowlist)) {
+  if (url.protocol === "http:" && !urlAllowlisted(url, allowlist)) {
     return { kind: "refused", message: `Refused: push endpoints must use https://, not ${origin} (plain http is allowed only for allowlisted hosts).` };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return { kind: "refused", message: `Refused: push endpoints must use https://, not ${url.protocol}.` };

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
 import { notificationKinds } from "./notification-request";
-import { hostIsAllowlisted } from "./send-push";
+import { urlAllowlisted } from "@/lib/tools/http/allowlist";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
 
@@ -31,7 +31,7 @@ export interface PushSettings {
 export async function saveSubscription(db: Db, input: { userId: string; deviceId: string; body: unknown; allowlist: readonly string[] }): Promise<PushSettings> {
   const { subscription, kinds } = parseOrThrow(subscriptionInput, input.body);
   const endpoint = new URL(subscription.endpoint);
-  if (endpoint.protocol !== "https:" && !hostIsAllowlisted(endpoint, input.allowlist)) {
+  if (endpoint.protocol !== "https:" && !urlAllowlisted(endpoint, input.allowlist)) {
     throw new AppError("BAD_REQUEST", { message: "Some fields need fixing.", fieldErrors: { "subscription.endpoint": ["Push services use https."] } });
   }
   const data = { userId: input.userId, endpoint: subscription.endpoint, p256dh: subscription.keys.p256dh, auth: subscription.keys.auth, kinds, lastFailure: null };

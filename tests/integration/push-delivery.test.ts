@@ -17,7 +17,7 @@ import { createPendingApproval, createSignedInUser } from "../support/factories"
 let receiver: PushReceiver;
 let tokenRoute: typeof import("@/app/api/approvals/token-decision/route");
 const engine = { startRun: async () => {}, signal: async () => {}, deliverNotification: async () => {} };
-const deps = () => ({ db: db(), allowlist: ["127.0.0.1"], backoffMs: 1000 });
+const deps = () => ({ db: db(), allowlist: ["127.0.0.1:*"], backoffMs: 1000 });
 
 /** Runs steps at once and records sleeps instead of sleeping: the engines' durability is tested elsewhere. */
 function inlineContext() {
@@ -44,7 +44,7 @@ async function userWithPhone(kinds?: string[]) {
   const user = await createSignedInUser(db());
   const phone = await createDevice(db(), { userId: user.userId, name: "Pixel", signedInVia: "pairing" });
   const subscription = receiver.createSubscription();
-  await saveSubscription(db(), { userId: user.userId, deviceId: phone, body: { subscription, ...(kinds ? { kinds } : {}) }, allowlist: ["127.0.0.1"] });
+  await saveSubscription(db(), { userId: user.userId, deviceId: phone, body: { subscription, ...(kinds ? { kinds } : {}) }, allowlist: ["127.0.0.1:*"] });
   return { ...user, phone, subscription };
 }
 

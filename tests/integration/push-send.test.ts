@@ -12,7 +12,7 @@ import { startPushReceiver, type FakeSubscription, type PushReceiver } from "../
 
 let receiver: PushReceiver;
 const vapid: VapidConfig = { subject: "mailto:ops@baton.example.com", ...generateVapidKeys() };
-const allowlist = ["127.0.0.1"];
+const allowlist = ["127.0.0.1:*"];
 const lookups: string[] = [];
 const lookup: LookupFn = async (hostname) => {
   lookups.push(hostname);

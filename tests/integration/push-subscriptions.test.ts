@@ -11,7 +11,7 @@ let receiver: PushReceiver;
 let pushRoute: typeof import("@/app/api/push/route");
 
 beforeAll(async () => {
-  process.env.BATON_PUSH_ALLOWLIST = "127.0.0.1";
+  process.env.BATON_PUSH_ALLOWLIST = "127.0.0.1:*";
   receiver = await startPushReceiver();
   pushRoute = await import("@/app/api/push/route");
 });

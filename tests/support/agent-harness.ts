@@ -171,7 +171,7 @@ export async function startAgentWorker(options: {
     env: {
       ANTHROPIC_API_KEY: "sk-ant-test-not-a-real-key-000000",
       ANTHROPIC_BASE_URL: options.model.anthropicUrl,
-      BATON_HTTP_ALLOWLIST: "127.0.0.1/32",
+      BATON_HTTP_ALLOWLIST: "127.0.0.1/32:*",
       BATON_MODEL_POLL_MS: "100",
       BATON_DATA_DIR: dataDir,
       ...options.env,

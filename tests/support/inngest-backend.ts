@@ -68,7 +68,7 @@ export function startInngestBackend(options: InngestBackendOptions): InngestBack
       runId: work.runId,
       userId: work.userId,
       workspaceDir: path.join(dataDir, work.taskId),
-      httpAllowlist: ["127.0.0.1/32"],
+      httpAllowlist: ["127.0.0.1/32:*"],
       saveArtifact: (artifact) => putArtifact(db, { ...artifact, taskId: work.taskId, runId: work.runId }),
     }),
     pollIntervalMs: options.pollIntervalMs ?? 1000,

@@ -136,7 +136,7 @@ async function refused(raw: unknown, allowlist: string[], options: HttpRequestTo
   return (error as ToolError).message;
 }
 
-const LOOPBACK = ["127.0.0.1/32"];
+const LOOPBACK = ["127.0.0.1/32:*"];
 
 describe("http_request input", () => {
   const problems = (raw: unknown) => httpRequestInput.safeParse(raw).error?.issues.map((issue) => issue.message) ?? [];
@@ -174,7 +174,7 @@ describe("http_request input", () => {
 
 describe("the SSRF guard inside the tool", () => {
   it.each([
-    ["http://127.0.0.1:PORT/json", /^Refused: 127\.0\.0\.1 is a loopback address; ask the admin to allowlist it if this is intended\.$/],
+    ["http://127.0.0.1:PORT/json", /^Refused: 127\.0\.0\.1 is a loopback address; ask the admin to allowlist it with its port \(127\.0\.0\.1:\d+\) if this is intended\.$/],
     ["http://169.254.169.254/latest/meta-data", /169\.254\.169\.254 is a cloud metadata address/],
     ["http://[::ffff:127.0.0.1]:PORT/json", /IPv4-mapped address for 127\.0\.0\.1, a loopback/],
     ["http://2130706433:PORT/json", /127\.0\.0\.1 is a loopback/],
@@ -187,7 +187,7 @@ describe("the SSRF guard inside the tool", () => {
     expect(dialed).toEqual([]);
   });
 
-  it("reaches the local server only when 127.0.0.1/32 is allowlisted", async () => {
+  it("reaches the local server only when 127.0.0.1/32:* is allowlisted", async () => {
     expect(await refused({ url: `${origin}/json` }, ["10.0.0.0/8", "localhost"])).toMatch(/loopback/);
     const { output, summary } = await call({ url: `${origin}/json` }, LOOPBACK);
     expect(output).toEqual({
@@ -235,7 +235,7 @@ describe("the SSRF guard inside the tool", () => {
     // The server is reached by an allowlisted name; the raw loopback address is not allowlisted.
     const lookup = fakeDns({ "local.test": [["127.0.0.1"]], "internal.test": [["10.0.0.5"]], "rebind.test": [["127.0.0.2"]] });
     const target = encodeURIComponent(template.replace("PORT", String(port)));
-    expect(await refused({ url: `http://local.test:${port}/redirect?to=${target}` }, ["local.test"], { lookup })).toMatch(message);
+    expect(await refused({ url: `http://local.test:${port}/redirect?to=${target}` }, [`local.test:${port}`], { lookup })).toMatch(message);
     expect(seen).toHaveLength(1);
   });
 });

@@ -175,7 +175,7 @@ describe("resolvePinnedAddress", () => {
 
 describe("the admin allowlist", () => {
   it("opens exactly the CIDR range it names", async () => {
-    const pinned = await resolvePinnedAddress(new URL("http://127.0.0.1:3000/"), { allowlist: ["127.0.0.1/32"], lookup: noDns });
+    const pinned = await resolvePinnedAddress(new URL("http://127.0.0.1:3000/"), { allowlist: ["127.0.0.1/32:3000"], lookup: noDns });
     expect(pinned).toEqual(v4("127.0.0.1"));
     expect(await refusal("http://127.0.0.2/", { allowlist: ["127.0.0.1/32"] })).toMatch(/127\.0\.0\.2 is a loopback/);
     // The mapped form of an allowlisted IPv4 address reaches the same place, so it is allowed too.
@@ -199,6 +199,27 @@ describe("the admin allowlist", () => {
   });
 
   it("ignores malformed entries instead of reading them as host names", async () => {
-    expect(await refusal("http://10.0.0.1/", { allowlist: ["10.0.0.0/99", "", "  "] })).toMatch(/private/);
+    expect(await refusal("http://10.0.0.1/", { allowlist: ["10.0.0.0/99", "", "  ", "10.0.0.1:99999", "10.0.0.1:http"] })).toMatch(/private/);
+  });
+
+  it("opens only the web ports 80 and 443 unless the entry names a port or every port", async () => {
+    const lookup = fakeDns({ localhost: [[v4("127.0.0.1")]] });
+    await expect(resolvePinnedAddress(new URL("http://localhost/"), { allowlist: ["localhost"], lookup })).resolves.toEqual(v4("127.0.0.1"));
+    await expect(resolvePinnedAddress(new URL("https://localhost/"), { allowlist: ["localhost"], lookup })).resolves.toEqual(v4("127.0.0.1"));
+    // Baton's own Postgres on the same machine stays out of reach.
+    expect(await refusal("http://localhost:54329/", { allowlist: ["localhost"], lookup })).toMatch(/loopback address; ask the admin to allowlist it with its port \(localhost:54329\) if/);
+    expect(await refusal("http://127.0.0.1:5432/", { allowlist: ["127.0.0.1/32"] })).toMatch(/loopback/);
+
+    await expect(resolvePinnedAddress(new URL("http://localhost:8080/"), { allowlist: ["localhost:8080"], lookup })).resolves.toEqual(v4("127.0.0.1"));
+    expect(await refusal("http://localhost/", { allowlist: ["localhost:8080"], lookup })).toMatch(/loopback/);
+    await expect(resolvePinnedAddress(new URL("http://[::1]:8080/"), { allowlist: ["[::1]:8080"] })).resolves.toEqual(v6("::1"));
+    expect(await refusal("http://[::1]:8081/", { allowlist: ["[::1]:8080"] })).toMatch(/loopback/);
+    await expect(resolvePinnedAddress(new URL("http://127.0.0.1:41234/"), { allowlist: ["127.0.0.0/8:*"] })).resolves.toEqual(v4("127.0.0.1"));
+    const corp = fakeDns({ "wiki.corp.example": [[v4("10.0.0.9")]] });
+    await expect(resolvePinnedAddress(new URL("https://wiki.corp.example:8443/"), { allowlist: ["*.corp.example:8443"], lookup: corp })).resolves.toEqual(v4("10.0.0.9"));
+    expect(await refusal("https://wiki.corp.example:9443/", { allowlist: ["*.corp.example:8443"], lookup: corp })).toMatch(/private/);
+    // A bare IPv6 range has colons of its own and no port: it opens the web ports.
+    await expect(resolvePinnedAddress(new URL("http://[fd00::7]/"), { allowlist: ["fd00::/8"] })).resolves.toEqual(v6("fd00::7"));
+    expect(await refusal("http://[fd00::7]:8080/", { allowlist: ["fd00::/8"] })).toMatch(/unique-local/);
   });
 });

@@ -2,12 +2,13 @@
 // metadata and the like. The host is resolved once, every address it resolves to is checked,
 // and the caller connects to the address returned here, never to the name, so a DNS answer that
 // changes between the check and the connection (rebinding) cannot reach a refused address.
-// The admin's allowlist (hostnames, "*.suffix" patterns, addresses and CIDR ranges) opens holes;
+// The admin's allowlist (allowlist.ts: names, addresses and ranges, each for given ports) opens holes;
 // an opening (one exact origin and path prefix, e.g. Baton's own demo sources) opens a narrower one.
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { ToolError } from "../types";
-import { inCidr, parseCidr, parseIp, refusalReason, unmapIpv4, type Cidr } from "./ip-address";
+import { addressAllowlisted, effectivePort, nameAllowlisted, parseAllowlist } from "./allowlist";
+import { refusalReason } from "./ip-address";
 
 export interface ResolvedAddress {
   address: string;
@@ -37,40 +38,10 @@ export function bareHostname(url: URL): string {
   return url.hostname.replace(/^\[(.*)\]$/, "$1").replace(/\.$/, "").toLowerCase();
 }
 
-interface Allowlist {
-  hosts: string[];
-  suffixes: string[];
-  ranges: Cidr[];
-}
-
-function parseAllowlist(entries: readonly string[]): Allowlist {
-  const allowlist: Allowlist = { hosts: [], suffixes: [], ranges: [] };
-  for (const raw of entries) {
-    const entry = raw.trim().toLowerCase().replace(/\.$/, "");
-    if (!entry) continue;
-    const cidr = parseCidr(entry.replace(/^\[(.*)\]/, "$1"));
-    if (cidr) allowlist.ranges.push(cidr);
-    else if (entry.startsWith("*.")) allowlist.suffixes.push(entry.slice(1));
-    // Anything else that looks like a CIDR but did not parse is ignored rather than read as a name.
-    else if (!entry.includes("/")) allowlist.hosts.push(entry);
-  }
-  return allowlist;
-}
-
-function hostAllowed(hostname: string, allowlist: Allowlist): boolean {
-  return allowlist.hosts.includes(hostname) || allowlist.suffixes.some((suffix) => hostname.endsWith(suffix));
-}
-
-function addressAllowed(address: string, allowlist: Allowlist): boolean {
-  const bytes = parseIp(address);
-  if (!bytes) return false;
-  const candidates = [bytes, unmapIpv4(bytes)];
-  return allowlist.ranges.some((cidr) => candidates.some((candidate) => inCidr(candidate, cidr)));
-}
-
-function refusal(hostname: string, address: string, reason: string): ToolError {
+function refusal(hostname: string, address: string, reason: string, port: number): ToolError {
   const subject = hostname === address ? address : `${hostname} resolves to ${address}, which`;
-  return new ToolError(`Refused: ${subject} is ${reason}; ask the admin to allowlist it if this is intended.`);
+  const how = port === 80 || port === 443 ? "it" : `it with its port (${hostname.includes(":") ? `[${hostname}]` : hostname}:${port})`;
+  return new ToolError(`Refused: ${subject} is ${reason}; ask the admin to allowlist ${how} if this is intended.`);
 }
 
 function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
@@ -115,6 +86,7 @@ export async function resolvePinnedAddress(url: URL, options: PinOptions): Promi
   checkUrlShape(url);
   const hostname = bareHostname(url);
   const allowlist = parseAllowlist(options.allowlist);
+  const port = effectivePort(url);
 
   // An IP literal (the URL parser has already turned "2130706433" or "0x7f.1" into 127.0.0.1) needs no DNS.
   const literalFamily = isIP(hostname);
@@ -132,10 +104,10 @@ export async function resolvePinnedAddress(url: URL, options: PinOptions): Promi
   const [first] = addresses;
   if (!first) throw new ToolError(`Could not resolve ${hostname}: no addresses found.`);
 
-  if (!hostAllowed(hostname, allowlist) && !insideOpening(url, options.openings ?? [])) {
+  if (!nameAllowlisted(hostname, port, allowlist) && !insideOpening(url, options.openings ?? [])) {
     for (const { address } of addresses) {
       const reason = refusalReason(address);
-      if (reason && !addressAllowed(address, allowlist)) throw refusal(hostname, address, reason);
+      if (reason && !addressAllowlisted(address, port, allowlist)) throw refusal(hostname, address, reason, port);
     }
   }
   // The family comes from the address itself, not from whatever the resolver claimed.
