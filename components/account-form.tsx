@@ -3,11 +3,11 @@
 import { useState } from "react";
 import { goTo, signInWith } from "@/components/credentials-sign-in";
 import { Field, FormMessage, inputClass, keepingValues, primaryButtonClass } from "@/components/form-field";
-import type { FieldErrors } from "@/lib/errors";
+import type { ActionFailure, ActionResult } from "@/lib/http/action-result";
 
 interface AccountFormProps {
   /** Creates the account; on success this browser signs in with the new password. */
-  create: (input: { name: string; email: string; password: string }) => Promise<{ message?: string; fieldErrors?: FieldErrors }>;
+  create: (input: { name: string; email: string; password: string }) => Promise<ActionResult>;
   /** An invitation fixes the email address. */
   fixedEmail?: string;
   submitLabel: string;
@@ -15,7 +15,7 @@ interface AccountFormProps {
 
 /** Name, email and password for a new account: the owner's at setup, or an invited person's. */
 export function AccountForm({ create, fixedEmail, submitLabel }: AccountFormProps) {
-  const [state, setState] = useState<{ message?: string; fieldErrors?: FieldErrors }>({});
+  const [state, setState] = useState<Partial<ActionFailure>>({});
   const [pending, setPending] = useState(false);
   const errors = state.fieldErrors ?? {};
 
@@ -23,7 +23,7 @@ export function AccountForm({ create, fixedEmail, submitLabel }: AccountFormProp
     setPending(true);
     const input = { name: String(form.get("name") ?? ""), email: fixedEmail ?? String(form.get("email") ?? ""), password: String(form.get("password") ?? "") };
     const result = await create(input);
-    if (result.message) {
+    if (!result.ok) {
       setState(result);
       setPending(false);
       return;

@@ -1,7 +1,8 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { decideApprovalAction, type ActionResult, type DecisionFormInput } from "@/app/tasks/actions";
+import { decideApprovalAction, type DecisionFormInput } from "@/app/tasks/actions";
+import { failureOf, type ActionFailure } from "@/lib/http/action-result";
 import { LocalTime } from "@/components/local-time";
 import { RiskBadge } from "@/components/risk-badge";
 import type { ApprovalView } from "@/lib/approvals/views";
@@ -26,14 +27,14 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
   const [note, setNote] = useState("");
   const argumentsText = JSON.stringify(approval.arguments, null, 2);
   const [draft, setDraft] = useState(argumentsText);
-  const [result, setResult] = useState<ActionResult>({});
+  const [result, setResult] = useState<Partial<ActionFailure>>({});
   const [pending, startTransition] = useTransition();
   const [submitted, setSubmitted] = useState<DecisionFormInput["decision"]>();
 
   const decide = (input: DecisionFormInput) =>
     startTransition(async () => {
       setSubmitted(input.decision);
-      setResult(await decideApprovalAction(approval.id, input));
+      setResult(failureOf(await decideApprovalAction(approval.id, input)));
     });
   const switchTo = (next: Mode) => {
     setResult({});
@@ -43,9 +44,9 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
   const hasRedacted = argumentsText.includes("[redacted]");
   const ids = { heading: `approval-${approval.id}-heading`, error: `approval-${approval.id}-error` };
   // Shown beside what it is about: under the field being edited, or under the buttons.
-  const errorBox = result.error && (
+  const errorBox = result.message && (
     <div id={ids.error} role="alert" data-testid="approval-error" className="mt-3 rounded-lg border border-rose-200 bg-rose-50 px-3 py-2 text-sm text-rose-900">
-      <p>{result.error}</p>
+      <p>{result.message}</p>
       {fieldErrors.length > 0 && (
         <ul className="mt-1 list-disc pl-5">
           {fieldErrors.map(([field, messages]) => (
@@ -149,7 +150,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
               dir="auto"
               value={note}
               onChange={(event) => setNote(event.target.value)}
-              aria-describedby={result.error ? `deny-note-hint-${approval.id} ${ids.error}` : `deny-note-hint-${approval.id}`}
+              aria-describedby={result.message ? `deny-note-hint-${approval.id} ${ids.error}` : `deny-note-hint-${approval.id}`}
               placeholder="e.g. Don't post anything; just draft it."
               className={fieldClass}
             />
@@ -187,8 +188,8 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
               autoCorrect="off"
               value={draft}
               onChange={(event) => setDraft(event.target.value)}
-              aria-invalid={Boolean(result.error)}
-              aria-describedby={result.error ? `edit-arguments-hint-${approval.id} ${ids.error}` : `edit-arguments-hint-${approval.id}`}
+              aria-invalid={Boolean(result.message)}
+              aria-describedby={result.message ? `edit-arguments-hint-${approval.id} ${ids.error}` : `edit-arguments-hint-${approval.id}`}
               className={`${fieldClass} font-mono text-sm`}
             />
             <p id={`edit-arguments-hint-${approval.id}`} className="mt-1 text-xs text-slate-500">

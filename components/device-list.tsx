@@ -15,14 +15,14 @@ export function DeviceList({ devices }: { devices: DeviceView[] }) {
     if (!window.confirm(`Sign out “${device.name}”? It will need a password or a pairing code to get back in.`)) return;
     const result = await revokeDeviceAction(device.id);
     if (result.ok) router.refresh();
-    else setError(result.error);
+    else setError(result.message);
   }
 
   async function everywhere() {
     if (!window.confirm("Sign out every device, this one included?")) return;
     const result = await signOutEverywhereAction();
     if (result.ok) router.replace("/sign-in");
-    else setError(result.error);
+    else setError(result.message);
   }
 
   return (

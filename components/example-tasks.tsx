@@ -17,7 +17,7 @@ export function ExampleTasks({ examples }: { examples: ExampleTask[] }) {
     setError(null);
     startTransition(async () => {
       const result = await startExampleTaskAction(id, `${idempotencyKey}-${id}`);
-      if (result?.error) setError(result.error);
+      if (!result.ok) setError(result.message);
     });
   };
 

@@ -18,8 +18,8 @@ export function MessageForm({ taskId, status }: { taskId: string; status: TaskSt
     startTransition(async () => {
       setSent(undefined);
       const result = await postMessageAction(taskId, body);
-      setError(result.error);
-      if (!result.error) {
+      setError(result.ok ? undefined : result.message);
+      if (result.ok) {
         setBody("");
         setSent(finished ? "Sent. A new run is starting." : "Sent. The agent will read it at its next step.");
       }

@@ -3,6 +3,7 @@
 import { useActionState, useState, useTransition } from "react";
 import { removeModelConnectionAction, saveModelConnectionAction, testModelConnectionAction, type ModelFormState } from "@/app/models/actions";
 import { Field, FormMessage, inputClass } from "@/components/form-field";
+import type { ActionResult } from "@/lib/http/action-result";
 import type { ProbeResult } from "@/lib/models/probe-provider";
 import { DEFAULT_MODELS, type ModelProviderId } from "@/lib/models/schemas";
 
@@ -86,6 +87,11 @@ export function ModelConnectionForm(props: ConnectionFormProps) {
 }
 
 /** "Test connection" (one real call, the provider's answer shown as it came) and, for the page's own setup, "Remove". */
+/** A test that could not run (signed out, not the owner) reads like a failed test. */
+function probeOutcome(result: ActionResult<ProbeResult>): ProbeResult {
+  return result.ok ? result.value : { ok: false, message: result.message };
+}
+
 export function ConnectionTools({ provider, removable }: { provider: ModelProviderId; removable: boolean }) {
   const [result, setResult] = useState<ProbeResult | null>(null);
   const [testing, startTest] = useTransition();
@@ -93,7 +99,7 @@ export function ConnectionTools({ provider, removable }: { provider: ModelProvid
   return (
     <div className="space-y-2">
       <div className="flex flex-wrap gap-2">
-        <button type="button" disabled={testing} className={buttonClass} onClick={() => startTest(async () => setResult(await testModelConnectionAction(provider)))}>
+        <button type="button" disabled={testing} className={buttonClass} onClick={() => startTest(async () => setResult(probeOutcome(await testModelConnectionAction(provider))))}>
           {testing ? "Testing…" : "Test connection"}
         </button>
         {removable && (
@@ -103,8 +109,8 @@ export function ConnectionTools({ provider, removable }: { provider: ModelProvid
             className={`${buttonClass} text-rose-700`}
             onClick={() =>
               startRemove(async () => {
-                const { error } = await removeModelConnectionAction(provider);
-                setResult(error ? { ok: false, message: error } : null);
+                const removed = await removeModelConnectionAction(provider);
+                setResult(removed.ok ? null : { ok: false, message: removed.message });
               })
             }
           >

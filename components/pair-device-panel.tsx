@@ -50,7 +50,7 @@ export function PairDevicePanel({ openCodes }: { openCodes: OpenCode[] }) {
       setOffer(result.value);
       setPaired(undefined);
       setError(undefined);
-    } else setError(result.error);
+    } else setError(result.message);
   }
 
   async function cancel(id: string) {

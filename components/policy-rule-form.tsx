@@ -19,7 +19,7 @@ export function PolicyRuleForm(props: { scope: "class" | "tool"; ruleKey: string
       <div>
         <p className="font-medium text-slate-900">{props.label}</p>
         {props.hint && <p className="text-sm text-slate-600">{props.hint}</p>}
-        {state.error && <p role="alert" className="text-sm text-rose-700">{state.error}</p>}
+        {state.message && <p role="alert" className="text-sm text-rose-700">{state.message}</p>}
       </div>
       <div className="flex shrink-0 gap-1" role="group" aria-label={`Policy for ${props.label}`}>
         {choices.map((choice) => (

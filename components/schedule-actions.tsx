@@ -3,6 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { deleteScheduleAction, runScheduleNowAction, setScheduleStatusAction } from "@/app/schedules/actions";
+import type { ActionResult } from "@/lib/http/action-result";
 
 const buttonClass = "inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
 
@@ -11,12 +12,12 @@ export function ScheduleActions({ scheduleId, status }: { scheduleId: string; st
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
-  async function run(action: () => Promise<{ error?: string }>) {
+  async function run(action: () => Promise<ActionResult>) {
     setBusy(true);
     const result = await action();
     setBusy(false);
-    setError(result.error);
-    if (!result.error) router.refresh();
+    setError(result.ok ? undefined : result.message);
+    if (result.ok) router.refresh();
   }
 
   return (

@@ -1,7 +1,8 @@
 "use client";
 
 import { useMemo, useState, useSyncExternalStore } from "react";
-import { saveScheduleAction, type ScheduleFormResult, type ScheduleFormValues } from "@/app/schedules/actions";
+import { saveScheduleAction, type ScheduleFormValues } from "@/app/schedules/actions";
+import { failureOf, type ActionFailure } from "@/lib/http/action-result";
 import { LocalTime, useReaderClock } from "@/components/local-time";
 import { ModelOptions } from "@/components/model-options";
 import { CharacterCount, Field, FormMessage, inputClass, primaryButtonClass } from "@/components/form-field";
@@ -24,7 +25,7 @@ interface ScheduleFormProps {
 
 /** Create or edit a schedule, seeing the next five runs in its time zone before saving. */
 export function ScheduleForm({ scheduleId, initial, template, templateDefaults = {}, models }: ScheduleFormProps) {
-  const [result, setResult] = useState<ScheduleFormResult>({});
+  const [result, setResult] = useState<Partial<ActionFailure>>({});
   const [pending, setPending] = useState(false);
   const [title, setTitle] = useState(initial?.title ?? template?.title ?? "");
   const [fields, setFields] = useState<Record<string, string>>(templateDefaults);
@@ -61,7 +62,7 @@ export function ScheduleForm({ scheduleId, initial, template, templateDefaults =
     setPending(true);
     const outcome = await saveScheduleAction(scheduleId ?? null, { title, prompt, cron, timezone, missedRunPolicy, model, template: template?.id });
     // On success the action redirects; only a refusal comes back.
-    setResult(outcome);
+    setResult(failureOf(outcome));
     setPending(false);
   }
 

@@ -2,6 +2,7 @@
 
 import { useState, useTransition } from "react";
 import { cancelTaskAction, retryTaskAction } from "@/app/tasks/actions";
+import type { ActionResult } from "@/lib/http/action-result";
 import type { TaskStatus } from "@/lib/tasks/status";
 
 export function TaskActions({ taskId, status }: { taskId: string; status: TaskStatus }) {
@@ -11,9 +12,10 @@ export function TaskActions({ taskId, status }: { taskId: string; status: TaskSt
   const retriable = status === "failed" || status === "canceled";
   if (!cancellable && !retriable) return null;
 
-  const run = (action: (id: string) => Promise<{ error?: string }>) =>
+  const run = (action: (id: string) => Promise<ActionResult>) =>
     startTransition(async () => {
-      setError((await action(taskId)).error);
+      const result = await action(taskId);
+      setError(result.ok ? undefined : result.message);
     });
 
   return (

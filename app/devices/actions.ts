@@ -3,12 +3,12 @@
 import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import QRCode from "qrcode";
-import { requireUser } from "@/lib/auth/current-user";
 import { revokeDevice, signOutEverywhere } from "@/lib/auth/devices";
 import { createPairingCode, revokePairingCode } from "@/lib/auth/pairing";
 import { db } from "@/lib/db";
 import { publicOrigin } from "@/lib/http/public-origin";
-import { actionError } from "@/lib/http/action-error";
+import type { SessionUser } from "@/lib/auth/session";
+import { userAction, type ActionResult } from "@/lib/http/server-action";
 
 export interface PairingOffer {
   id: string;
@@ -18,21 +18,16 @@ export interface PairingOffer {
   qrSvg: string;
 }
 
-export type ActionOutcome<T = undefined> = { ok: true; value: T } | { ok: false; error: string };
-
-async function attempt<T>(run: () => Promise<T>): Promise<ActionOutcome<T>> {
-  try {
-    const value = await run();
+function devicesAction<T>(where: string, work: (user: SessionUser) => Promise<T>): Promise<ActionResult<T>> {
+  return userAction(where, async (user) => {
+    const value = await work(user);
     revalidatePath("/devices");
-    return { ok: true, value };
-  } catch (error) {
-    return { ok: false, error: actionError(error).message };
-  }
+    return value;
+  });
 }
 
-export async function createPairingCodeAction(): Promise<ActionOutcome<PairingOffer>> {
-  return attempt(async () => {
-    const user = await requireUser();
+export async function createPairingCodeAction(): Promise<ActionResult<PairingOffer>> {
+  return devicesAction("create pairing code", async (user) => {
     const offer = await createPairingCode(db(), { userId: user.id, deviceId: user.deviceId });
     const url = `${publicOrigin(await headers())}/pair?code=${offer.code}`;
     const qrSvg = await QRCode.toString(url, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
@@ -40,20 +35,20 @@ export async function createPairingCodeAction(): Promise<ActionOutcome<PairingOf
   });
 }
 
-export async function revokePairingCodeAction(pairingId: string): Promise<ActionOutcome> {
-  return attempt(async () => {
-    await revokePairingCode(db(), { userId: (await requireUser()).id, pairingId });
+export async function revokePairingCodeAction(pairingId: string): Promise<ActionResult> {
+  return devicesAction("revoke pairing code", async (user) => {
+    await revokePairingCode(db(), { userId: user.id, pairingId });
     return undefined;
   });
 }
 
-export async function revokeDeviceAction(deviceId: string): Promise<ActionOutcome> {
-  return attempt(async () => {
-    await revokeDevice(db(), { userId: (await requireUser()).id, deviceId });
+export async function revokeDeviceAction(deviceId: string): Promise<ActionResult> {
+  return devicesAction("revoke device", async (user) => {
+    await revokeDevice(db(), { userId: user.id, deviceId });
     return undefined;
   });
 }
 
-export async function signOutEverywhereAction(): Promise<ActionOutcome<number>> {
-  return attempt(async () => signOutEverywhere(db(), (await requireUser()).id));
+export async function signOutEverywhereAction(): Promise<ActionResult<number>> {
+  return devicesAction("sign out everywhere", (user) => signOutEverywhere(db(), user.id));
 }

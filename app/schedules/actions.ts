@@ -3,14 +3,11 @@
 import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { parseModelOption } from "@/lib/agent/providers/model-option";
-import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
-import type { FieldErrors } from "@/lib/errors";
+import { parsedUserAction, userAction, type ActionResult } from "@/lib/http/server-action";
 import { createSchedule, deleteSchedule, runScheduleNow, setScheduleStatus, updateSchedule } from "@/lib/schedules/manage-schedules";
 import { createScheduleInput, updateScheduleInput } from "@/lib/schedules/schemas";
-import { parseInput } from "@/lib/http/respond";
-import { actionError } from "@/lib/http/action-error";
 
 export interface ScheduleFormValues {
   title: string;
@@ -22,48 +19,41 @@ export interface ScheduleFormValues {
   template?: string;
 }
 
-export interface ScheduleFormResult {
-  message?: string;
-  fieldErrors?: FieldErrors;
-}
-
-export async function saveScheduleAction(scheduleId: string | null, values: ScheduleFormValues): Promise<ScheduleFormResult> {
+export async function saveScheduleAction(scheduleId: string | null, values: ScheduleFormValues): Promise<ActionResult> {
   const fields = { ...values, ...parseModelOption(values.model), template: values.template || undefined };
-  const parsed = scheduleId ? parseInput(updateScheduleInput, fields) : parseInput(createScheduleInput, fields);
-  if (!parsed.ok) return { message: "Some fields need fixing.", fieldErrors: parsed.fieldErrors };
-  let id: string;
-  try {
-    const userId = await currentUserId();
-    const saved = scheduleId ? await updateSchedule(db(), { ...parsed.data, userId, scheduleId }) : await createSchedule(db(), { ...parsed.data, userId });
-    id = saved.id;
-  } catch (error) {
-    const appError = actionError(error);
-    return { message: appError.message, fieldErrors: appError.fieldErrors };
-  }
+  return scheduleId
+    ? parsedUserAction("update schedule", updateScheduleInput, fields, async (data, user) => {
+        await updateSchedule(db(), { ...data, userId: user.id, scheduleId });
+        opened(scheduleId);
+      })
+    : parsedUserAction("create schedule", createScheduleInput, fields, async (data, user) => {
+        opened((await createSchedule(db(), { ...data, userId: user.id })).id);
+      });
+}
+
+function opened(scheduleId: string): never {
   revalidatePath("/schedules");
-  redirect(`/schedules/${id}`);
+  redirect(`/schedules/${scheduleId}`);
 }
 
-async function attempt(run: (userId: string) => Promise<unknown>): Promise<{ error?: string }> {
-  try {
-    await run(await currentUserId());
+function scheduleAction(where: string, work: (userId: string) => Promise<unknown>): Promise<ActionResult> {
+  return userAction(where, async (user) => {
+    await work(user.id);
     revalidatePath("/schedules", "layout");
-    return {};
-  } catch (error) {
-    return { error: actionError(error).message };
-  }
+    return undefined;
+  });
 }
 
-export async function setScheduleStatusAction(scheduleId: string, status: "active" | "paused"): Promise<{ error?: string }> {
-  return attempt((userId) => setScheduleStatus(db(), { userId, scheduleId, status }));
+export async function setScheduleStatusAction(scheduleId: string, status: "active" | "paused"): Promise<ActionResult> {
+  return scheduleAction("set schedule status", (userId) => setScheduleStatus(db(), { userId, scheduleId, status }));
 }
 
-export async function runScheduleNowAction(scheduleId: string): Promise<{ error?: string }> {
-  return attempt((userId) => runScheduleNow({ db: db(), engine: taskDispatcher() }, { userId, scheduleId }));
+export async function runScheduleNowAction(scheduleId: string): Promise<ActionResult> {
+  return scheduleAction("run schedule now", (userId) => runScheduleNow({ db: db(), engine: taskDispatcher() }, { userId, scheduleId }));
 }
 
-export async function deleteScheduleAction(scheduleId: string): Promise<{ error?: string }> {
-  const result = await attempt((userId) => deleteSchedule(db(), { userId, scheduleId }));
-  if (!result.error) redirect("/schedules");
+export async function deleteScheduleAction(scheduleId: string): Promise<ActionResult> {
+  const result = await scheduleAction("delete schedule", (userId) => deleteSchedule(db(), { userId, scheduleId }));
+  if (result.ok) redirect("/schedules");
   return result;
 }

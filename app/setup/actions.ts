@@ -2,21 +2,12 @@
 
 import { createOwner } from "@/lib/auth/owner-setup";
 import { db } from "@/lib/db";
-import type { FieldErrors } from "@/lib/errors";
-import { actionError } from "@/lib/http/action-error";
+import { publicAction, type ActionResult } from "@/lib/http/server-action";
 
-export interface SetupState {
-  message?: string;
-  fieldErrors?: FieldErrors;
-  created?: boolean;
-}
-
-export async function setUpOwnerAction(input: { name: string; email: string; password: string }): Promise<SetupState> {
-  try {
+/** The first owner's account; createOwner refuses once an owner exists, so this page's authority is that none does. */
+export async function setUpOwnerAction(input: { name: string; email: string; password: string }): Promise<ActionResult> {
+  return publicAction("set up owner", async () => {
     await createOwner(db(), input);
-    return { created: true };
-  } catch (error) {
-    const appError = actionError(error);
-    return { message: appError.message, fieldErrors: appError.fieldErrors };
-  }
+    return undefined;
+  });
 }

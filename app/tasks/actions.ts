@@ -5,72 +5,51 @@ import { revalidatePath } from "next/cache";
 import { parseModelOption } from "@/lib/agent/providers/model-option";
 import { decideApproval } from "@/lib/approvals/decide-approval";
 import { decisionInput } from "@/lib/approvals/schemas";
-import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
+import { findExampleTask } from "@/lib/demo/example-tasks";
 import { taskDispatcher } from "@/lib/engine";
-import type { FieldErrors } from "@/lib/errors";
+import { AppError } from "@/lib/errors";
+import { parseJsonText } from "@/lib/http/respond";
+import { failureOf, parsedUserAction, userAction, type ActionFailure, type ActionResult } from "@/lib/http/server-action";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { retryTask } from "@/lib/tasks/retry-task";
 import { messageInput, postMessage } from "@/lib/tasks/messages";
 import { createTaskInput } from "@/lib/tasks/schemas";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
-import { findExampleTask } from "@/lib/demo/example-tasks";
-import { parseInput, parseJsonText } from "@/lib/http/respond";
-import { actionError } from "@/lib/http/action-error";
 
-export interface CreateTaskFormState {
-  message?: string;
-  fieldErrors?: FieldErrors;
+export type CreateTaskFormState = Partial<ActionFailure> & {
   values?: { title: string; prompt: string; runAtLocal: string; model: string };
-}
+};
 
 export async function createTaskAction(_previous: CreateTaskFormState, form: FormData): Promise<CreateTaskFormState> {
   const text = (name: string) => String(form.get(name) ?? "");
   const values = { title: text("title"), prompt: text("prompt"), runAtLocal: text("runAtLocal"), model: text("model") };
-  const parsed = parseInput(createTaskInput, { title: values.title, prompt: values.prompt, runAt: text("runAt"), ...parseModelOption(values.model) });
-  if (!parsed.ok) return { message: "Some fields need fixing.", fieldErrors: parsed.fieldErrors, values };
-
-  let taskId: string;
-  try {
-    const { task } = await createTask(
-      { db: db(), engine: taskDispatcher() },
-      { ...parsed.data, userId: await currentUserId(), idempotencyKey: text("idempotencyKey") || undefined },
-    );
-    taskId = task.id;
-  } catch (error) {
-    const appError = actionError(error);
-    return { message: appError.message, fieldErrors: appError.fieldErrors, values };
-  }
-  redirect(`/tasks/${taskId}`);
+  const input = { title: values.title, prompt: values.prompt, runAt: text("runAt"), ...parseModelOption(values.model) };
+  const result = await parsedUserAction("create task", createTaskInput, input, async (data, user) => {
+    const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...data, userId: user.id, idempotencyKey: text("idempotencyKey") || undefined });
+    redirect(`/tasks/${task.id}`);
+  });
+  return { ...failureOf(result), values };
 }
 
 /** One tap on an example task: created on the default model (the demo model when none is configured), then opened. */
-export async function startExampleTaskAction(exampleId: string, idempotencyKey: string): Promise<{ error?: string }> {
-  const example = findExampleTask(exampleId);
-  if (!example) return { error: "That example is not offered any more; reload the page." };
-  let taskId: string;
-  try {
+export async function startExampleTaskAction(exampleId: string, idempotencyKey: string): Promise<ActionResult> {
+  return userAction("start example task", async (user) => {
+    const example = findExampleTask(exampleId);
+    if (!example) throw new AppError("NOT_FOUND", { message: "That example is not offered any more; reload the page." });
     const input = createTaskInput.parse({ title: example.title, prompt: example.prompt });
-    const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...input, userId: await currentUserId(), idempotencyKey });
-    taskId = task.id;
-  } catch (error) {
-    return { error: actionError(error).message };
-  }
-  redirect(`/tasks/${taskId}`);
+    const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...input, userId: user.id, idempotencyKey });
+    redirect(`/tasks/${task.id}`);
+  });
 }
 
-export async function cancelTaskAction(taskId: string): Promise<{ error?: string }> {
-  return runTaskAction(taskId, (userId) => cancelTask({ db: db(), engine: taskDispatcher() }, { userId, taskId }));
+export async function cancelTaskAction(taskId: string): Promise<ActionResult> {
+  return taskAction("cancel task", taskId, (userId) => cancelTask({ db: db(), engine: taskDispatcher() }, { userId, taskId }));
 }
 
-export async function retryTaskAction(taskId: string): Promise<{ error?: string }> {
-  return runTaskAction(taskId, (userId) => retryTask({ db: db(), engine: taskDispatcher() }, { userId, taskId }));
-}
-
-export interface ActionResult {
-  error?: string;
-  fieldErrors?: FieldErrors;
+export async function retryTaskAction(taskId: string): Promise<ActionResult> {
+  return taskAction("retry task", taskId, (userId) => retryTask({ db: db(), engine: taskDispatcher() }, { userId, taskId }));
 }
 
 export interface DecisionFormInput {
@@ -86,45 +65,36 @@ export async function decideApprovalAction(approvalId: string, input: DecisionFo
     try {
       args = parseJsonText(input.argumentsJson, "The arguments are");
     } catch (error) {
-      return { error: `${actionError(error).message} Check quotes, commas and brackets.` };
+      const message = error instanceof AppError ? error.message : "The arguments are not valid JSON.";
+      return { ok: false, message: `${message} Check quotes, commas and brackets.` };
+    }
+    if (typeof args !== "object" || args === null || Array.isArray(args)) {
+      return { ok: false, message: 'The arguments must be a JSON object, like {"url": "…"}.', fieldErrors: { arguments: ["Expected a JSON object."] } };
     }
   }
-  const parsed = parseInput(decisionInput, { decision: input.decision, note: input.note?.trim() || undefined, arguments: args });
-  if (!parsed.ok) {
-    const { fieldErrors } = parsed;
-    return { error: fieldErrors.arguments ? "The arguments must be a JSON object, like {\"url\": \"…\"}." : "Some fields need fixing.", fieldErrors };
-  }
-  let taskId: string;
-  try {
-    const decided = await decideApproval(
-      { db: db(), engine: taskDispatcher(), tools: builtinArgumentValidator },
-      { ...parsed.data, userId: await currentUserId(), approvalId, via: "web" },
-    );
-    taskId = decided.taskId;
-  } catch (error) {
-    const appError = actionError(error);
-    return { error: appError.message, fieldErrors: appError.fieldErrors };
-  }
-  revalidatePath(`/tasks/${taskId}`);
-  revalidatePath("/approvals");
-  return {};
+  const fields = { decision: input.decision, note: input.note?.trim() || undefined, arguments: args };
+  return parsedUserAction("decide approval", decisionInput, fields, async (data, user) => {
+    const decided = await decideApproval({ db: db(), engine: taskDispatcher(), tools: builtinArgumentValidator }, { ...data, userId: user.id, approvalId, via: "web" });
+    revalidatePath(`/tasks/${decided.taskId}`);
+    revalidatePath("/approvals");
+    return undefined;
+  });
 }
 
 export async function postMessageAction(taskId: string, body: string): Promise<ActionResult> {
-  const parsed = parseInput(messageInput, { body });
-  if (!parsed.ok) {
-    const { fieldErrors } = parsed;
-    return { error: fieldErrors.body?.[0] ?? "Write a message.", fieldErrors };
-  }
-  return runTaskAction(taskId, (userId) => postMessage({ db: db(), engine: taskDispatcher() }, { userId, taskId, body: parsed.data.body }));
+  const result = await parsedUserAction("post message", messageInput, { body }, async (data, user) => {
+    await postMessage({ db: db(), engine: taskDispatcher() }, { userId: user.id, taskId, body: data.body });
+    revalidatePath(`/tasks/${taskId}`);
+    return undefined;
+  });
+  // A form with one field says what is wrong with it, not "some fields".
+  return !result.ok && result.fieldErrors?.body ? { ...result, message: result.fieldErrors.body[0] ?? result.message } : result;
 }
 
-async function runTaskAction(taskId: string, action: (userId: string) => Promise<unknown>): Promise<{ error?: string }> {
-  try {
-    await action(await currentUserId());
-  } catch (error) {
-    return { error: actionError(error).message };
-  }
-  revalidatePath(`/tasks/${taskId}`);
-  return {};
+function taskAction(where: string, taskId: string, work: (userId: string) => Promise<unknown>): Promise<ActionResult> {
+  return userAction(where, async (user) => {
+    await work(user.id);
+    revalidatePath(`/tasks/${taskId}`);
+    return undefined;
+  });
 }

@@ -22,10 +22,6 @@ export async function currentUserId(): Promise<string> {
   return (await requireUser()).id;
 }
 
-export async function apiUserId(request: Request): Promise<string> {
-  return (await requireApiUser(request)).id;
-}
-
 /** For route handlers: the signed-in user of the request, or a 401. */
 export async function requireApiUser(request: Request): Promise<SessionUser> {
   const cookieHeader = request.headers.get("cookie") ?? "";

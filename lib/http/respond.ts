@@ -1,30 +1,25 @@
-// How route handlers turn domain results and errors into HTTP responses.
+// How input is parsed and errors become HTTP responses; route handlers reach these through api-route.ts.
 import type { z } from "zod";
 import { AppError, toAppError, type FieldErrors } from "@/lib/errors";
 import { redactSecrets } from "@/lib/redact";
 import { forbiddenTextErrors, jsonDepth, MAX_JSON_BYTES, MAX_JSON_DEPTH } from "@/lib/validation/input";
 
-export function errorResponse(error: unknown): Response {
+/** Logs what nobody meant to happen (a bug, the database away) with its cause; a refusal is not logged. */
+export function logUnexpected(appError: AppError, where: string): void {
+  if (appError.code !== "INTERNAL" && appError.code !== "UNAVAILABLE") return;
+  const cause = appError.cause instanceof Error ? appError.cause.message : String(appError.cause);
+  // Prisma's messages quote the calling code over several lines; the last line says what failed.
+  const summary = cause.trim().split("\n").at(-1) ?? "";
+  console.error(`[${where}] ${appError.code}: ${redactSecrets(summary)}`);
+}
+
+export function errorResponse(error: unknown, request?: Request): Response {
   const appError = toAppError(error);
-  if (appError.code === "INTERNAL" || appError.code === "UNAVAILABLE") {
-    const cause = appError.cause instanceof Error ? appError.cause.message : String(appError.cause);
-    // Prisma's messages quote the calling code over several lines; the last line says what failed.
-    const summary = cause.trim().split("\n").at(-1) ?? "";
-    console.error(`[api] ${appError.code}: ${redactSecrets(summary)}`);
-  }
+  logUnexpected(appError, request ? `api ${request.method} ${new URL(request.url).pathname}` : "api");
   return Response.json(
     { error: { code: appError.code, message: appError.message, ...(appError.fieldErrors ? { fieldErrors: appError.fieldErrors } : {}) } },
     { status: appError.status, headers: appError.code === "UNAVAILABLE" ? { "retry-after": "5" } : undefined },
   );
-}
-
-/** Runs a handler and maps anything it throws to a JSON error with the right status. */
-export async function respond(handler: () => Promise<Response>): Promise<Response> {
-  try {
-    return await handler();
-  } catch (error) {
-    return errorResponse(error);
-  }
 }
 
 export type ParsedInput<T> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors };

@@ -2,15 +2,12 @@
 
 import { acceptInvitation } from "@/lib/auth/invitations";
 import { db } from "@/lib/db";
-import type { FieldErrors } from "@/lib/errors";
-import { actionError } from "@/lib/http/action-error";
+import { publicAction, type ActionResult } from "@/lib/http/server-action";
 
-export async function acceptInvitationAction(token: string, input: { name: string; password: string }): Promise<{ message?: string; fieldErrors?: FieldErrors }> {
-  try {
+/** The invitation's single-use token is the authority: the person has no account yet. */
+export async function acceptInvitationAction(token: string, input: { name: string; password: string }): Promise<ActionResult> {
+  return publicAction("accept invitation", async () => {
     await acceptInvitation(db(), { token, name: input.name, password: input.password });
-    return {};
-  } catch (error) {
-    const appError = actionError(error);
-    return { message: appError.message, fieldErrors: appError.fieldErrors };
-  }
+    return undefined;
+  });
 }

@@ -1,16 +1,10 @@
-import { apiUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { taskDispatcher } from "@/lib/engine";
-import { respond } from "@/lib/http/respond";
-import { assertSameOrigin } from "@/lib/http/same-origin";
+import { withUser } from "@/lib/http/api-route";
 import { runScheduleNow } from "@/lib/schedules/manage-schedules";
 
 // POST /api/schedules/:id/run - run it now, outside its timetable
-export async function POST(request: Request, context: RouteContext<"/api/schedules/[id]/run">) {
-  return respond(async () => {
-    assertSameOrigin(request);
-    const { id } = await context.params;
-    const { taskId } = await runScheduleNow({ db: db(), engine: taskDispatcher() }, { userId: await apiUserId(request), scheduleId: id });
-    return Response.json({ taskId }, { status: 202, headers: { location: `/api/tasks/${taskId}` } });
-  });
-}
+export const POST = withUser<{ id: string }>(async ({ user, params }) => {
+  const { taskId } = await runScheduleNow({ db: db(), engine: taskDispatcher() }, { userId: user.id, scheduleId: params.id });
+  return Response.json({ taskId }, { status: 202, headers: { location: `/api/tasks/${taskId}` } });
+});
