@@ -3,6 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import type { FetchText } from "@/lib/tools/feeds/fetch-text";
 import { createReadFeedTool } from "@/lib/tools/feeds/read-feed";
+import { decodeText } from "@/lib/tools/http/response-body";
 import { ToolError, type ToolContext } from "@/lib/tools/types";
 import { testToolContext } from "../support/tool-context";
 
@@ -15,11 +16,16 @@ const sites: Record<string, { file: string; contentType: string }> = {
   "https://blog.example.com/": { file: "not-a-feed.html", contentType: "text/html; charset=utf-8" },
 };
 
+/** What the SSRF-guarded client hands over: the bytes, and the text in the HTTP charset (else UTF-8). */
+function served(bytes: Buffer, contentType: string) {
+  return { text: decodeText(bytes, contentType), bytes, contentType };
+}
+
 // Serves fixture files by URL, as the SSRF-guarded client would serve the network.
 const fetchText: FetchText = async (url) => {
   const site = sites[url];
   if (!site) throw new ToolError(`404 Not Found: ${url}`);
-  return { text: await readFile(path.join(fixtures, site.file), "utf8"), contentType: site.contentType };
+  return served(await readFile(path.join(fixtures, site.file)), site.contentType);
 };
 
 const context: ToolContext = testToolContext();
@@ -168,5 +174,64 @@ describe("read_feed", () => {
     expect(tool.risk(input)).toBe("read");
     expect(tool.idempotent(input)).toBe(true);
     expect(tool.target(input)).toBe("https://example.com/feed");
+  });
+});
+
+/** read_feed on bytes as a server sends them. */
+async function readServed(bytes: Buffer, contentType: string) {
+  const once = createReadFeedTool({ fetchText: async () => served(bytes, contentType) });
+  const { output } = await once.run(once.input.parse({ url: "https://feeds.example.net/feed" }), context);
+  return output as { title: string; items: { title: string; summary: string; published: string | null }[] };
+}
+
+const LATIN = "Café crème à Zürich";
+const GREEK = "Ελληνικά νέα";
+const EMOJI = "Emoji 🎉 and ümlauts";
+
+describe("read_feed: encodings (BOM, then the HTTP charset, then the XML declaration)", () => {
+  // Files made by tests/fixtures/feeds/encodings/generate.py; each feed's one item is titled in its script.
+  it.each([
+    ["iso-8859-1.xml", "application/rss+xml", LATIN],
+    ["windows-1252.xml", "text/xml", "“Smart” quotes cost 5 €"],
+    ["iso-8859-1-cp1252-bytes.xml", "application/rss+xml", "“Smart” quotes cost 5 €"],
+    ["euc-kr.xml", "application/rss+xml", "서울 날씨: 맑음"],
+    ["euc-kr.xml", "application/rss+xml; charset=EUC-KR", "서울 날씨: 맑음"],
+    ["shift_jis.xml", "application/xml", "東京の天気は晴れ"],
+    ["utf-16le-bom.xml", "application/rss+xml", GREEK],
+    ["utf-16be-bom.xml", "application/rss+xml", GREEK],
+    ["utf-16be-no-bom.xml", "application/rss+xml", GREEK],
+    ["utf-32le-bom.xml", "application/rss+xml", EMOJI],
+    ["utf-32be-bom.xml", "application/rss+xml", EMOJI],
+    ["utf-32le-no-bom.xml", "application/rss+xml", EMOJI],
+    // A byte-order mark wins over the HTTP charset.
+    ["utf-8-bom.xml", "application/rss+xml; charset=iso-8859-1", LATIN],
+    // The HTTP charset wins over a stale declaration (RFC 7303 §3.2)...
+    ["stale-declaration.xml", "application/rss+xml; charset=utf-8", LATIN],
+    // ...unless the bytes disprove it: Latin-1 bytes are not UTF-8, so the declaration is used.
+    ["iso-8859-1.xml", "application/rss+xml; charset=utf-8", LATIN],
+    // A declared UTF-16 over a "<?xml" in plain ASCII is not believed.
+    ["utf-8-declared-utf-16.xml", "application/rss+xml", LATIN],
+  ])("%s served as %s", async (file, contentType, title) => {
+    const feed = await readServed(await readFile(path.join(fixtures, "encodings", file)), contentType);
+    expect(feed.title).toBe("Encodings");
+    expect(feed.items).toMatchObject([{ title, summary: title, published: "2026-12-02T09:00:00.000Z" }]);
+  });
+
+  it("decodes UTF-32 code points outside Unicode, and a cut-off last one, as U+FFFD", async () => {
+    const text = '<rss><channel><title>T</title><item><title>a\u{1F600}b</title></item></channel></rss>';
+    const units = [...text].map((char) => char.codePointAt(0) ?? 0);
+    const badTitle = units.flatMap((unit) => (unit === 0x1f600 ? [0x110000, 0xd800] : [unit]));
+    const bytes = Buffer.alloc(4 + badTitle.length * 4 + 2);
+    bytes.writeUInt32BE(0xfeff, 0);
+    badTitle.forEach((unit, index) => bytes.writeUInt32BE(unit, 4 + index * 4));
+    const feed = await readServed(bytes, "application/rss+xml");
+    expect(feed.items.map((item) => item.title)).toEqual(["a\uFFFD\uFFFDb"]);
+  });
+
+  it("counts the size cap in bytes, before decoding", async () => {
+    // 10 MiB and a little more of UTF-16: about 5 million characters once decoded.
+    const head = "\uFEFF<rss><channel><title>Big</title><item><title>one</title></item></channel><!--";
+    const bytes = Buffer.from(head + "x".repeat(5 * 1024 * 1024) + "--></rss>", "utf16le");
+    await expect(readServed(bytes, "application/rss+xml")).rejects.toThrow("The feed is larger than 10485760 bytes.");
   });
 });
