@@ -3,8 +3,8 @@
 // external entities. Every text field comes out as plain text; links only as http(s) URLs.
 import { isTag, type ChildNode, type Element } from "domhandler";
 import { DomUtils, parseDocument } from "htmlparser2";
-import { parseIsoInZone } from "../calendar/zoned-time";
 import { ToolError } from "../types";
+import { parseFeedDate } from "./feed-date";
 import { capText, htmlToText, nodesToText } from "./html-to-text";
 
 export interface FeedItem {
@@ -57,14 +57,6 @@ function safeLink(href: string | undefined, base: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** RFC 822 (RSS), RFC 3339 (Atom) and W3CDTF (Dublin Core) dates; no offset means UTC. */
-export function parseFeedDate(value: string): string | null {
-  const text = value.trim();
-  if (!text) return null;
-  const epoch = /^\d{4}-\d{2}-\d{2}/.test(text) ? parseIsoInZone(text, "UTC") : Date.parse(text);
-  return epoch === null || Number.isNaN(epoch) ? null : new Date(epoch).toISOString();
 }
 
 function atomLink(parent: Element, base: string): string | null {
