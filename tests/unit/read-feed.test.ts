@@ -14,6 +14,11 @@ const sites: Record<string, { file: string; contentType: string }> = {
   "https://github.com/example/widget/releases.atom": { file: "atom.xml", contentType: "application/atom+xml" },
   "https://news.example.org/index.rdf": { file: "rdf.xml", contentType: "application/rdf+xml" },
   "https://blog.example.com/": { file: "not-a-feed.html", contentType: "text/html; charset=utf-8" },
+  "https://prefixed.example.com/feed": { file: "rss2-prefixed.xml", contentType: "application/rss+xml" },
+  "https://lab.example.org/index.rdf": { file: "rss1-prefixed.xml", contentType: "application/rdf+xml" },
+  "https://tide.example.net/index.rdf": { file: "rss1-rdf-variants.xml", contentType: "application/rdf+xml" },
+  "https://clips.example.tv/feed": { file: "rss2-fallback-titles.xml", contentType: "application/rss+xml" },
+  "https://old.example.com/atom.xml": { file: "atom03.xml", contentType: "application/atom+xml" },
 };
 
 /** What the SSRF-guarded client hands over: the bytes, and the text in the HTTP charset (else UTF-8). */
@@ -233,5 +238,83 @@ describe("read_feed: encodings (BOM, then the HTTP charset, then the XML declara
     const head = "\uFEFF<rss><channel><title>Big</title><item><title>one</title></item></channel><!--";
     const bytes = Buffer.from(head + "x".repeat(5 * 1024 * 1024) + "--></rss>", "utf16le");
     await expect(readServed(bytes, "application/rss+xml")).rejects.toThrow("The feed is larger than 10485760 bytes.");
+  });
+});
+
+describe("read_feed: namespaces, fallback titles, Atom 0.3 and more dates", () => {
+  it("reads RSS 2.0 whose elements carry a prefix, root included", async () => {
+    const feed = await read({ url: "https://prefixed.example.com/feed" });
+    expect(feed).toMatchObject({ title: "Prefixed Weekly", link: "https://prefixed.example.com/" });
+    expect(feed.items).toEqual([
+      {
+        title: "Issue 12 is out",
+        link: "https://prefixed.example.com/12",
+        published: "2026-11-30T07:00:00.000Z",
+        summary: "Twelve links, one essay.",
+        id: "https://prefixed.example.com/12",
+      },
+    ]);
+    expect(feed.summary).toBe("Read 1 of 1 items from the RSS feed at prefixed.example.com");
+  });
+
+  it("reads RSS 1.0 with the RSS namespace under a prefix, and dcterms:issued and dcterms:modified dates", async () => {
+    const feed = await read({ url: "https://lab.example.org/index.rdf" });
+    expect(feed.title).toBe("Lab Notes");
+    expect(feed.items.map((item) => [item.title, item.published, item.id])).toEqual([
+      ["Centrifuge calibration", "2026-11-29T14:00:00.000Z", "https://lab.example.org/n/7"],
+      ["Freezer alarm", "2026-11-27T08:15:00.000Z", "https://lab.example.org/n/6"],
+    ]);
+    expect(feed.summary).toBe("Read 2 of 2 items from the RDF feed at lab.example.org");
+  });
+
+  it("reads RSS 1.0 whose RDF namespace has another prefix", async () => {
+    const feed = await read({ url: "https://tide.example.net/index.rdf" });
+    expect(feed.title).toBe("Tide Tables");
+    expect(feed.items.map((item) => [item.title, item.published, item.id])).toEqual([
+      ["High water 06:12", "2026-12-01T06:12:00.000Z", "https://tide.example.net/high/2026-12-01"],
+    ]);
+  });
+
+  it("takes dc:title or media:title when there is no title, and skips a garbled date for the next one", async () => {
+    const feed = await read({ url: "https://clips.example.tv/feed" });
+    expect(feed.title).toBe("Clips & Casts");
+    expect(feed.items.map((item) => [item.title, item.published])).toEqual([
+      ["Only a Dublin Core title", "2026-11-29T18:00:00.000Z"], // "PT" in November is PST
+      ["Only a Media RSS title", "2026-11-28T12:00:00.000Z"], // "Sun, Nov x 2026" is no date; dcterms:modified is
+      ["A title inside media:group", null],
+      ["The Dublin Core title wins over iTunes", null],
+    ]);
+  });
+
+  it.each([
+    ['<rss xmlns:dcterms="http://purl.org/dc/terms/"><channel><item><dcterms:issued>2026-11-29T15:00:00+01:00</dcterms:issued></item></channel></rss>', "2026-11-29T14:00:00.000Z"],
+    ['<rss xmlns:dcterms="http://purl.org/dc/terms/"><channel><item><dcterms:modified>2026-11-29T15:00:00Z</dcterms:modified></item></channel></rss>', "2026-11-29T15:00:00.000Z"],
+    ['<feed xmlns="http://purl.org/atom/ns#"><entry><issued>2026-11-29T15:00:00Z</issued></entry></feed>', "2026-11-29T15:00:00.000Z"],
+    ['<feed xmlns="http://purl.org/atom/ns#"><entry><modified>2026-11-29T16:00:00Z</modified></entry></feed>', "2026-11-29T16:00:00.000Z"],
+    ['<rss><channel><item><pubDate>Sun, Dec x 2012 11:47:32 GMT</pubDate></item></channel></rss>', null],
+  ])("reads the date of %s", async (xml, published) => {
+    const feed = await readServed(Buffer.from(xml), "application/xml");
+    expect(feed.items.map((item) => item.published)).toEqual([published]);
+  });
+
+  it("reads Atom 0.3: base64 and escaped text, issued and modified", async () => {
+    const feed = await read({ url: "https://old.example.com/atom.xml" });
+    expect(feed).toMatchObject({ title: "Old Atom Blog", link: "https://old.example.com/" });
+    expect(feed.items).toEqual([
+      {
+        title: "Ünïcode in base64 & <3",
+        link: "https://old.example.com/2026/11/base64",
+        published: "2026-11-30T14:30:00.000Z", // issued, not modified
+        summary: "Summary in base64 HTML",
+        id: "tag:old.example.com,2026:1",
+      },
+      {
+        title: "Tom & Jerry return",
+        link: "https://old.example.com/2026/11/escaped",
+        published: "2026-11-29T08:00:00.000Z",
+        summary: "Escaped & readable.",
+        id: "tag:old.example.com,2026:2",
+      },
+    ]);
   });
 });
