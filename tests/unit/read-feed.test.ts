@@ -222,6 +222,18 @@ describe("read_feed: encodings (BOM, then the HTTP charset, then the XML declara
     expect(feed.items).toMatchObject([{ title, summary: title, published: "2026-12-02T09:00:00.000Z" }]);
   });
 
+  it("tells UTF-16 without a BOM by its NULs even when no declaration comes first", async () => {
+    const text = `\n<rss><channel><title>Wide</title><item><title>${GREEK}</title></item></channel></rss>`;
+    const feed = await readServed(Buffer.from(text, "utf16le"), "application/rss+xml");
+    expect(feed.items.map((item) => item.title)).toEqual([GREEK]);
+  });
+
+  it("reads a feed that declares an encoding Node cannot decode (ISO-2022-KR) as UTF-8, not as nothing", async () => {
+    const text = `<?xml version="1.0" encoding="ISO-2022-KR"?><rss><channel><title>Plain</title><item><title>${LATIN}</title></item></channel></rss>`;
+    const feed = await readServed(Buffer.from(text, "utf8"), "application/rss+xml");
+    expect(feed.items.map((item) => item.title)).toEqual([LATIN]);
+  });
+
   it("decodes UTF-32 code points outside Unicode, and a cut-off last one, as U+FFFD", async () => {
     const text = '<rss><channel><title>T</title><item><title>a\u{1F600}b</title></item></channel></rss>';
     const units = [...text].map((char) => char.codePointAt(0) ?? 0);

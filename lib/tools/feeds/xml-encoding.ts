@@ -1,7 +1,7 @@
 // The bytes of an XML document -> text, by the XML rules for finding the encoding (XML 1.0
 // Appendix F, with RFC 7303 §3.2 for what HTTP adds):
 //   1. a byte-order mark is authoritative;
-//   2. without one, the first bytes tell the family: "<?" in UTF-32 or UTF-16 has NULs in it;
+//   2. without one, the first bytes tell the family: ASCII in UTF-32 or UTF-16 has NULs in it;
 //   3. for the ASCII-compatible family, the HTTP charset wins over the XML declaration, then the
 //      declaration, then UTF-8.
 // Why HTTP before the declaration: RFC 7303 makes the charset parameter authoritative, and the
@@ -40,10 +40,13 @@ function detectFamily(bytes: Uint8Array): Detected {
   if (startsWith(bytes, 0xff, 0xfe, 0x00, 0x00)) return { family: "utf-32le", skip: 4, bom: true };
   if (startsWith(bytes, 0xfe, 0xff)) return { family: "utf-16be", skip: 2, bom: true };
   if (startsWith(bytes, 0xff, 0xfe)) return { family: "utf-16le", skip: 2, bom: true };
-  if (startsWith(bytes, 0x00, 0x00, 0x00, 0x3c)) return { family: "utf-32be", skip: 0, bom: false };
-  if (startsWith(bytes, 0x3c, 0x00, 0x00, 0x00)) return { family: "utf-32le", skip: 0, bom: false };
-  if (startsWith(bytes, 0x00, 0x3c, 0x00, 0x3f)) return { family: "utf-16be", skip: 0, bom: false };
-  if (startsWith(bytes, 0x3c, 0x00, 0x3f, 0x00)) return { family: "utf-16le", skip: 0, bom: false };
+  // Appendix F reads "<?" in these; any two ASCII characters say the same (ASCII text has no NULs),
+  // and a document without a declaration, or with whitespace first, starts with something else.
+  const nuls = [0, 1, 2, 3].map((index) => (bytes[index] === 0 ? "0" : "x")).join("");
+  if (nuls === "000x") return { family: "utf-32be", skip: 0, bom: false };
+  if (nuls === "x000") return { family: "utf-32le", skip: 0, bom: false };
+  if (nuls === "0x0x") return { family: "utf-16be", skip: 0, bom: false };
+  if (nuls === "x0x0") return { family: "utf-16le", skip: 0, bom: false };
   return { family: "ascii", skip: 0, bom: false };
 }
 
