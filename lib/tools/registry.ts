@@ -5,22 +5,29 @@ import { fieldErrorsOf } from "@/lib/http/respond";
 import type { ToolSpec } from "@/lib/agent/providers/conversation";
 import { writeArtifactTool } from "./artifacts/write-artifact";
 import { createReadCalendarTool } from "./calendar/read-calendar";
-import type { FetchText } from "./feeds/fetch-text";
+import { MAX_FETCHED_BYTES, type FetchText } from "./feeds/fetch-text";
 import { createReadFeedTool } from "./feeds/read-feed";
-import { createHttpRequestTool, httpRequestInput, type HttpRequestToolOptions } from "./http/http-request-tool";
+import { createHttpRequestTool, httpRequestInput, sendGuarded, type HttpRequestToolOptions } from "./http/http-request-tool";
+import { decodeText } from "./http/response-body";
 import { ToolError, type ToolDefinition } from "./types";
 import { listFilesTool } from "./workspace/list-files";
 import { readFileTool } from "./workspace/read-file";
 import { writeFileTool } from "./workspace/write-file";
 
-/** Feeds and calendars are fetched through the same SSRF guard, with a larger size cap. */
+/**
+ * Feeds and calendars are fetched through the same SSRF guard, with a larger size cap. A body over
+ * the cap is refused rather than cut: half a calendar or feed would read as a whole one.
+ */
 function guardedFetchText(options: HttpRequestToolOptions): FetchText {
-  const fetcher = createHttpRequestTool({ maxResponseBytes: 10 * 1024 * 1024, ...options });
+  const fetchOptions = { maxResponseBytes: MAX_FETCHED_BYTES, ...options };
   return async (url, context) => {
-    const { output } = await fetcher.run(httpRequestInput.parse({ url, method: "GET", as: "text" }), context);
-    const response = output as { status: number; body: unknown; headers: Record<string, string> };
-    if (response.status < 200 || response.status > 299) throw new ToolError(`${new URL(url).host} answered ${response.status}.`);
-    return { text: typeof response.body === "string" ? response.body : "", contentType: response.headers["content-type"] ?? null };
+    const { response } = await sendGuarded(httpRequestInput.parse({ url, method: "GET" }), context, fetchOptions);
+    const host = new URL(url).host;
+    if (response.status < 200 || response.status > 299) throw new ToolError(`${host} answered ${response.status}.`);
+    if (response.undecodable) throw new ToolError(`${host} compressed the body with ${response.undecodable}, which Baton cannot decode.`);
+    if (response.truncated) throw new ToolError(`The response from ${host} is larger than ${fetchOptions.maxResponseBytes} bytes.`);
+    const contentType = response.headers["content-type"] ?? null;
+    return { text: decodeText(response.body, contentType ?? undefined), bytes: response.body, contentType };
   };
 }
 

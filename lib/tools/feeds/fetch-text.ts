@@ -2,8 +2,14 @@
 // SSRF-guarded HTTP client decides what may be fetched and tests need no network.
 import { ToolError, type ToolContext } from "../types";
 
+/** What a fetcher may hand back: at most this many bytes; a larger body is refused, not cut. */
+export const MAX_FETCHED_BYTES = 10 * 1024 * 1024;
+
 export interface FetchedText {
+  /** The body decoded in the charset the Content-Type names, else UTF-8. */
   text: string;
+  /** The body as sent, when the fetcher has it: XML names its own encoding, so read_feed decodes it itself. */
+  bytes?: Uint8Array;
   /** The response's Content-Type header, if any. */
   contentType: string | null;
 }

@@ -2,10 +2,9 @@
 import { z } from "zod";
 import { isIsoDateTime, parseIsoInZone } from "../calendar/zoned-time";
 import { ToolError, type ToolDefinition } from "../types";
-import { fetchOrThrow, hostOf, type FetchText } from "./fetch-text";
+import { fetchOrThrow, hostOf, MAX_FETCHED_BYTES, type FetchText } from "./fetch-text";
 import { parseFeed, type FeedItem } from "./parse-feed";
-
-const MAX_FEED_CHARS = 10 * 1024 * 1024;
+import { decodeXml } from "./xml-encoding";
 
 const input = z.object({
   url: z.url({ protocol: /^https?$/ }).describe("The http(s) URL of an RSS or Atom feed."),
@@ -41,9 +40,10 @@ export function createReadFeedTool({ fetchText }: { fetchText: FetchText }): Too
       const sinceMs = since === undefined ? null : parseIsoInZone(since, "UTC");
       if (since !== undefined && sinceMs === null) throw new ToolError(`"since" is not an ISO date: ${since}`);
 
-      const { text, contentType } = await fetchOrThrow(fetchText, url, context);
-      if (text.length > MAX_FEED_CHARS) throw new ToolError(`The feed is larger than ${MAX_FEED_CHARS} characters.`);
-      const feed = parseFeed(text, url, contentType);
+      const { text, bytes, contentType } = await fetchOrThrow(fetchText, url, context);
+      // Counted before decoding: UTF-16 and UTF-32 turn many bytes into few characters.
+      if ((bytes?.length ?? text.length) > MAX_FETCHED_BYTES) throw new ToolError(`The feed is larger than ${MAX_FETCHED_BYTES} bytes.`);
+      const feed = parseFeed(bytes ? decodeXml(bytes, contentType) : text, url, contentType);
 
       const recent = sinceMs === null ? feed.items : feed.items.filter((item) => item.published !== null && Date.parse(item.published) >= sinceMs);
       const items = newestFirst(recent).slice(0, limit);

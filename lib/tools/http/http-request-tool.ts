@@ -2,7 +2,7 @@
 // own network (see ssrf-guard.ts). Redirects are followed by hand so every hop is checked again;
 // the response is capped in size and time and handed back to the model as data.
 import { z } from "zod";
-import { ToolError, type ToolDefinition } from "../types";
+import { ToolError, type ToolContext, type ToolDefinition } from "../types";
 import { ConnectTimeoutError, exchange, type ExchangeResponse } from "./pinned-request";
 import { showBody, shownHeaders } from "./response-body";
 import { checkUrlShape, resolvePinnedAddress, type LookupFn } from "./ssrf-guard";
@@ -96,7 +96,7 @@ function encodeBody(body: HttpRequestInput["body"]): Buffer | undefined {
   return Buffer.from(typeof body === "string" ? body : JSON.stringify(body), "utf8");
 }
 
-function describeFailure(error: unknown, url: URL, deadline: AbortSignal, options: Required<Omit<HttpRequestToolOptions, "lookup">>): ToolError {
+function describeFailure(error: unknown, url: URL, deadline: AbortSignal, options: Limits): ToolError {
   if (error instanceof ToolError) return error;
   if (deadline.aborted) return new ToolError(`Timed out after ${options.totalTimeoutMs / 1000} s waiting for ${url.origin}.`, { cause: error });
   if (error instanceof ConnectTimeoutError) {
@@ -108,12 +108,89 @@ function describeFailure(error: unknown, url: URL, deadline: AbortSignal, option
   return new ToolError(`The request to ${url.origin} failed: ${detail}`, { cause: error });
 }
 
-export function createHttpRequestTool(options: HttpRequestToolOptions = {}): ToolDefinition<typeof httpRequestInput> {
-  const limits = {
+type Limits = Required<Omit<HttpRequestToolOptions, "lookup">>;
+
+function limitsOf(options: HttpRequestToolOptions): Limits {
+  return {
     maxResponseBytes: options.maxResponseBytes ?? MAX_RESPONSE_BYTES,
     totalTimeoutMs: options.totalTimeoutMs ?? TOTAL_TIMEOUT_MS,
     connectTimeoutMs: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
   };
+}
+
+export interface GuardedResponse {
+  response: ExchangeResponse;
+  /** Where the last hop went. */
+  url: URL;
+  redirects: number;
+  /** Why a redirect was not followed, if one was not. */
+  note?: string;
+}
+
+/**
+ * One request through the SSRF guard, redirects followed by hand so every hop is checked again.
+ * The body is raw bytes, capped at `maxResponseBytes`; the feed and calendar tools read it too.
+ */
+export async function sendGuarded(input: HttpRequestInput, context: ToolContext, options: HttpRequestToolOptions = {}): Promise<GuardedResponse> {
+  const limits = limitsOf(options);
+  const deadline = AbortSignal.timeout(limits.totalTimeoutMs);
+  let url = new URL(input.url);
+  let method: string = input.method;
+  let headers = requestHeaders(input, context.idempotencyKey);
+  let body = encodeBody(input.body);
+  let redirects = 0;
+  let response: ExchangeResponse;
+  let note: string | undefined;
+
+  for (;;) {
+    try {
+      const address = await resolvePinnedAddress(url, { allowlist: context.httpAllowlist, openings: context.httpOpenings, lookup: options.lookup, signal: deadline });
+      response = await exchange({ url, address, method, headers, body, maxBytes: limits.maxResponseBytes, connectTimeoutMs: limits.connectTimeoutMs, signal: deadline });
+    } catch (error) {
+      const failure = describeFailure(error, url, deadline, limits);
+      if (redirects === 0) throw failure;
+      throw new ToolError(`After ${redirects} redirect(s) to ${displayUrl(url)}: ${failure.message}`, { cause: failure });
+    }
+
+    const location = response.headers.location;
+    if (!REDIRECT_STATUSES.has(response.status) || !location) break;
+    let next: URL;
+    try {
+      next = new URL(location, url);
+    } catch (error) {
+      throw new ToolError(`${url.origin} redirected to an unreadable location: ${location.slice(0, 200)}`, { cause: error });
+    }
+    try {
+      checkUrlShape(next);
+    } catch (error) {
+      const why = error instanceof Error ? error.message : String(error);
+      throw new ToolError(`${url.origin} redirected to ${next.protocol}//${next.host}${next.pathname}, which was not followed. ${why}`, { cause: error });
+    }
+    if (redirects >= MAX_REDIRECTS) throw new ToolError(`Stopped after ${MAX_REDIRECTS} redirects (the next was to ${displayUrl(next)}).`);
+
+    // 303, and 301/302 after a POST, turn into a body-less GET, as browsers do.
+    const nextMethod = response.status === 303 || (method === "POST" && response.status <= 302) ? "GET" : method;
+    const crossOrigin = next.origin !== url.origin;
+    if (nextMethod !== "GET" && crossOrigin) {
+      // The approval covered the original target; re-sending a change to another origin needs a new call.
+      note = `Not followed: the server redirected this ${method} to ${displayUrl(next)}. Make a new request there if that is intended.`;
+      break;
+    }
+    if (nextMethod !== method) {
+      body = undefined;
+      headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith("content-")));
+    }
+    if (crossOrigin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name)));
+    url = next;
+    method = nextMethod;
+    redirects += 1;
+  }
+
+  return { response, url, redirects, ...(note === undefined ? {} : { note }) };
+}
+
+export function createHttpRequestTool(options: HttpRequestToolOptions = {}): ToolDefinition<typeof httpRequestInput> {
+  const limits = limitsOf(options);
 
   return {
     name: "http_request",
@@ -129,59 +206,7 @@ export function createHttpRequestTool(options: HttpRequestToolOptions = {}): Too
     target: (input) => `${input.method} ${displayUrl(new URL(input.url))}`,
 
     async run(input, context) {
-      const deadline = AbortSignal.timeout(limits.totalTimeoutMs);
-      let url = new URL(input.url);
-      let method: string = input.method;
-      let headers = requestHeaders(input, context.idempotencyKey);
-      let body = encodeBody(input.body);
-      let redirects = 0;
-      let response: ExchangeResponse;
-      let note: string | undefined;
-
-      for (;;) {
-        try {
-          const address = await resolvePinnedAddress(url, { allowlist: context.httpAllowlist, openings: context.httpOpenings, lookup: options.lookup, signal: deadline });
-          response = await exchange({ url, address, method, headers, body, maxBytes: limits.maxResponseBytes, connectTimeoutMs: limits.connectTimeoutMs, signal: deadline });
-        } catch (error) {
-          const failure = describeFailure(error, url, deadline, limits);
-          if (redirects === 0) throw failure;
-          throw new ToolError(`After ${redirects} redirect(s) to ${displayUrl(url)}: ${failure.message}`, { cause: failure });
-        }
-
-        const location = response.headers.location;
-        if (!REDIRECT_STATUSES.has(response.status) || !location) break;
-        let next: URL;
-        try {
-          next = new URL(location, url);
-        } catch (error) {
-          throw new ToolError(`${url.origin} redirected to an unreadable location: ${location.slice(0, 200)}`, { cause: error });
-        }
-        try {
-          checkUrlShape(next);
-        } catch (error) {
-          const why = error instanceof Error ? error.message : String(error);
-          throw new ToolError(`${url.origin} redirected to ${next.protocol}//${next.host}${next.pathname}, which was not followed. ${why}`, { cause: error });
-        }
-        if (redirects >= MAX_REDIRECTS) throw new ToolError(`Stopped after ${MAX_REDIRECTS} redirects (the next was to ${displayUrl(next)}).`);
-
-        // 303, and 301/302 after a POST, turn into a body-less GET, as browsers do.
-        const nextMethod = response.status === 303 || (method === "POST" && response.status <= 302) ? "GET" : method;
-        const crossOrigin = next.origin !== url.origin;
-        if (nextMethod !== "GET" && crossOrigin) {
-          // The approval covered the original target; re-sending a change to another origin needs a new call.
-          note = `Not followed: the server redirected this ${method} to ${displayUrl(next)}. Make a new request there if that is intended.`;
-          break;
-        }
-        if (nextMethod !== method) {
-          body = undefined;
-          headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !name.startsWith("content-")));
-        }
-        if (crossOrigin) headers = Object.fromEntries(Object.entries(headers).filter(([name]) => !CREDENTIAL_HEADERS.includes(name)));
-        url = next;
-        method = nextMethod;
-        redirects += 1;
-      }
-
+      const { response, url, redirects, note } = await sendGuarded(input, context, options);
       const shown = response.undecodable
         ? { body: null, note: `The body uses ${response.undecodable} compression, which Baton cannot decode.` }
         : showBody(response.body, response.headers, input.as, response.truncated);

@@ -33,7 +33,8 @@ function isTextType(type: string, body: Buffer): boolean {
   );
 }
 
-function decodeText(body: Buffer, contentType: string | undefined): string {
+/** The body as text in the charset its Content-Type names, else UTF-8. */
+export function decodeText(body: Buffer, contentType: string | undefined): string {
   const charset = /charset="?([\w.:-]+)/i.exec(contentType ?? "")?.[1];
   try {
     return new TextDecoder(charset ?? "utf-8").decode(body);
