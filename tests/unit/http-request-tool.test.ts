@@ -358,3 +358,12 @@ describe("requests and responses", () => {
     }
   });
 });
+
+describe("text in a declared charset", () => {
+  it("keeps windows-1252's curly quotes and euro sign (Node decodes 0x80-0x9F as control characters)", async () => {
+    const { decodeText } = await import("@/lib/tools/http/response-body");
+    const bytes = Buffer.from([0x93, 0x43, 0x61, 0x66, 0xe9, 0x94, 0x20, 0x80, 0x35]);
+    expect(decodeText(bytes, "text/plain; charset=windows-1252")).toBe("\u201CCaf\u00E9\u201D \u20AC5");
+    expect(decodeText(bytes, "text/plain; charset=iso-8859-1")).toBe("\u201CCaf\u00E9\u201D \u20AC5");
+  });
+});

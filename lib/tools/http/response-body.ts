@@ -1,6 +1,7 @@
 // What the model sees of a response: a few useful headers and the body as parsed JSON or text.
 // Binary bodies are described rather than dumped into the model's context.
 import type { IncomingHttpHeaders } from "node:http";
+import { decodeWith } from "../decode-text";
 
 export type ResponseAs = "json" | "text";
 
@@ -37,7 +38,7 @@ function isTextType(type: string, body: Buffer): boolean {
 export function decodeText(body: Buffer, contentType: string | undefined): string {
   const charset = /charset="?([\w.:-]+)/i.exec(contentType ?? "")?.[1];
   try {
-    return new TextDecoder(charset ?? "utf-8").decode(body);
+    return decodeWith(new TextDecoder(charset ?? "utf-8"), body);
   } catch {
     // An unknown charset label: UTF-8 is the best guess and never throws.
     return new TextDecoder("utf-8").decode(body);
