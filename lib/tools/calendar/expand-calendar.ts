@@ -145,6 +145,7 @@ export async function expandCalendar(text: string, options: ExpandOptions): Prom
       if (master.cancelled) continue;
       const outcome = await expandSeries(master, overrides.get(master.uid ?? "") ?? [], { from, to, maxEvents, budget, zones, endOf });
       found.push(...outcome.found);
+      if (outcome.capped) truncated = true;
       if (outcome.stopped) {
         truncated = true;
         report(master.component, outcome.stopped);

@@ -54,7 +54,7 @@ export async function expandSeries(
   master: CalendarEntry,
   overrides: CalendarEntry[],
   window: SeriesWindow,
-): Promise<{ found: Found[]; stopped: string | null }> {
+): Promise<{ found: Found[]; stopped: string | null; capped: boolean }> {
   const { from, to, maxEvents, budget, zones } = window;
   const instances = new Map<string, { start: number; end: number; wall: number }>();
   let inWindow = 0;
@@ -87,7 +87,7 @@ export async function expandSeries(
         stopped = `its recurrence rule was followed for ${MAX_STEPS_PER_SERIES} steps without getting past the window; later occurrences are not listed`;
         break rules;
       }
-      if (budget.exhausted || inWindow > maxEvents) break rules;
+      if (budget.exhausted || inWindow > maxEvents) break rules; // the caller says it stopped
       if (wall === null) continue;
       if (wall !== master.start.wall && rule.count !== null && ++counted > rule.count) break;
       if (wall < lowest) continue;
@@ -106,5 +106,5 @@ export async function expandSeries(
     if (keys.some((candidate) => excluded.has(candidate) || replaced.has(candidate))) continue;
     found.push({ start, end, allDay: master.allDay, entry: master, fallback: null });
   }
-  return { found, stopped };
+  return { found, stopped, capped: inWindow > maxEvents };
 }
