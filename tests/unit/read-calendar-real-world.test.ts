@@ -91,6 +91,15 @@ describe("read_calendar on real-world calendars", () => {
     ]);
   });
 
+  it("matches an all-day override whose RECURRENCE-ID is that day's midnight in UTC", async () => {
+    const result = await read("all-day-override-utc-recurrence-id.ics", { from: "2020-09-01", to: "2020-10-01", timezone: "Europe/Berlin" });
+    expect(result.brief).toEqual([
+      "2020-09-07T00:00:00+02:00 2020-09-08T00:00:00+02:00 Gym",
+      "2020-09-17T00:00:00+02:00 2020-09-18T00:00:00+02:00 Gym (Thursday this week)",
+      "2020-09-21T00:00:00+02:00 2020-09-22T00:00:00+02:00 Gym",
+    ]);
+  });
+
   it("keeps only the highest SEQUENCE of an event listed in several versions", async () => {
     const result = await read("sequence-versions.ics", { from: "2026-03-01", to: "2026-04-01" });
     expect(result.brief).toEqual(["2026-03-12T09:00:00+00:00 2026-03-12T17:00:00+00:00 Offsite (final)"]);

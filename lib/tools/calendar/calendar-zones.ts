@@ -9,7 +9,7 @@ import { parseTime, wallMs } from "./ical-values";
 import { ruleInstances } from "./expand-rule";
 import { parseRecurrenceRule } from "./recurrence-rule";
 import { ianaForWindowsZone } from "./windows-zones";
-import { canonicalTimeZone, wallTimeToEpoch } from "./zoned-time";
+import { canonicalTimeZone, wallTimeAt, wallTimeToEpoch } from "./zoned-time";
 
 export interface Zone {
   /** The instant a wall-clock time (wall ms) names in this zone. */
@@ -136,6 +136,12 @@ export class CalendarZones {
       const tzid = component.name === "VTIMEZONE" ? firstProperty(component, "TZID")?.value : undefined;
       if (tzid !== undefined) this.vtimezones.set(tzid.trim().replace(/^"|"$/g, ""), component);
     }
+  }
+
+  /** The wall-clock time (wall ms) an instant shows in the floating zone. */
+  wallInFloating(epoch: number): number {
+    const { year, month, day, hour, minute, second } = wallTimeAt(epoch, this.floatingName);
+    return wallMs(year, month, day, hour, minute, second);
   }
 
   /** The zone of a date-time: UTC for "...Z", its TZID's zone, or floating. */

@@ -34,7 +34,10 @@ const instantKey = (epoch: number) => `T${epoch}`;
 
 /** The key an EXDATE or RECURRENCE-ID matches: the day for all-day series and DATE values, else the instant. */
 function targetKey(value: TimeValue, master: CalendarEntry, zones: CalendarZones): string {
-  if (master.allDay || value.kind === "date") return dayKey(value.wall);
+  if (value.kind === "date") return dayKey(value.wall);
+  // An all-day instance is a day: a date-time naming it (Exchange writes local midnight) names its
+  // day, in its own zone, or for a UTC value where the reader is.
+  if (master.allDay) return dayKey(value.utc ? zones.wallInFloating(value.wall) : value.wall);
   return instantKey(zones.zoneOf(withZone(value)).toEpoch(value.wall));
 }
 
@@ -87,7 +90,8 @@ export async function expandSeries(
         stopped = `its recurrence rule was followed for ${MAX_STEPS_PER_SERIES} steps without getting past the window; later occurrences are not listed`;
         break rules;
       }
-      if (budget.exhausted || inWindow > maxEvents) break rules; // the caller says it stopped
+      // Out of time (the caller reports it), or more in the window than can be shown (truncated).
+      if (budget.exhausted || inWindow > maxEvents) break rules;
       if (wall === null) continue;
       if (wall !== master.start.wall && rule.count !== null && ++counted > rule.count) break;
       if (wall < lowest) continue;
