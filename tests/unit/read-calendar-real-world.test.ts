@@ -143,6 +143,20 @@ describe("read_calendar on real-world calendars", () => {
     expect(result.summary).toBe("Read 2 events from calendar.example.com, 4 problems");
   });
 
+  it("reads a file that starts with a byte-order mark and writes times without seconds", async () => {
+    const result = await read("byte-order-mark.ics", { from: "2026-03-01", to: "2026-04-01" });
+    expect(result.brief).toEqual(["2026-03-10T09:00:00+00:00 2026-03-10T10:00:00+00:00 Exported from a spreadsheet"]);
+  });
+
+  it("ends an event whose END:VEVENT is missing at the next BEGIN:VEVENT, and says so", async () => {
+    const result = await read("missing-end-vevent.ics", { from: "2026-03-01", to: "2026-04-01" });
+    expect(result.brief).toEqual([
+      "2026-03-10T09:00:00+00:00 2026-03-10T10:00:00+00:00 Kick-off",
+      "2026-03-11T09:00:00+00:00 2026-03-11T10:00:00+00:00 Follow-up",
+    ]);
+    expect(result.problems).toEqual([{ event: "Kick-off", line: 10, problem: "VEVENT has no END before the next BEGIN:VEVENT" }]);
+  });
+
   it("maps a Windows zone name without a VTIMEZONE to its IANA zone, and says so", async () => {
     const result = await read("windows-zone-without-vtimezone.ics", { from: "2026-03-01", to: "2026-04-01" });
     expect(result.brief).toEqual([

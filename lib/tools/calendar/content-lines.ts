@@ -68,7 +68,7 @@ export async function parseComponents(text: string, budget: WorkBudget): Promise
   const roots: Component[] = [];
   const problems: LineProblem[] = [];
   const open: Component[] = [];
-  const physical = text.split(/\r\n|\n|\r/);
+  const physical = text.replace(/^\uFEFF/, "").split(/\r\n|\n|\r/);
   let index = 0;
   while (index < physical.length) {
     await budget.step();
@@ -90,7 +90,14 @@ export async function parseComponents(text: string, budget: WorkBudget): Promise
     }
     if (property.name === "BEGIN") {
       const component: Component = { name: property.value.trim().toUpperCase(), properties: [], components: [], line };
-      (current ? current.components : roots).push(component);
+      // No component nests in one of its own kind: an END went missing, so the open one ends here.
+      const unclosed = open.findLastIndex((outer) => outer.name === component.name);
+      if (unclosed >= 0) {
+        problems.push({ line, component: open[unclosed]!, problem: `${component.name} has no END before the next BEGIN:${component.name}` });
+        open.length = unclosed;
+      }
+      const parent = open.at(-1) ?? null;
+      (parent ? parent.components : roots).push(component);
       open.push(component);
     } else if (property.name === "END") {
       const name = property.value.trim().toUpperCase();

@@ -32,7 +32,8 @@ export function wallMs(year: number, month: number, day: number, hour = 0, minut
 }
 
 const DATE = /^(\d{4})(\d{2})(\d{2})$/;
-const DATE_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)$/i;
+// Seconds are required by RFC 5545 but left out by some exporters; nothing else is ambiguous.
+const DATE_TIME = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(Z?)$/i;
 
 /**
  * A DATE or DATE-TIME by its shape rather than by VALUE=: exports often write `DTSTART:20190101`
@@ -48,7 +49,7 @@ export function parseTime(text: string, tzid: string | null): TimeValue | null {
   const dateTime = DATE_TIME.exec(value);
   if (!dateTime) return null;
   const [, year, month, day, hour, minute, second, zulu] = dateTime;
-  const wall = wallMs(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second));
+  const wall = wallMs(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second ?? 0));
   if (Number.isNaN(wall)) return null;
   const utc = zulu !== "";
   return { kind: "date-time", wall, utc, tzid: utc ? null : tzid };
