@@ -75,6 +75,18 @@ describe("read_calendar bounds", () => {
     ]);
   });
 
+  it("walks a rule that lists every hour, minute and second one candidate at a time, up to the event cap", async () => {
+    const every = (count: number, first = 0) => Array.from({ length: count }, (_, index) => index + first).join(",");
+    const rule = `FREQ=YEARLY;BYMONTH=${every(12, 1)};BYMONTHDAY=${every(31, 1)};BYHOUR=${every(24)};BYMINUTE=${every(60)};BYSECOND=${every(60)}`;
+    const started = performance.now();
+    const result = await expandCalendar(calendar(["DTSTART:19700101T000000Z", `RRULE:${rule}`, "SUMMARY:Every second"]), window);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(result.events).toHaveLength(500);
+    expect(result.events[0]?.start).toBe("2026-03-01T00:00:00+00:00");
+    expect(result.events[499]?.start).toBe("2026-03-01T00:08:19+00:00");
+    expect(result.truncated).toBe(true);
+  });
+
   it("ends a rule that can never match (30 February) at the window instead of searching on", async () => {
     const result = await expandCalendar(calendar(["DTSTART:19000228T090000Z", "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30", "SUMMARY:Never"]), window);
     expect(result).toMatchObject({ events: [], truncated: false, problems: [] });

@@ -14,7 +14,7 @@ export interface RuleWalk {
   start: number;
   /** Stop once a period begins after this wall time. */
   end: number;
-  /** Periods that end before this wall time may be skipped; only without COUNT, which counts from DTSTART. */
+  /** Instances before this wall time may be skipped; only without COUNT, which counts from DTSTART. */
   skipTo: number | null;
 }
 
@@ -163,16 +163,39 @@ function subDailyTimes(rule: RecurrenceRule, periodStart: number, start: number)
   return rule.bySecond && !rule.bySecond.includes(period.getUTCSeconds()) ? [] : [periodStart];
 }
 
-function applySetPos(candidates: number[], setPos: number[] | null): number[] {
-  if (!setPos) return candidates;
-  const picked = setPos
-    .map((position) => candidates[position > 0 ? position - 1 : candidates.length + position])
-    .filter((value): value is number => value !== undefined);
-  return [...new Set(picked)].sort((a, b) => a - b);
+/**
+ * A period's candidates, ascending, without building them: days x times can reach millions
+ * (BYHOUR, BYMINUTE and BYSECOND all listed), and each one taken is a step the caller bounds.
+ */
+interface Candidates {
+  length: number;
+  at(index: number): number;
+}
+
+/** The indexes BYSETPOS picks (1 the first, -1 the last), ascending, or all of them. */
+function* pickedIndexes({ length }: Candidates, setPos: number[] | null, from: number): Generator<number> {
+  if (!setPos) {
+    for (let index = from; index < length; index++) yield index;
+    return;
+  }
+  const picked = setPos.map((position) => (position > 0 ? position - 1 : length + position)).filter((index) => index >= from && index < length);
+  yield* [...new Set(picked)].sort((a, b) => a - b);
+}
+
+/** The first index whose candidate is at or after `start` (candidates ascend). */
+function firstAtOrAfter(candidates: Candidates, start: number): number {
+  let low = 0;
+  let high = candidates.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (candidates.at(middle) < start) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /**
- * The rule's instances at or after `walk.start`, ascending, as wall ms. Yields null for a period
+ * The rule's instances at or after `walk.start` (or `walk.skipTo`), ascending, as wall ms. Yields null for a period
  * with none, so the caller can count (and bound) the work even when nothing matches.
  */
 export function* ruleInstances(rule: RecurrenceRule, walk: RuleWalk): Generator<number | null> {
@@ -184,6 +207,7 @@ export function* ruleInstances(rule: RecurrenceRule, walk: RuleWalk): Generator<
   const firstPeriod = subDailyUnit ? Math.floor(walk.start / subDailyUnit) * subDailyUnit : startOfDay(walk.start);
   const times = timesOfDay(rule, walk.start);
   const skipTo = walk.skipTo !== null && walk.skipTo > walk.start ? walk.skipTo : null;
+  const earliest = skipTo ?? walk.start;
 
   let index = 0;
   if (skipTo !== null) {
@@ -227,11 +251,17 @@ export function* ruleInstances(rule: RecurrenceRule, walk: RuleWalk): Generator<
       days = [day];
     }
 
-    const candidates = subDailyUnit
-      ? subDailyTimes(rule, periodStart, walk.start)
-      : days.flatMap((day) => times.map((time) => day + time));
-    const instances = applySetPos(candidates, rule.bySetPos).filter((instance) => instance >= walk.start);
-    if (instances.length === 0) yield null;
-    for (const instance of instances) yield instance;
+    const inPeriod = subDailyUnit ? subDailyTimes(rule, periodStart, walk.start) : null;
+    const candidates: Candidates = inPeriod
+      ? { length: inPeriod.length, at: (index) => inPeriod[index]! }
+      : { length: days.length * times.length, at: (index) => days[Math.floor(index / times.length)]! + times[index % times.length]! };
+    let given = 0;
+    for (const index of pickedIndexes(candidates, rule.bySetPos, rule.bySetPos ? 0 : firstAtOrAfter(candidates, earliest))) {
+      const instance = candidates.at(index);
+      if (instance < earliest) continue;
+      given++;
+      yield instance;
+    }
+    if (given === 0) yield null;
   }
 }

@@ -49,9 +49,13 @@ function untilPassed(rule: RecurrenceRule, wall: number, master: CalendarEntry):
   return wall > until.wall;
 }
 
-function spanMs(duration: Duration | null): number {
-  return duration ? Math.max(0, duration.days * DAY_MS + duration.ms) : DAY_MS;
+function spanMs({ duration, allDay }: CalendarEntry): number {
+  if (!duration) return allDay ? DAY_MS : 0;
+  return Math.max(0, duration.days * DAY_MS + duration.ms);
 }
+
+// A wall-clock time and the instant it names differ by the zone's offset: at most 14 hours.
+const MAX_OFFSET_MS = 15 * 3_600_000;
 
 export async function expandSeries(
   master: CalendarEntry,
@@ -76,12 +80,11 @@ export async function expandSeries(
   }
 
   let stopped: string | null = null;
-  // Wall times and instants differ by less than a day, so these bounds are safe either way.
-  const lowest = from - spanMs(master.duration) - 2 * DAY_MS;
-  const highest = to + 2 * DAY_MS;
+  const lowest = from - spanMs(master) - MAX_OFFSET_MS;
+  const highest = to + MAX_OFFSET_MS;
   let steps = 0;
   rules: for (const rule of master.rules) {
-    const end = rule.until ? Math.min(highest, rule.until.wall + 2 * DAY_MS) : highest;
+    const end = rule.until ? Math.min(highest, rule.until.wall + DAY_MS) : highest;
     let counted = 1; // DTSTART is always the first instance (RFC 5545 3.8.5.3)
     const walk = { start: master.start.wall, end, skipTo: rule.count === null ? lowest : null };
     for (const wall of ruleInstances(rule, walk)) {
