@@ -100,6 +100,16 @@ describe("read_calendar on real-world calendars", () => {
     ]);
   });
 
+  it("lets an event without a UID replace nothing: nothing can refer to it", async () => {
+    const result = await read("without-uid.ics", { from: "2026-03-01", to: "2026-04-01" });
+    expect(result.brief).toEqual([
+      "2026-03-02T07:00:00+00:00 2026-03-02T07:30:00+00:00 Swim",
+      "2026-03-03T07:00:00+00:00 2026-03-03T07:30:00+00:00 Swim",
+      "2026-03-03T18:00:00+00:00 2026-03-03T19:00:00+00:00 Book club",
+      "2026-03-04T07:00:00+00:00 2026-03-04T07:30:00+00:00 Swim",
+    ]);
+  });
+
   it("keeps only the highest SEQUENCE of an event listed in several versions", async () => {
     const result = await read("sequence-versions.ics", { from: "2026-03-01", to: "2026-04-01" });
     expect(result.brief).toEqual(["2026-03-12T09:00:00+00:00 2026-03-12T17:00:00+00:00 Offsite (final)"]);

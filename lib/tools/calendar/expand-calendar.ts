@@ -98,7 +98,10 @@ function latestVersions(entries: CalendarEntry[]): { masters: CalendarEntry[]; o
     masters.push(...byStart.values());
   }
   const overrides = new Map<string, CalendarEntry[]>();
-  for (const entry of overridesByKey.values()) overrides.set(entry.uid ?? "", [...(overrides.get(entry.uid ?? "") ?? []), entry]);
+  for (const entry of overridesByKey.values()) {
+    const uid = entry.uid ?? ""; // an override without a UID replaces nothing; it is still shown
+    overrides.set(uid, [...(overrides.get(uid) ?? []), entry]);
+  }
   return { masters, overrides };
 }
 
@@ -143,7 +146,7 @@ export async function expandCalendar(text: string, options: ExpandOptions): Prom
     for (const master of masters) {
       if (budget.exhausted) break;
       if (master.cancelled) continue;
-      const outcome = await expandSeries(master, overrides.get(master.uid ?? "") ?? [], { from, to, maxEvents, budget, zones, endOf });
+      const outcome = await expandSeries(master, (master.uid !== null && overrides.get(master.uid)) || [], { from, to, maxEvents, budget, zones, endOf });
       found.push(...outcome.found);
       if (outcome.capped) truncated = true;
       if (outcome.stopped) {
@@ -151,12 +154,12 @@ export async function expandCalendar(text: string, options: ExpandOptions): Prom
         report(master.component, outcome.stopped);
       }
     }
-    const mastersByUid = new Map(masters.map((master) => [master.uid, master]));
+    const mastersByUid = new Map(masters.flatMap((master) => (master.uid === null ? [] : [[master.uid, master] as const])));
     // An override is its own event at its own time, whether or not the rule still makes the
     // instance it replaced (the series may have been edited after it), as calendar apps show it.
     for (const override of [...overrides.values()].flat()) {
       if (override.cancelled) continue;
-      const master = mastersByUid.get(override.uid);
+      const master = override.uid === null ? undefined : mastersByUid.get(override.uid);
       const start = override.zone.toEpoch(override.start.wall);
       const end = Math.max(start, endOf(override, override.start, override.duration ?? master?.duration ?? null));
       found.push({ start, end, allDay: override.allDay, entry: override, fallback: master ?? null });
