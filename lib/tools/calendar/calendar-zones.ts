@@ -5,7 +5,7 @@
 // blocks are often truncated to this year's rules. Other names use their VTIMEZONE; a name nobody
 // defines is read as floating time, and the caller is told.
 import { allProperties, firstProperty, type Component } from "./content-lines";
-import { parseTime, wallMs } from "./ical-values";
+import { DAY_MS, parseTime, wallMs } from "./ical-values";
 import { ruleInstances } from "./expand-rule";
 import { parseRecurrenceRule } from "./recurrence-rule";
 import { ianaForWindowsZone } from "./windows-zones";
@@ -33,21 +33,38 @@ export function ianaZoneForTzid(tzid: string): string | null {
   return null;
 }
 
+const MAX_CACHED_DAYS = 10_000;
+
 export function ianaZone(timeZone: string): Zone {
+  const exact = (wall: number) => {
+    const date = new Date(wall);
+    return wallTimeToEpoch(
+      {
+        year: date.getUTCFullYear(),
+        month: date.getUTCMonth() + 1,
+        day: date.getUTCDate(),
+        hour: date.getUTCHours(),
+        minute: date.getUTCMinutes(),
+        second: date.getUTCSeconds(),
+      },
+      timeZone,
+    );
+  };
+  // Intl is slow (a few µs a call, several calls a conversion) and a big calendar converts
+  // hundreds of thousands of times; the offset is the same all day except on a transition day.
+  const dayOffsets = new Map<number, number | null>();
   return {
     toEpoch(wall) {
-      const date = new Date(wall);
-      return wallTimeToEpoch(
-        {
-          year: date.getUTCFullYear(),
-          month: date.getUTCMonth() + 1,
-          day: date.getUTCDate(),
-          hour: date.getUTCHours(),
-          minute: date.getUTCMinutes(),
-          second: date.getUTCSeconds(),
-        },
-        timeZone,
-      );
+      const day = Math.floor(wall / DAY_MS) * DAY_MS;
+      let offset = dayOffsets.get(day);
+      if (offset === undefined) {
+        const atStart = day - exact(day);
+        const atEnd = day + DAY_MS - 1000 - exact(day + DAY_MS - 1000);
+        offset = atStart === atEnd ? atStart : null;
+        if (dayOffsets.size >= MAX_CACHED_DAYS) dayOffsets.clear();
+        dayOffsets.set(day, offset);
+      }
+      return offset === null ? exact(wall) : wall - offset;
     },
   };
 }

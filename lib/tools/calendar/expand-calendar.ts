@@ -51,7 +51,7 @@ export interface ExpandResult {
   notes: string[];
 }
 
-export const DEFAULT_TIME_LIMIT_MS = 3_000;
+export const DEFAULT_TIME_LIMIT_MS = 5_000;
 const MAX_PROBLEMS = 50;
 const MAX_SUMMARY = 300;
 const MAX_LOCATION = 300;
