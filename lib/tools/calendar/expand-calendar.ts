@@ -90,7 +90,7 @@ function latestVersions(entries: CalendarEntry[]): { masters: CalendarEntry[]; o
     }
   }
   for (const versions of mastersByUid.values()) {
-    const highest = Math.max(...versions.map((version) => version.sequence));
+    const highest = versions.reduce((max, version) => Math.max(max, version.sequence), -Infinity);
     // Equal SEQUENCEs with different starts are a sloppy exporter reusing a UID: keep each; the
     // same start again is the same event repeated: keep the last.
     const byStart = new Map<number, CalendarEntry>();
@@ -100,7 +100,9 @@ function latestVersions(entries: CalendarEntry[]): { masters: CalendarEntry[]; o
   const overrides = new Map<string, CalendarEntry[]>();
   for (const entry of overridesByKey.values()) {
     const uid = entry.uid ?? ""; // an override without a UID replaces nothing; it is still shown
-    overrides.set(uid, [...(overrides.get(uid) ?? []), entry]);
+    const list = overrides.get(uid);
+    if (list) list.push(entry);
+    else overrides.set(uid, [entry]);
   }
   return { masters, overrides };
 }
