@@ -16,10 +16,10 @@ export interface Zone {
   toEpoch(wall: number): number;
 }
 
-export const UTC_ZONE: Zone = { toEpoch: (wall) => wall };
+const UTC_ZONE: Zone = { toEpoch: (wall) => wall };
 
 /** The IANA zone a TZID names, also for "/Europe/Stockholm" and "/mozilla.org/20050126_1/Europe/Berlin". */
-export function ianaZoneForTzid(tzid: string): string | null {
+function ianaZoneForTzid(tzid: string): string | null {
   const trimmed = tzid.trim().replace(/^"|"$/g, "");
   const direct = canonicalTimeZone(trimmed);
   if (direct) return direct;
@@ -35,7 +35,7 @@ export function ianaZoneForTzid(tzid: string): string | null {
 
 const MAX_CACHED_DAYS = 10_000;
 
-export function ianaZone(timeZone: string): Zone {
+function ianaZone(timeZone: string): Zone {
   const exact = (wall: number) => {
     const date = new Date(wall);
     return wallTimeToEpoch(

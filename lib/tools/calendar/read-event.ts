@@ -28,7 +28,7 @@ export interface CalendarEntry {
   description: string | null;
 }
 
-export type Report = (component: Component, problem: string, line?: number) => void;
+type Report = (component: Component, problem: string, line?: number) => void;
 
 function tzidOf(property: Property): string | null {
   return property.params.get("TZID") ?? null;

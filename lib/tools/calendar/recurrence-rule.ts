@@ -2,7 +2,7 @@
 // with a reason the tool reports, never silently read as "no occurrences".
 import { parseTime, type TimeValue } from "./ical-values";
 
-export const FREQUENCIES = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"] as const;
+const FREQUENCIES = ["SECONDLY", "MINUTELY", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "YEARLY"] as const;
 export type Frequency = (typeof FREQUENCIES)[number];
 
 /** Weekdays as Date.getUTCDay() numbers them: SU = 0 ... SA = 6. */
