@@ -18,7 +18,7 @@ describe("demo sources", () => {
 
   it("a calendar with three events on whatever day and zone it is read for", async () => {
     const text = await (await serve("calendar.ics")).text();
-    const day = expandCalendar(text, { from: Date.parse("2031-02-03T00:00:00+09:00"), to: Date.parse("2031-02-04T00:00:00+09:00"), timeZone: "Asia/Tokyo" });
+    const day = await expandCalendar(text, { from: Date.parse("2031-02-03T00:00:00+09:00"), to: Date.parse("2031-02-04T00:00:00+09:00"), timeZone: "Asia/Tokyo" });
     expect(day.events.map((event) => [event.start, event.summary])).toEqual([
       ["2031-02-03T09:00:00+09:00", "Team stand-up"],
       ["2031-02-03T11:30:00+09:00", "Design review: checkout flow"],

@@ -41,10 +41,16 @@ interface Event {
   description: string | null;
 }
 
+interface Problem {
+  event: string | null;
+  line: number | null;
+  problem: string;
+}
+
 async function read(input: Record<string, unknown>, fetcher: FetchText = fetchText) {
   const calendarTool = fetcher === fetchText ? tool : createReadCalendarTool({ fetchText: fetcher });
   const { output, summary } = await calendarTool.run(calendarTool.input.parse(input), context);
-  return { summary, ...(output as { calendar: string | null; timezone: string; events: Event[]; truncated?: true; unreadableEvents?: number }) };
+  return { summary, ...(output as { calendar: string | null; timezone: string; events: Event[]; truncated?: true; unreadableEvents?: number; problems?: Problem[]; notes?: string[] }) };
 }
 
 const brief = (events: Event[]) => events.map((event) => `${event.start} ${event.end} ${event.summary}`);
@@ -224,15 +230,19 @@ describe("read_calendar", () => {
     expect(result.events[0]?.start).toBe("2026-03-01T00:00:00+00:00");
   });
 
-  it("refuses what is not a calendar", async () => {
+  it("refuses what is not a calendar, and reads what it can of a broken one", async () => {
     const html = async () => ({ text: "<html><body>Sign in</body></html>", contentType: "text/html" });
     await expect(read({ url: "https://x.example/c.ics", from: "2026-03-01", to: "2026-04-01" }, html)).rejects.toThrow(
       "This is not an iCalendar file",
     );
     const broken = async () => ({ text: "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nnonsense\r\n", contentType: "text/calendar" });
-    await expect(read({ url: "https://x.example/c.ics", from: "2026-03-01", to: "2026-04-01" }, broken)).rejects.toThrow(
-      "The calendar could not be parsed",
-    );
+    const result = await read({ url: "https://x.example/c.ics", from: "2026-03-01", to: "2026-04-01" }, broken);
+    expect(result.events).toEqual([]);
+    expect(result.problems?.map((problem) => problem.problem)).toEqual([
+      'line "nonsense" is not a valid content line; skipped',
+      "the file ends inside VEVENT (cut short?)",
+      "it has no DTSTART; left out",
+    ]);
   });
 
   it("validates the window, the time zone and the source", () => {

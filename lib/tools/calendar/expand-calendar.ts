@@ -1,13 +1,15 @@
-// iCalendar text -> the event occurrences that overlap a window, recurrences expanded (RRULE,
-// RDATE, EXDATE, RECURRENCE-ID overrides) by ical.js, times resolved by ./ical-zones.
-import ICAL from "ical.js";
+// iCalendar text -> the event occurrences that overlap a window: recurrences expanded (RRULE,
+// RDATE, EXDATE, RECURRENCE-ID overrides), times resolved by ./calendar-zones. All of it bounded
+// (by the window, by occurrences, by steps and by time) and yielding to the event loop as it goes,
+// since the text is untrusted.
 import { ToolError } from "../types";
-import { prepareTimeZones } from "./ical-zones";
-import { formatInZone, wallTimeToEpoch } from "./zoned-time";
-
-type Time = InstanceType<typeof ICAL.Time>;
-type Component = InstanceType<typeof ICAL.Component>;
-type CalendarEvent = InstanceType<typeof ICAL.Event>;
+import { CalendarZones } from "./calendar-zones";
+import { firstProperty, parseComponents, textValue, type Component } from "./content-lines";
+import { DAY_MS, type Duration, type TimeValue } from "./ical-values";
+import { expandSeries, type Found } from "./expand-series";
+import { readEvent, type CalendarEntry } from "./read-event";
+import { formatInZone } from "./zoned-time";
+import { WorkBudget } from "./work-budget";
 
 export interface Occurrence {
   summary: string;
@@ -18,6 +20,13 @@ export interface Occurrence {
   description: string | null;
 }
 
+export interface CalendarProblem {
+  /** The event's title (or UID) when the problem is in one. */
+  event: string | null;
+  line: number | null;
+  problem: string;
+}
+
 export interface ExpandOptions {
   /** Window start and end, epoch ms; an occurrence is in it if it overlaps [from, to). */
   from: number;
@@ -25,187 +34,159 @@ export interface ExpandOptions {
   /** IANA zone for the output, for all-day events and for floating times. */
   timeZone: string;
   maxEvents?: number;
+  /** Work time (not counting time yielded to other tasks) after which reading stops. */
+  timeLimitMs?: number;
 }
 
 export interface ExpandResult {
   calendarName: string | null;
   events: Occurrence[];
-  /** More occurrences matched than maxEvents, or a rule had too many occurrences to walk. */
+  /** More occurrences matched than maxEvents, or a bound stopped the reading early. */
   truncated: boolean;
-  /** Events left out because they could not be read (malformed dates, impossible rules). */
+  /** Events left out because they could not be read. */
   unreadable: number;
+  /** What could not be read, and why. */
+  problems: CalendarProblem[];
+  /** How the calendar was read where that was a choice (a Windows zone name mapped to IANA). */
+  notes: string[];
 }
 
-// Walking a rule costs ~20 µs a step; these bound a hostile or very old calendar to a few seconds.
-const MAX_STEPS_PER_SERIES = 50_000;
-const MAX_STEPS_TOTAL = 200_000;
+export const DEFAULT_TIME_LIMIT_MS = 5_000;
+const MAX_PROBLEMS = 50;
 const MAX_SUMMARY = 300;
 const MAX_LOCATION = 300;
 const MAX_DESCRIPTION = 1_000;
 
-function cap(text: string, max: number): string {
+function cap(text: string | null, max: number): string | null {
+  if (text === null) return null;
   const clean = text.replace(/\r\n?/g, "\n").trim();
+  if (clean === "") return null;
   return clean.length > max ? `${clean.slice(0, max - 1).trimEnd()}…` : clean;
 }
 
-function optionalText(value: unknown, max: number): string | null {
-  return typeof value === "string" && value.trim() !== "" ? cap(value, max) : null;
+function label(component: Component): string {
+  const summary = firstProperty(component, "SUMMARY")?.value.trim();
+  if (summary) return cap(textValue(summary), 80)!;
+  const uid = firstProperty(component, "UID")?.value.trim();
+  return uid ? `UID ${cap(uid, 80)}` : `the ${component.name} at line ${component.line}`;
 }
 
-function parseCalendars(text: string): Component[] {
-  if (!/BEGIN:VCALENDAR/i.test(text)) {
-    throw new ToolError("This is not an iCalendar file (no BEGIN:VCALENDAR).");
+/** Which version of each event counts: per UID the highest SEQUENCE, per overridden instance too. */
+function latestVersions(entries: CalendarEntry[]): { masters: CalendarEntry[]; overrides: Map<string, CalendarEntry[]> } {
+  const mastersByUid = new Map<string, CalendarEntry[]>();
+  const overridesByKey = new Map<string, CalendarEntry>();
+  const masters: CalendarEntry[] = [];
+  for (const entry of entries) {
+    if (entry.recurrenceId) {
+      const key = `${entry.uid}\u0000${entry.recurrenceId.wall}`;
+      const seen = overridesByKey.get(key);
+      if (!seen || entry.sequence >= seen.sequence) overridesByKey.set(key, entry);
+    } else if (entry.uid === null) {
+      masters.push(entry); // nothing can refer to it: it stands alone
+    } else {
+      const versions = mastersByUid.get(entry.uid) ?? [];
+      versions.push(entry);
+      mastersByUid.set(entry.uid, versions);
+    }
   }
-  let parsed: unknown;
-  try {
-    parsed = ICAL.parse(text);
-  } catch (error) {
-    throw new ToolError(`The calendar could not be parsed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
+  for (const versions of mastersByUid.values()) {
+    const highest = versions.reduce((max, version) => Math.max(max, version.sequence), -Infinity);
+    // Equal SEQUENCEs with different starts are a sloppy exporter reusing a UID: keep each; the
+    // same start again is the same event repeated: keep the last.
+    const byStart = new Map<number, CalendarEntry>();
+    for (const version of versions) if (version.sequence === highest) byStart.set(version.start.wall, version);
+    masters.push(...byStart.values());
+  }
+  const overrides = new Map<string, CalendarEntry[]>();
+  for (const entry of overridesByKey.values()) {
+    const uid = entry.uid ?? ""; // an override without a UID replaces nothing; it is still shown
+    const list = overrides.get(uid);
+    if (list) list.push(entry);
+    else overrides.set(uid, [entry]);
+  }
+  return { masters, overrides };
+}
+
+function endOf(entry: CalendarEntry, start: TimeValue, duration: Duration | null): number {
+  const length = duration ?? (entry.allDay ? { days: 1, ms: 0 } : { days: 0, ms: 0 });
+  return entry.zone.toEpoch(start.wall + length.days * DAY_MS) + length.ms;
+}
+
+export async function expandCalendar(text: string, options: ExpandOptions): Promise<ExpandResult> {
+  const { from, to, timeZone } = options;
+  const maxEvents = options.maxEvents ?? 500;
+  if (!/BEGIN:VCALENDAR/i.test(text)) throw new ToolError("This is not an iCalendar file (no BEGIN:VCALENDAR).");
+  const budget = new WorkBudget(options.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS);
+  const problems: CalendarProblem[] = [];
+  const notes: string[] = [];
+  const found: Found[] = [];
+  let unreadable = 0;
+  let truncated = false;
+  let calendarName: string | null = null;
+
+  const { roots, problems: lineProblems } = await parseComponents(text, budget);
+  for (const { line, component, problem } of lineProblems) {
+    problems.push({ event: component ? label(component) : null, line, problem });
+  }
+  const report = (component: Component, problem: string, line?: number) =>
+    problems.push({ event: label(component), line: line ?? component.line, problem });
+
+  for (const calendar of roots.filter((root) => root.name === "VCALENDAR")) {
+    calendarName ??= cap(textValue(firstProperty(calendar, "X-WR-CALNAME")?.value ?? ""), MAX_SUMMARY);
+    const zones = new CalendarZones(calendar, timeZone, (note) => {
+      if (!notes.includes(note)) notes.push(note);
     });
+    const entries: CalendarEntry[] = [];
+    for (const component of calendar.components.filter((child) => child.name === "VEVENT")) {
+      await budget.step();
+      const entry = readEvent(component, zones, report);
+      if (entry) entries.push(entry);
+      else unreadable++;
+    }
+    const { masters, overrides } = latestVersions(entries);
+
+    for (const master of masters) {
+      if (budget.exhausted) break;
+      if (master.cancelled) continue;
+      const outcome = await expandSeries(master, (master.uid !== null && overrides.get(master.uid)) || [], { from, to, maxEvents, budget, zones, endOf });
+      found.push(...outcome.found);
+      if (outcome.capped) truncated = true;
+      if (outcome.stopped) {
+        truncated = true;
+        report(master.component, outcome.stopped);
+      }
+    }
+    const mastersByUid = new Map(masters.flatMap((master) => (master.uid === null ? [] : [[master.uid, master] as const])));
+    // An override is its own event at its own time, whether or not the rule still makes the
+    // instance it replaced (the series may have been edited after it), as calendar apps show it.
+    for (const override of [...overrides.values()].flat()) {
+      if (override.cancelled) continue;
+      const master = override.uid === null ? undefined : mastersByUid.get(override.uid);
+      const start = override.zone.toEpoch(override.start.wall);
+      const end = Math.max(start, endOf(override, override.start, override.duration ?? master?.duration ?? null));
+      found.push({ start, end, allDay: override.allDay, entry: override, fallback: master ?? null });
+    }
   }
-  // One top-level component parses to a jCal array; several, to an array of them.
-  const roots = Array.isArray(parsed) && Array.isArray(parsed[0]) ? parsed : [parsed];
-  return roots.map((jcal) => new ICAL.Component(jcal)).filter((root) => root.name === "vcalendar");
-}
-
-/** The instant of an ical.js time; a date (all-day) is midnight in `timeZone`. */
-function toEpoch(time: Time, timeZone: string): number {
-  if (time.isDate) {
-    return wallTimeToEpoch({ year: time.year, month: time.month, day: time.day, hour: 0, minute: 0, second: 0 }, timeZone);
+  if (budget.exhausted) {
+    truncated = true;
+    problems.push({ event: null, line: null, problem: `reading stopped after ${budget.limitMs / 1000} s of work; events after that point are not listed` });
   }
-  return time.toUnixTime() * 1000;
-}
 
-function isCancelled(event: CalendarEvent): boolean {
-  const status = event.component.getFirstPropertyValue("status");
-  return typeof status === "string" && status.toUpperCase() === "CANCELLED";
-}
-
-function toOccurrence(item: CalendarEvent, start: number, end: number, allDay: boolean, timeZone: string): Occurrence {
-  return {
-    summary: optionalText(item.summary, MAX_SUMMARY) ?? "(no title)",
+  const inWindow = found
+    .filter(({ start, end }) => (end > start ? end > from && start < to : start >= from && start < to))
+    .sort((a, b) => a.start - b.start);
+  if (inWindow.length > maxEvents) truncated = true;
+  const events = inWindow.slice(0, maxEvents).map(({ start, end, allDay, entry, fallback }) => ({
+    summary: cap(entry.summary ?? fallback?.summary ?? null, MAX_SUMMARY) ?? "(no title)",
     start: formatInZone(start, timeZone),
     end: formatInZone(end, timeZone),
     allDay,
-    location: optionalText(item.location, MAX_LOCATION),
-    description: optionalText(item.description, MAX_DESCRIPTION),
-  };
-}
-
-interface Series {
-  master: Component | null;
-  exceptions: Component[];
-}
-
-function groupByUid(calendar: Component): Series[] {
-  const byUid = new Map<string, Series>();
-  const series: Series[] = [];
-  for (const vevent of calendar.getAllSubcomponents("vevent")) {
-    const uidValue = vevent.getFirstPropertyValue("uid");
-    // Without a UID nothing can refer to the event: it stands alone.
-    const uid = typeof uidValue === "string" ? uidValue : null;
-    let entry = uid ? byUid.get(uid) : undefined;
-    if (!entry || (entry.master && !vevent.hasProperty("recurrence-id"))) {
-      entry = { master: null, exceptions: [] };
-      series.push(entry);
-      if (uid) byUid.set(uid, entry);
-    }
-    if (vevent.hasProperty("recurrence-id")) entry.exceptions.push(vevent);
-    else entry.master = vevent;
-  }
-  return series;
-}
-
-// ical.js leaves DTSTART out of a set made only of RDATEs, though RFC 5545 (3.8.5.2) counts it.
-function includeStartInRdateSet(master: Component): void {
-  if (!master.hasProperty("rdate") || master.hasProperty("rrule")) return;
-  const start = master.getFirstPropertyValue("dtstart");
-  if (!(start instanceof ICAL.Time)) return;
-  const listed = master
-    .getAllProperties("rdate")
-    .flatMap((property) => property.getValues())
-    .some((value) => value instanceof ICAL.Time && value.compare(start) === 0);
-  if (!listed) master.addPropertyWithValue("rdate", start.clone());
-}
-
-type Add = (item: CalendarEvent, start: Time, end: Time) => void;
-
-/** Adds the occurrences of one series; returns how many rule steps it took, or null if it hit a limit. */
-function expandSeries({ master, exceptions }: Series, add: Add, to: number, timeZone: string, maxSteps: number): number | null {
-  if (!master) {
-    // Overrides whose series is not in this file (an invitation to one instance): show them as they are.
-    for (const exception of exceptions) {
-      const event = new ICAL.Event(exception);
-      if (event.startDate) add(event, event.startDate, event.endDate);
-    }
-    return 0;
-  }
-  includeStartInRdateSet(master);
-  const event = new ICAL.Event(master, { strictExceptions: true, exceptions });
-  if (!event.startDate) return 0;
-  if (!event.isRecurring()) {
-    add(event, event.startDate, event.endDate);
-    return 0;
-  }
-  // An override can move an occurrence from beyond the window into it, so walk past the window
-  // until the latest overridden occurrence too.
-  const overridden = exceptions.map((exception) => new ICAL.Event(exception).recurrenceId).filter(Boolean);
-  const horizon = Math.max(to, ...overridden.map((recurrenceId) => toEpoch(recurrenceId, timeZone)));
-  const iterator = event.iterator();
-  const applied = new Set<CalendarEvent>();
-  for (let step = 0; ; step++) {
-    const next = iterator.next();
-    if (!next || toEpoch(next, timeZone) > horizon) {
-      // An override of an instance the rule no longer makes (the series was edited after it) is
-      // still an event in its own right, as calendar apps show it.
-      for (const exception of Object.values(event.exceptions)) {
-        if (!applied.has(exception)) add(exception, exception.startDate, exception.endDate);
-      }
-      return step;
-    }
-    if (step >= maxSteps) return null;
-    const details = event.getOccurrenceDetails(next);
-    if (details.item !== event) applied.add(details.item);
-    add(details.item, details.startDate, details.endDate);
-  }
-}
-
-export function expandCalendar(text: string, options: ExpandOptions): ExpandResult {
-  const { from, to, timeZone } = options;
-  const maxEvents = options.maxEvents ?? 500;
-  const found: { start: number; occurrence: Occurrence }[] = [];
-  let truncated = false;
-  let unreadable = 0;
-  let stepsLeft = MAX_STEPS_TOTAL;
-  let calendarName: string | null = null;
-
-  const add: Add = (item, start, end) => {
-    if (isCancelled(item)) return;
-    const startMs = toEpoch(start, timeZone);
-    const endMs = Math.max(startMs, toEpoch(end, timeZone));
-    const overlaps = endMs > startMs ? endMs > from && startMs < to : startMs >= from && startMs < to;
-    if (overlaps) found.push({ start: startMs, occurrence: toOccurrence(item, startMs, endMs, start.isDate, timeZone) });
-  };
-
-  for (const calendar of parseCalendars(text)) {
-    prepareTimeZones(calendar, timeZone);
-    calendarName ??= optionalText(calendar.getFirstPropertyValue("x-wr-calname"), MAX_SUMMARY);
-    for (const series of groupByUid(calendar)) {
-      try {
-        const budget = Math.max(0, Math.min(MAX_STEPS_PER_SERIES, stepsLeft));
-        const steps = expandSeries(series, add, to, timeZone, budget);
-        if (steps === null) truncated = true;
-        stepsLeft -= steps ?? budget;
-      } catch {
-        // A malformed value (ical.js decodes lazily, so errors surface here) or an impossible rule:
-        // skip that event and say how many were skipped, rather than failing the whole calendar.
-        unreadable++;
-      }
-    }
-  }
-
-  found.sort((a, b) => a.start - b.start);
-  if (found.length > maxEvents) truncated = true;
-  return { calendarName, events: found.slice(0, maxEvents).map((entry) => entry.occurrence), truncated, unreadable };
+    location: cap(entry.location ?? fallback?.location ?? null, MAX_LOCATION),
+    description: cap(entry.description ?? fallback?.description ?? null, MAX_DESCRIPTION),
+  }));
+  const shownProblems =
+    problems.length > MAX_PROBLEMS
+      ? [...problems.slice(0, MAX_PROBLEMS - 1), { event: null, line: null, problem: `and ${problems.length - MAX_PROBLEMS + 1} more problems` }]
+      : problems;
+  return { calendarName, events, truncated, unreadable, problems: shownProblems, notes };
 }

@@ -4,7 +4,8 @@ import { z } from "zod";
 import { fetchOrThrow, hostOf, type FetchText } from "../feeds/fetch-text";
 import { ToolError, type ToolContext, type ToolDefinition } from "../types";
 import { readTextFile, resolveExisting, workspacePathSchema } from "../workspace/workspace";
-import { expandCalendar } from "./expand-calendar";
+import { DEFAULT_TIME_LIMIT_MS, expandCalendar } from "./expand-calendar";
+import { MAX_STEPS_PER_SERIES } from "./expand-series";
 import { canonicalTimeZone, isIsoDateTime, parseIsoInZone } from "./zoned-time";
 
 const MAX_RANGE_DAYS = 366;
@@ -76,7 +77,11 @@ export function createReadCalendarTool({ fetchText }: { fetchText: FetchText }):
     description:
       "Read the events of an iCalendar (.ics) calendar, from a URL or a workspace file, that overlap a window of up " +
       "to 366 days. Recurring events are expanded (with their exceptions and moved occurrences); start and end are " +
-      `ISO date-times with the offset of the requested time zone, sorted by start; at most ${MAX_EVENTS} events.`,
+      `ISO date-times with the offset of the requested time zone, sorted by start; at most ${MAX_EVENTS} events. ` +
+      "Events or lines that cannot be read are left out and listed in `problems` (which event, why); `notes` says how " +
+      "zone names were read (Windows names map to IANA zones). Reading is bounded: a recurrence rule is followed for " +
+      `at most ${MAX_STEPS_PER_SERIES} steps and the whole calendar for ${DEFAULT_TIME_LIMIT_MS / 1000} s of work, ` +
+      "after which the result is marked truncated.",
     input,
     risk: () => "read",
     target: ({ url, file }) => url ?? file ?? "",
@@ -91,7 +96,7 @@ export function createReadCalendarTool({ fetchText }: { fetchText: FetchText }):
       if (from === null || to === null || to <= from) throw new ToolError("Give a window with `to` after `from`.");
 
       const text = await loadCalendar(args, fetchText, context);
-      const result = expandCalendar(text, { from, to, timeZone, maxEvents: MAX_EVENTS });
+      const result = await expandCalendar(text, { from, to, timeZone, maxEvents: MAX_EVENTS });
       const source = args.url !== undefined ? hostOf(args.url) : args.file;
       return {
         output: {
@@ -100,10 +105,12 @@ export function createReadCalendarTool({ fetchText }: { fetchText: FetchText }):
           events: result.events,
           ...(result.truncated ? { truncated: true } : {}),
           ...(result.unreadable > 0 ? { unreadableEvents: result.unreadable } : {}),
+          ...(result.problems.length > 0 ? { problems: result.problems } : {}),
+          ...(result.notes.length > 0 ? { notes: result.notes } : {}),
         },
         summary: `Read ${result.events.length} event${result.events.length === 1 ? "" : "s"} from ${source}${
           result.truncated ? " (truncated)" : ""
-        }`,
+        }${result.problems.length > 0 ? `, ${result.problems.length} problem${result.problems.length === 1 ? "" : "s"}` : ""}`,
       };
     },
   };
