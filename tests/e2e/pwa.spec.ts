@@ -43,7 +43,8 @@ test("the manifest makes Baton installable, and its icons load", async ({ page, 
   await expect(page.locator('meta[name="theme-color"][media="(prefers-color-scheme: dark)"]')).toHaveAttribute("content", "#020617");
   expect(manifest.icons.map(({ sizes, purpose }) => `${sizes} ${purpose}`).sort()).toEqual(["192x192 any", "512x512 any", "512x512 maskable"]);
 
-  const apple = await page.locator('link[rel="apple-touch-icon"]').getAttribute("href");
+  // Next may stream metadata into the body while a slow page renders, so the link can be there twice.
+  const apple = await page.locator('link[rel="apple-touch-icon"]').first().getAttribute("href");
   const icons = [...manifest.icons.map(({ src, sizes }) => ({ src, sizes })), { src: apple!, sizes: "180x180" }];
   for (const icon of icons) {
     const image = await request.get(icon.src);
