@@ -134,6 +134,20 @@ describe("MCP servers that misbehave", () => {
     expect(receivedCalls(state).map((call) => call.tool)).toEqual(["send", "tag"]);
   }, 20_000);
 
+  it("a call to a server that stays down fails at once, saying when Baton tries again", async () => {
+    const state = stateDir();
+    const server = await startFaultyHttpServer("normal", state);
+    const { connection } = await connect({ gone: { url: server.url, startTimeoutMs: 200 } });
+    await server.close();
+    const first = await failureOf(tool(connection, "gone__send").run({ to: "ann" }, testToolContext()));
+    expect(first.message).toBe("gone.send was cut off: fetch failed; Baton is reconnecting to the server. It may or may not have acted, so Baton did not send it again.");
+    const started = Date.now();
+    const next = await failureOf(tool(connection, "gone__tag").run({ label: "urgent" }, testToolContext()));
+    expect(next).toBeInstanceOf(ToolError);
+    expect(next.message).toMatch(/^The MCP server gone is not connected \(fetch failed\); Baton tries again in [\d.]+ s\.$/);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  }, 15_000);
+
   it("a read-only call cut off by a crash is asked again once the server is back, and says so", async () => {
     const state = stateDir();
     const { connection } = await connect({ faulty: stdio("crash", state) });
