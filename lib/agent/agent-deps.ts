@@ -26,7 +26,9 @@ export interface AgentRuntime {
 export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "startRun" | "deliverNotification">): Promise<AgentRuntime> {
   const config = env();
   const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
-  const tools = [...builtinTools(), ...(mcp?.tools ?? [])];
+  const builtin = builtinTools();
+  // MCP servers that were down at the start join once they answer.
+  const tools = () => [...builtin, ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a
   // serverless host (many processes) should configure a real model. Its tools read the demo
   // sources the web server serves under /demo/, the one loopback place the tools may reach.
@@ -44,7 +46,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
       if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);
       return providers.provider(id as ProviderId);
     },
-    tools: () => tools,
+    tools,
     toolContext: (work) => ({
       taskId: work.taskId,
       runId: work.runId,
@@ -61,7 +63,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   };
   return {
     deps,
-    toolCount: tools.length,
+    toolCount: tools().length,
     close: async () => {
       await Promise.allSettled([demo.close(), mcp?.close()]);
     },
