@@ -164,7 +164,11 @@ export class BrowserSession {
     void this.context.close().catch(() => undefined);
   }
 
-  /** The first tab, opened on demand. */
+  get workspaceDir(): string {
+    return this.options.workspaceDir;
+  }
+
+  /** A new tab (counted against maxPages). */
   async newPage(): Promise<Page> {
     return this.run(() => this.context.newPage());
   }
@@ -188,8 +192,16 @@ export class BrowserSession {
       throw new BrowserRefusedError(url, verdict.reason);
     }
     const before = this.refusals.length;
-    const response = await this.run(() => page.goto(url, options));
-    // A redirect hop the proxy refused ends on its "Refused by Baton" page: the navigation failed.
+    let response: Response | null;
+    try {
+      response = await this.run(() => page.goto(url, options));
+    } catch (error) {
+      // An https hop refused at CONNECT fails the navigation with a tunnel error; say why instead.
+      const refused = this.failure ? undefined : this.refusals.slice(before).at(-1);
+      if (refused) throw new BrowserRefusedError(refused.url, refused.reason);
+      throw error;
+    }
+    // A plain-http hop the proxy refused ends on its "Refused by Baton" page: the navigation failed.
     const refused = response && this.refusals.slice(before).find((refusal) => refusal.url === response.url());
     if (refused) throw new BrowserRefusedError(refused.url, refused.reason);
     return response;

@@ -3,7 +3,7 @@
 // recorded; the password kept out of screenshots and traces; limits that stop a run; and nothing
 // carried from one run to the next.
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -140,6 +140,31 @@ describe("browser runtime", () => {
     expect(internal.hits).toBe(0);
   });
 
+  it("names the refused origin when a redirect hop leads to an https site off the allowlist", async () => {
+    const session = await portalSession();
+    const page = await session.newPage();
+    const refusal = await session.goto(page, `${portal.url}/support/partner-redirect`).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(BrowserRefusedError);
+    expect((refusal as BrowserRefusedError).url).toBe("https://partner.example.net:443/");
+    expect((refusal as BrowserRefusedError).reason).toMatch(/not among this run's allowed origins/);
+  });
+
+  it("leaves a page that sends itself to a blob: URL, and refuses WebSockets", async () => {
+    const session = await portalSession();
+    const page = await session.newPage();
+    await session.goto(page, `${portal.url}/login`);
+    await page.evaluate(() => {
+      location.href = URL.createObjectURL(new Blob(["<h1>made up</h1>"], { type: "text/html" }));
+    });
+    await waitFor(async () => session.refusals.some((refusal) => refusal.url.startsWith("blob:")), { what: "the blob: page refused" });
+    await page.waitForURL("about:blank");
+
+    await session.goto(page, `${portal.url}/login`);
+    const socketUrl = `ws://127.0.0.1:${portal.port}/live`;
+    await page.evaluate((url) => void new WebSocket(url), socketUrl);
+    await waitFor(async () => session.refusals.some((refusal) => refusal.url === socketUrl), { what: "the WebSocket refused" });
+  });
+
   it("refuses data:, javascript:, file: and chrome: navigations", async () => {
     const session = await portalSession();
     const page = await session.newPage();
@@ -198,6 +223,15 @@ describe("browser runtime", () => {
     await expect(session.goto(page, `${portal.url}/large?kb=600`)).rejects.toThrow(/more than its limit of 200000 bytes/);
     expect(session.failure).toBeInstanceOf(BrowserLimitError);
     await expect(session.goto(page, `${portal.url}/login`)).rejects.toThrow(/200000 bytes/);
+  });
+
+  it("stops the run when a download is larger than its limit, and keeps no partial file", async () => {
+    const session = await portalSession({ limits: { maxDownloadBytes: 100 } });
+    const page = await session.newPage();
+    await signIn(session, page);
+    await expect(session.expectDownload(page, () => page.click("#export-csv"))).rejects.toThrow(/larger than 100 bytes/);
+    expect(session.failure).toBeInstanceOf(BrowserLimitError);
+    expect(await readdir(path.join(session.workspaceDir, "downloads"))).toEqual([]);
   });
 
   it("stops the run when it opens more pages than its limit, or runs longer than its time", async () => {
