@@ -31,8 +31,8 @@ function isBrowserService(url: string): boolean {
   return URL.canParse(url) && BROWSER_SERVICE_HOST.test(new URL(url).hostname);
 }
 
-/** Schemes a main frame may commit without the runtime having refused anything: Chromium's own error page after an aborted request. */
-const QUIET_SCHEMES = new Set(["chrome-error:"]);
+/** Chromium's own error page, shown after a request the runtime aborted (and already recorded). */
+const ERROR_PAGE_PREFIX = "chrome-error:";
 
 export class BrowserSession {
   readonly limits: BrowserLimits;
@@ -67,11 +67,15 @@ export class BrowserSession {
   static async open(options: BrowserSessionOptions): Promise<BrowserSession> {
     const browser = options.browser ?? (await launchBrowser());
     let session: BrowserSession | undefined;
-    const proxy = await startEgressProxy(options, {
-      refused: (url, reason) => (isBrowserService(url) ? session?.backgroundRefusals.push({ url, reason, at: new Date() }) : session?.refuse(url, reason)),
-      received: (bytes) => session?.count(bytes),
-    });
+    let proxy: EgressProxy | undefined;
     try {
+      proxy = await startEgressProxy(options, {
+        refused: (url, reason) => {
+          const refusal = { url, reason, at: new Date() };
+          (isBrowserService(url) ? session?.backgroundRefusals : session?.refusals)?.push(refusal);
+        },
+        received: (bytes) => session?.count(bytes),
+      });
       const context = await browser.newContext({
         proxy: { server: proxy.server },
         acceptDownloads: true,
@@ -83,7 +87,8 @@ export class BrowserSession {
       await session.start();
       return session;
     } catch (error) {
-      await proxy.close();
+      await session?.context.close().catch(() => undefined);
+      await proxy?.close();
       if (!options.browser) await browser.close();
       throw error;
     }
@@ -121,7 +126,7 @@ export class BrowserSession {
       if (frame !== page.mainFrame()) return;
       const url = frame.url();
       const reason = navigationRefusal(url);
-      if (!reason || QUIET_SCHEMES.has(new URL(url).protocol)) return;
+      if (!reason || url.startsWith(ERROR_PAGE_PREFIX)) return;
       // A page sent itself to a blob: or similar URL; the runtime does not stay there.
       this.refuse(url, reason);
       void page.goto("about:blank").catch(() => undefined);
