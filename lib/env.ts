@@ -37,6 +37,8 @@ const envSchema = z.object({
     .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
   /** A JSON file naming MCP servers to connect: see README, "MCP servers". */
   BATON_MCP_CONFIG: optionalString,
+  /** The Chromium the browser runtime drives (lib/browser); Debian's package by default. */
+  BATON_CHROMIUM_PATH: z.string().trim().min(1).default("/usr/bin/chromium"),
   BATON_SCHEDULE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** A schedule slot fired later than this after its time counts as missed. */
   BATON_SCHEDULE_GRACE_MS: z.coerce.number().int().min(1000).default(60_000),
