@@ -207,7 +207,13 @@ export const playbookSchema = z.strictObject({
   version: z.int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }),
   origins: z.array(originSchema).min(1, { error: "must list at least one origin" }),
   parameters: z
-    .record(z.string().regex(PARAMETER_NAME, { error: "must be a name like month or invoiceId" }), parameterSchema)
+    .record(
+      z
+        .string()
+        .regex(PARAMETER_NAME, { error: "is not a name: use letters, digits and _, starting lower-case, like month or invoiceId" })
+        .refine((name) => name !== "credential", { error: "is reserved for the {{credential.…}} placeholders" }),
+      parameterSchema,
+    )
     .default({}),
   /** The name of a stored credential, e.g. billing-portal; the secrets never appear in the file. */
   credential: playbookIdSchema.optional(),

@@ -9,7 +9,7 @@ export function isHighImpact(risk: RiskClass): boolean {
   return HIGH_IMPACT.includes(risk);
 }
 
-/** Zero-based indices of the external and destructive steps: each waits for approval under the default policy. */
+/** Zero-based indices of the external and destructive steps: the ones the user's risk policy puts before a person. */
 export function highImpactSteps(playbook: { steps: readonly { risk: RiskClass }[] }): number[] {
   return playbook.steps.flatMap((step, index) => (isHighImpact(step.risk) ? [index] : []));
 }

@@ -32,6 +32,8 @@ function phrase(issue: z.core.$ZodIssue): string {
       const unknown = `has unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.join(", ")}`;
       return isStepPath(issue.path) && issue.path.length === 2 ? `${unknown} (a step has intent, risk and one action: ${ACTION_TYPES.join(", ")})` : unknown;
     }
+    case "invalid_key":
+      return issue.issues.map((inner) => inner.message).join("; ");
     case "invalid_value":
       return `${issue.message} (got ${JSON.stringify(issue.input)})`;
     case "too_small":

@@ -150,6 +150,13 @@ describe("an invalid playbook file", () => {
     expect(two.ok ? [] : two.errors).toEqual(["step 1 (Open and click): has more than one action (goto, click): split it into steps"]);
   });
 
+  it("keeps the name credential for the credential's placeholders", async () => {
+    const parsed = await variant((raw) => {
+      raw.parameters = { credential: { type: "string" } };
+    });
+    expect(parsed.ok ? [] : parsed.errors).toEqual(["parameter credential: is reserved for the {{credential.…}} placeholders"]);
+  });
+
   it("keeps origins as the browser compares them", async () => {
     const parsed = await variant((raw) => {
       raw.origins = ["HTTPS://Billing.Example.com:443/"];
