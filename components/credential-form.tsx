@@ -21,6 +21,8 @@ export function CredentialForm({ credential }: { credential?: CredentialView }) 
   const value = (name: "name" | "label" | "origins" | "username") =>
     state.values?.[name] ?? (credential ? (name === "origins" ? credential.origins.join("\n") : credential[name]) : "");
   const describedBy = (name: string) => (errors[name] ? `${id(name)}-error` : undefined);
+  // After a refusal the secret fields are empty again: what was typed in them is never sent back.
+  const secretHint = (usual: string) => (state.fieldErrors ? (credential ? "Not saved: type a new one again, or leave blank to keep the saved one." : "Type it again: Baton never sends it back to the page.") : usual);
 
   function textField(name: "name" | "label" | "username", label: string, hint: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) {
     return (
@@ -67,7 +69,7 @@ export function CredentialForm({ credential }: { credential?: CredentialView }) 
         label="Password"
         name={id("password")}
         errors={errors.password}
-        hint={credential ? "Saved. Leave blank to keep it." : "Stored encrypted; never shown again, not even to you."}
+        hint={secretHint(credential ? "Saved. Leave blank to keep it." : "Stored encrypted; never shown again, not even to you.")}
       >
         <input
           id={id("password")}
@@ -85,11 +87,9 @@ export function CredentialForm({ credential }: { credential?: CredentialView }) 
         label="TOTP secret (optional)"
         name={id("totpSecret")}
         errors={errors.totpSecret}
-        hint={
-          credential?.totpSet
-            ? "Saved. Leave blank to keep it."
-            : "For a site that asks for a 6-digit code: the setup key shown beside its QR code. Baton makes the codes."
-        }
+        hint={secretHint(
+          credential?.totpSet ? "Saved. Leave blank to keep it." : "For a site that asks for a 6-digit code: the setup key shown beside its QR code. Baton makes the codes.",
+        )}
       >
         <input
           id={id("totpSecret")}
