@@ -18,18 +18,25 @@ export const credentialNameSchema = z
   .max(60, "Keep the name under 60 characters.")
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "Use lower-case letters, digits and single hyphens, e.g. billing-portal.");
 
-/** "https://Billing.Example.com:443/" -> "https://billing.example.com"; null with a reason otherwise. */
+const MAX_ORIGIN_CHARS = 300;
+
+/** Enough of what was typed to find the line, never all of a pasted page. */
+const quoted = (text: string) => `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+
+/** "https://Billing.Example.com:443/" -> "https://billing.example.com"; a reason it is not one otherwise. */
 export function normalizeOrigin(text: string): { origin: string } | { problem: string } {
+  if (text.length > MAX_ORIGIN_CHARS) return { problem: `A site's address is shorter than ${MAX_ORIGIN_CHARS} characters.` };
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { problem: `"${text}" is not a web address; enter it like https://billing.example.com.` };
+    return { problem: `${quoted(text)} is not a web address; enter it like https://billing.example.com.` };
   }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return { problem: `"${text}" is not an http(s) address.` };
-  if (url.username || url.password) return { problem: `"${text}" carries a user name or password; enter just the site's address.` };
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { problem: `${quoted(text)} is not an http(s) address.` };
+  // Not quoted: what precedes the @ may be a password.
+  if (url.username || url.password) return { problem: `An address with a user name or password in it is refused; enter just ${url.origin}.` };
   if (url.pathname !== "/" || url.search || url.hash || /[?#]/.test(text)) {
-    return { problem: `"${text}" has a path or query; enter just ${url.origin}.` };
+    return { problem: `${quoted(text)} has a path or query; enter just ${url.origin}.` };
   }
   return { origin: url.origin };
 }
@@ -40,13 +47,16 @@ export const originsSchema = z.preprocess(
     .array(z.string(), { message: "List the sites it is for, e.g. https://billing.example.com." })
     .min(1, "List the sites it is for, e.g. https://billing.example.com.")
     .transform((entries, context) => {
+      if (entries.length > MAX_ORIGINS) {
+        context.addIssue({ code: "custom", message: `At most ${MAX_ORIGINS} sites per credential.` });
+        return [];
+      }
       const origins = new Set<string>();
       for (const entry of entries) {
         const result = normalizeOrigin(entry.trim());
         if ("problem" in result) context.addIssue({ code: "custom", message: result.problem });
         else origins.add(result.origin);
       }
-      if (origins.size > MAX_ORIGINS) context.addIssue({ code: "custom", message: `At most ${MAX_ORIGINS} sites per credential.` });
       return [...origins];
     }),
 );

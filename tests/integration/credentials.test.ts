@@ -23,8 +23,6 @@ let ben: SignedInUser;
 let routes: { list: typeof import("@/app/api/credentials/route"); one: typeof import("@/app/api/credentials/[id]/route") };
 
 beforeAll(async () => {
-  // The secret store's key for this process, so no key file is written into the working tree.
-  process.env.BATON_SECRET_KEY = randomBytes(32).toString("base64");
   db = createDb(process.env.DATABASE_URL);
   ana = await createSignedInUser(db, "Ana");
   ben = await createSignedInUser(db, "Ben");

@@ -19,7 +19,7 @@ describe("credential origins", () => {
     ["https://billing.example.com/#top", /has a path or query/],
     ["ftp://files.example.com", /not an http\(s\) address/],
     ["javascript:alert(1)", /not an http\(s\) address/],
-    ["https://ana:pw@billing.example.com", /carries a user name or password/],
+    ["https://ana:pw@billing.example.com", /with a user name or password in it is refused; enter just https:\/\/billing.example.com\.$/],
     ["billing.example.com", /not a web address/],
   ])("refuses %s", (origin, message) => {
     const parsed = parseInput(createCredentialInput, { ...valid, origins: [origin] });
@@ -30,6 +30,22 @@ describe("credential origins", () => {
   it("reads a form's text (one a line or comma-separated) and drops duplicates", () => {
     const parsed = parseInput(createCredentialInput, { ...valid, origins: "https://a.example.com\nhttps://A.example.com/, http://127.0.0.1:8080" });
     expect(parsed.ok && parsed.data.origins).toEqual(["https://a.example.com", "http://127.0.0.1:8080"]);
+  });
+
+  it("never quotes the password of an address with one in it, nor more than a line of a long paste", () => {
+    const withPassword = parseInput(createCredentialInput, { ...valid, origins: ["https://ana:hunter2-secret@billing.example.com"] });
+    expect(JSON.stringify(withPassword)).not.toContain("hunter2-secret");
+    const pasted = parseInput(createCredentialInput, { ...valid, origins: [`not-a-url ${"x".repeat(250)}`] });
+    expect(!pasted.ok && pasted.fieldErrors.origins![0]!.length).toBeLessThan(150);
+    const huge = parseInput(createCredentialInput, { ...valid, origins: "x".repeat(100_000) });
+    expect(!huge.ok && huge.fieldErrors.origins).toEqual(["A site's address is shorter than 300 characters."]);
+  });
+
+  it("takes at most 20", () => {
+    const many = Array.from({ length: 21 }, (_, index) => `https://site${index}.example.com`);
+    const parsed = parseInput(createCredentialInput, { ...valid, origins: many });
+    expect(!parsed.ok && parsed.fieldErrors.origins).toEqual(["At most 20 sites per credential."]);
+    expect(parseInput(createCredentialInput, { ...valid, origins: many.slice(0, 20) }).ok).toBe(true);
   });
 
   it("needs at least one", () => {
