@@ -3,12 +3,12 @@
 // resolveCredential. What must hold: the password and TOTP secret never leave in a response, only
 // sealed bytes are stored, another account sees a 404, and secrets go only to their own origins.
 import { randomBytes, randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inspect } from "node:util";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { CredentialView } from "@/lib/credentials/manage-credentials";
 import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import { totp } from "@/lib/credentials/totp";
 import { createDb, type Db } from "@/lib/db";
-import { redactSecrets } from "@/lib/redact";
 import { createSignedInUser, type SignedInUser } from "../support/factories";
 
 const base = "http://127.0.0.1:3000";
@@ -199,11 +199,20 @@ describe("resolveCredential, for the browser runtime", () => {
     await expect(resolveCredential(db, { userId: carla.userId, name: "nope", origin: "https://billing.example.com" })).rejects.toThrow(/no credential named "nope"/);
   });
 
-  it("leaves no secret in what is logged or serialized, and has the values redacted afterwards", async () => {
+  it("leaves no secret in what is logged or serialized", async () => {
     const resolved = await resolveCredential(db, { userId: carla.userId, name: "portal", origin: "https://billing.example.com" });
-    const { inspect } = await import("node:util");
     expect(JSON.stringify(resolved)).not.toContain(PASSWORD);
     expect(inspect(resolved)).not.toContain(PASSWORD);
-    expect(redactSecrets(`typed ${PASSWORD} with secret ${TOTP_SECRET}`)).toBe("typed [redacted] with secret [redacted]");
+    expect(inspect(resolved)).toContain("ana@example.com");
+  });
+
+  it("has the password and TOTP secret redacted in a process that only resolved them, as a worker does", async () => {
+    // Fresh modules: a redaction list that has not seen the values stored, only read.
+    vi.resetModules();
+    const fresh = { redact: await import("@/lib/redact"), resolve: await import("@/lib/credentials/resolve-credential") };
+    const line = `typed ${PASSWORD} with secret ${TOTP_SECRET}`;
+    expect(fresh.redact.redactSecrets(line)).toBe(line);
+    await fresh.resolve.resolveCredential(db, { userId: carla.userId, name: "portal", origin: "https://billing.example.com" });
+    expect(fresh.redact.redactSecrets(line)).toBe("typed [redacted] with secret [redacted]");
   });
 });
