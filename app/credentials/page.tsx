@@ -77,7 +77,9 @@ function CredentialCard({ credential }: { credential: CredentialView }) {
         </dd>
       </dl>
       <details className="mt-3">
-        <summary className="inline-flex min-h-11 cursor-pointer items-center text-sm font-medium text-indigo-700">Edit</summary>
+        <summary className="inline-flex min-h-11 cursor-pointer list-none items-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-700 hover:bg-slate-50 [&::-webkit-details-marker]:hidden">
+          Edit
+        </summary>
         <div className="mt-3 space-y-4 border-t border-slate-100 pt-3">
           <CredentialForm credential={credential} />
           <DeleteCredentialButton credential={credential} />
