@@ -20,8 +20,11 @@ export const credentialNameSchema = z
 
 const MAX_ORIGIN_CHARS = 300;
 
-/** Enough of what was typed to find the line, never all of a pasted page. */
-const quoted = (text: string) => `"${text.length > 60 ? `${text.slice(0, 60)}…` : text}"`;
+/** Enough of what was typed to find the line: never a pasted page, nor what precedes an @ (it may be a password). */
+function quoted(text: string): string {
+  const shown = text.replace(/\/\/[^/?#]*@/, "//…@");
+  return `"${shown.length > 60 ? `${shown.slice(0, 60)}…` : shown}"`;
+}
 
 /** "https://Billing.Example.com:443/" -> "https://billing.example.com"; a reason it is not one otherwise. */
 export function normalizeOrigin(text: string): { origin: string } | { problem: string } {
@@ -33,7 +36,6 @@ export function normalizeOrigin(text: string): { origin: string } | { problem: s
     return { problem: `${quoted(text)} is not a web address; enter it like https://billing.example.com.` };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return { problem: `${quoted(text)} is not an http(s) address.` };
-  // Not quoted: what precedes the @ may be a password.
   if (url.username || url.password) return { problem: `An address with a user name or password in it is refused; enter just ${url.origin}.` };
   if (url.pathname !== "/" || url.search || url.hash || /[?#]/.test(text)) {
     return { problem: `${quoted(text)} has a path or query; enter just ${url.origin}.` };

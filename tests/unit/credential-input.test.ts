@@ -33,8 +33,11 @@ describe("credential origins", () => {
   });
 
   it("never quotes the password of an address with one in it, nor more than a line of a long paste", () => {
-    const withPassword = parseInput(createCredentialInput, { ...valid, origins: ["https://ana:hunter2-secret@billing.example.com"] });
-    expect(JSON.stringify(withPassword)).not.toContain("hunter2-secret");
+    for (const origin of ["https://ana:hunter2-secret@billing.example.com", "ftp://ana:hunter2-secret@files.example.com", "https://ana:hunter2-secret@/nowhere"]) {
+      const withPassword = parseInput(createCredentialInput, { ...valid, origins: [origin] });
+      expect(withPassword.ok).toBe(false);
+      expect(JSON.stringify(withPassword), origin).not.toContain("hunter2-secret");
+    }
     const pasted = parseInput(createCredentialInput, { ...valid, origins: [`not-a-url ${"x".repeat(250)}`] });
     expect(!pasted.ok && pasted.fieldErrors.origins![0]!.length).toBeLessThan(150);
     const huge = parseInput(createCredentialInput, { ...valid, origins: "x".repeat(100_000) });
