@@ -22,6 +22,7 @@ export async function AppNav() {
   const more = [
     { href: "/settings", label: "Settings" },
     { href: "/devices", label: "Devices" },
+    { href: "/credentials", label: "Credentials" },
     ...(user.role === "owner"
       ? [
           { href: "/people", label: "People" },

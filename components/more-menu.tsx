@@ -8,7 +8,7 @@ import { tabClass } from "@/components/nav-styles";
 import { SignOutButton } from "@/components/sign-out-button";
 
 const itemClass =
-  "flex min-h-11 items-center rounded-lg px-3 text-base text-slate-800 hover:bg-slate-100 aria-[current=page]:font-semibold aria-[current=page]:text-indigo-700 lg:rounded-full lg:text-sm lg:font-medium lg:text-slate-700 lg:aria-[current=page]:bg-indigo-50 lg:aria-[current=page]:text-indigo-700";
+  "flex min-h-11 items-center rounded-lg px-3 text-base text-slate-800 hover:bg-slate-100 aria-[current=page]:font-semibold aria-[current=page]:text-indigo-700 lg:rounded-full lg:px-2.5 lg:text-sm lg:whitespace-nowrap xl:px-3 lg:font-medium lg:text-slate-700 lg:aria-[current=page]:bg-indigo-50 lg:aria-[current=page]:text-indigo-700";
 
 /**
  * The tab bar's fourth tab: a sheet above the bar with the pages that do not get a tab of their
@@ -45,7 +45,7 @@ export function MoreMenu({ links, userName }: { links: { href: string; label: st
           </NavLink>
         ))}
         <p className="mt-1 border-t border-slate-100 px-3 pt-2 text-sm text-slate-500 lg:hidden">Signed in as {userName}</p>
-        <SignOutButton className="flex min-h-11 items-center rounded-lg px-3 text-left text-base text-rose-700 hover:bg-rose-50 lg:ml-auto lg:rounded-full lg:text-sm lg:font-medium lg:text-slate-600 lg:hover:text-rose-700" />
+        <SignOutButton className="flex min-h-11 items-center rounded-lg px-3 text-left text-base text-rose-700 hover:bg-rose-50 lg:ml-auto lg:rounded-full lg:px-2.5 lg:text-sm lg:whitespace-nowrap xl:px-3 lg:font-medium lg:text-slate-600 lg:hover:text-rose-700" />
       </div>
     </>
   );

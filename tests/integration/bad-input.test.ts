@@ -4,6 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { createCredential } from "@/lib/credentials/manage-credentials";
 import { createSchedule } from "@/lib/schedules/manage-schedules";
 import { createPendingApproval, createSignedInUser, type SignedInUser } from "../support/factories";
 
@@ -41,6 +42,8 @@ beforeAll(async () => {
   const task = { id: taskId };
   const approval = { id: approvalId };
   const schedule = await createSchedule(db(), { userId: user.userId, title: "Fuzzed", prompt: "p", cron: "0 7 * * 1-5", timezone: "Europe/Berlin", missedRunPolicy: "skip" });
+  const credentialFields = { name: "fuzzed-portal", label: "Fuzzed", origins: ["https://portal.example.com"], username: "ana" };
+  const credential = await createCredential(db(), { userId: user.userId, input: { ...credentialFields, password: "fuzzed-password" } });
   // Route modules type their context per route; here every handler is called the same way.
   type Module = Record<string, Handler>;
   const tasks = (await import("@/app/api/tasks/route")) as unknown as Module;
@@ -53,6 +56,8 @@ beforeAll(async () => {
   const models = (await import("@/app/api/models/route")) as unknown as Module;
   const defaultModel = (await import("@/app/api/models/default/route")) as unknown as Module;
   const token = (await import("@/app/api/approvals/token-decision/route")) as unknown as Module;
+  const credentials = (await import("@/app/api/credentials/route")) as unknown as Module;
+  const oneCredential = (await import("@/app/api/credentials/[id]/route")) as unknown as Module;
   routes = [
     { name: "create a task", method: "POST", path: "/api/tasks", handler: tasks.POST!, valid: { title: "t", prompt: "p", budgetUsd: 1, budgetTokens: 1000 } },
     { name: "a follow-up", method: "POST", path: `/api/tasks/${task.id}/messages`, handler: messages.POST!, params: { id: task.id }, valid: { body: "more" } },
@@ -86,6 +91,21 @@ beforeAll(async () => {
     { name: "a model connection", method: "PUT", path: "/api/models", handler: models.PUT!, valid: { provider: "openai", apiKey: "sk-x" } },
     { name: "the default model", method: "PUT", path: "/api/models/default", handler: defaultModel.PUT!, valid: { provider: "demo", model: "scripted" } },
     { name: "a notification's decision", method: "POST", path: "/api/approvals/token-decision", handler: token.POST!, valid: { token: "t" } },
+    {
+      name: "a new credential",
+      method: "POST",
+      path: "/api/credentials",
+      handler: credentials.POST!,
+      valid: { ...credentialFields, name: "another-portal", password: "pw", totpSecret: "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ" },
+    },
+    {
+      name: "an edited credential",
+      method: "PUT",
+      path: `/api/credentials/${credential.id}`,
+      handler: oneCredential.PUT!,
+      params: { id: credential.id },
+      valid: { ...credentialFields, label: "Edited", password: "", totpSecret: "", removeTotp: false },
+    },
   ];
 });
 
@@ -102,7 +122,7 @@ function request(route: Route, body: string | undefined, contentType = "applicat
 /** Everything a refused request could have written. */
 async function rowCounts() {
   const where = { userId: user.userId };
-  const [tasks, messages, schedules, rules, subscriptions, decided, events, connections] = await Promise.all([
+  const [tasks, messages, schedules, rules, subscriptions, decided, events, connections, credentials, secrets] = await Promise.all([
     db().task.count({ where }),
     db().taskMessage.count({ where: { task: where } }),
     db().schedule.count({ where }),
@@ -111,9 +131,12 @@ async function rowCounts() {
     db().approval.count({ where: { ...where, status: { not: "pending" } } }),
     db().timelineEvent.count({ where: { task: where } }),
     db().modelConnection.count(),
+    db().credential.count({ where }),
+    db().storedSecret.count({ where }),
   ]);
   const schedule = await db().schedule.findFirst({ where, select: { title: true, status: true, cron: true } });
-  return { tasks, messages, schedules, rules, subscriptions, decided, events, connections, schedule };
+  const credential = await db().credential.findFirst({ where, select: { label: true, updatedAt: true } });
+  return { tasks, messages, schedules, rules, subscriptions, decided, events, connections, credentials, secrets, schedule, credential };
 }
 
 function* badBodies(valid: Record<string, unknown>): Generator<[string, string | undefined, string?]> {
@@ -164,9 +187,12 @@ describe("bad input to every JSON route", () => {
     const get = (path: string) => new Request(`http://127.0.0.1:3000${path}`, { headers: { host: "127.0.0.1:3000", cookie: user.cookie } });
     const task = (await import("@/app/api/tasks/[id]/route")) as unknown as Record<string, Handler>;
     const schedule = (await import("@/app/api/schedules/[id]/route")) as unknown as Record<string, Handler>;
+    const credential = (await import("@/app/api/credentials/[id]/route")) as unknown as Record<string, Handler>;
     const decision = routes.find((route) => route.name === "an approval decision")!;
     expect((await task.GET!(get(`/api/tasks/${notAnId}`), { params: Promise.resolve({ id: notAnId }) })).status).toBe(404);
     expect((await schedule.GET!(get(`/api/schedules/${notAnId}`), { params: Promise.resolve({ id: notAnId }) })).status).toBe(404);
+    const deleteRequest = new Request(`http://127.0.0.1:3000/api/credentials/${notAnId}`, { method: "DELETE", headers: { host: "127.0.0.1:3000", cookie: user.cookie } });
+    expect((await credential.DELETE!(deleteRequest, { params: Promise.resolve({ id: notAnId }) })).status).toBe(404);
     const decided = await decision.handler(request({ ...decision, path: `/api/approvals/${notAnId}/decision` }, JSON.stringify({ decision: "deny" })), {
       params: Promise.resolve({ id: notAnId }),
     });

@@ -1,0 +1,154 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useActionState, useState, useTransition } from "react";
+import { deleteCredentialAction, saveCredentialAction, type CredentialFormState } from "@/app/credentials/actions";
+import { Field, FormMessage, inputClass } from "@/components/form-field";
+import type { CredentialView } from "@/lib/credentials/manage-credentials";
+
+const secondaryButtonClass =
+  "inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
+
+/**
+ * Adds a credential, or edits one. The password and TOTP secret are write-only: never sent to
+ * the browser, so never prefilled; left blank on an edit, the stored ones stay.
+ */
+export function CredentialForm({ credential }: { credential?: CredentialView }) {
+  const [state, formAction, pending] = useActionState<CredentialFormState, FormData>(saveCredentialAction, {});
+  const errors = state.fieldErrors ?? {};
+  const prefix = credential ? `credential-${credential.id}` : "new-credential";
+  const id = (name: string) => `${prefix}-${name}`;
+  const value = (name: "name" | "label" | "origins" | "username") =>
+    state.values?.[name] ?? (credential ? (name === "origins" ? credential.origins.join("\n") : credential[name]) : "");
+  const describedBy = (name: string) => (errors[name] ? `${id(name)}-error` : undefined);
+  // After a refusal the secret fields are empty again: what was typed in them is never sent back.
+  const secretHint = (usual: string) => (state.fieldErrors ? (credential ? "Not saved: type a new one again, or leave blank to keep the saved one." : "Type it again: Baton never sends it back to the page.") : usual);
+
+  function textField(name: "name" | "label" | "username", label: string, hint: string, extra: React.InputHTMLAttributes<HTMLInputElement> = {}) {
+    return (
+      <Field label={label} name={id(name)} errors={errors[name]} hint={hint}>
+        <input
+          id={id(name)}
+          name={name}
+          key={value(name)}
+          defaultValue={value(name)}
+          autoComplete="off"
+          spellCheck={false}
+          aria-invalid={Boolean(errors[name])}
+          aria-describedby={describedBy(name)}
+          className={inputClass}
+          {...extra}
+        />
+      </Field>
+    );
+  }
+
+  return (
+    <form action={formAction} noValidate className="space-y-4" aria-label={credential ? `Edit ${credential.label}` : "Add a credential"}>
+      {credential && <input type="hidden" name="id" value={credential.id} />}
+      {state.message && !state.fieldErrors ? <FormMessage message={state.message} /> : null}
+      {textField("label", "Label", "What you call it, e.g. Billing portal.")}
+      {textField("name", "Name", "How a playbook refers to it: lower-case letters, digits and hyphens.", { placeholder: "billing-portal", autoCapitalize: "none" })}
+      <Field label="Sites" name={id("origins")} errors={errors.origins} hint="One a line, e.g. https://billing.example.com. Baton fills it in on these sites only.">
+        <textarea
+          id={id("origins")}
+          name="origins"
+          key={value("origins")}
+          defaultValue={value("origins")}
+          rows={2}
+          spellCheck={false}
+          autoCapitalize="none"
+          placeholder="https://billing.example.com"
+          aria-invalid={Boolean(errors.origins)}
+          aria-describedby={describedBy("origins")}
+          className={inputClass}
+        />
+      </Field>
+      {textField("username", "User name", "Shown here and typed into the site's sign-in form.", { autoCapitalize: "none" })}
+      <Field
+        label="Password"
+        name={id("password")}
+        errors={errors.password}
+        hint={secretHint(credential ? "Saved. Leave blank to keep it." : "Stored encrypted; never shown again, not even to you.")}
+      >
+        <input
+          id={id("password")}
+          name="password"
+          type="password"
+          // Keeps the browser from offering Baton's own sign-in password here.
+          autoComplete="new-password"
+          spellCheck={false}
+          aria-invalid={Boolean(errors.password)}
+          aria-describedby={describedBy("password")}
+          className={inputClass}
+        />
+      </Field>
+      <Field
+        label="TOTP secret (optional)"
+        name={id("totpSecret")}
+        errors={errors.totpSecret}
+        hint={secretHint(
+          credential?.totpSet ? "Saved. Leave blank to keep it." : "For a site that asks for a 6-digit code: the setup key shown beside its QR code. Baton makes the codes.",
+        )}
+      >
+        <input
+          id={id("totpSecret")}
+          name="totpSecret"
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          autoCapitalize="characters"
+          aria-invalid={Boolean(errors.totpSecret)}
+          aria-describedby={describedBy("totpSecret")}
+          className={inputClass}
+        />
+      </Field>
+      {credential?.totpSet && (
+        <label className="flex min-h-11 items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" name="removeTotp" className="size-5 rounded border-slate-300" />
+          Remove the saved TOTP secret
+        </label>
+      )}
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="submit" disabled={pending} className="min-h-11 rounded-lg bg-indigo-600 px-4 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70">
+          {pending ? "Saving…" : credential ? "Save changes" : "Add credential"}
+        </button>
+        {state.saved && !pending && (
+          <p role="status" className="text-sm text-emerald-700">
+            Saved.
+          </p>
+        )}
+      </div>
+    </form>
+  );
+}
+
+export function DeleteCredentialButton({ credential }: { credential: CredentialView }) {
+  const router = useRouter();
+  const [error, setError] = useState<string>();
+  const [deleting, startDelete] = useTransition();
+  return (
+    <div className="space-y-2">
+      <button
+        type="button"
+        disabled={deleting}
+        className={`${secondaryButtonClass} text-rose-700`}
+        onClick={() => {
+          if (!window.confirm(`Delete "${credential.label}"? Its password and TOTP secret are erased; playbooks that use ${credential.name} will stop at sign-in.`)) return;
+          startDelete(async () => {
+            const result = await deleteCredentialAction(credential.id);
+            setError(result.ok ? undefined : result.message);
+            if (result.ok) router.refresh();
+          });
+        }}
+      >
+        {deleting ? "Deleting…" : "Delete"}
+      </button>
+      {error && (
+        <p role="alert" className="text-sm text-rose-700">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
