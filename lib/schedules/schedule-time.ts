@@ -74,27 +74,41 @@ export function nextRunTimes(timing: ScheduleTiming, after: Date, count = 5): Da
 }
 
 const HOUR_MS = 3_600_000;
+// Offsets run from -12:00 to +14:00, so every instant showing a wall-clock time lies within 14
+// hours before and 12 hours after that time read as UTC: a window of 26 hours, in which no zone
+// changes its offset more than once.
+const EARLIEST_MS = 14 * HOUR_MS;
+const WINDOW_MS = 26 * HOUR_MS;
 
 /**
  * For a zone, the first instant at which its clock shows a wall-clock time (epoch ms of that time
- * read as UTC) or later. Remembers the last change of offset it found, since consecutive slots
- * near a change ask about the same one.
+ * read as UTC) or later; slots are asked for in order. The runtime's time zone lookups are the slow
+ * part, so it keeps a span of instants known to share one offset, extended a window at a time, and
+ * the change of offset that ends it.
  */
 function firstInstantShowing(timeZone: string): (wall: number) => number {
-  let change: { at: number; before: number; after: number } | null = null;
+  let steady = { from: 0, to: -1, offset: 0 };
+  let change: { at: number; after: number } | null = null;
   return (wall) => {
-    // Offsets run from -12:00 to +14:00, so every instant showing `wall` lies in this window;
-    // zones change offset at most once within a day.
-    const earliest = wall - 14 * HOUR_MS;
-    const latest = wall + 12 * HOUR_MS;
-    const before = offsetAt(earliest, timeZone);
-    const after = offsetAt(latest, timeZone);
-    if (before === after) return wall - before;
-    if (!change || change.at <= earliest || change.at > latest || change.before !== before) {
-      change = { at: firstInstantWithOffset(after, earliest, latest, timeZone), before, after };
+    const earliest = wall - EARLIEST_MS;
+    if (earliest < steady.from || earliest > steady.to) {
+      steady = { from: earliest, to: earliest, offset: offsetAt(earliest, timeZone) };
+      change = null;
     }
-    // Before the change the clock reads instant + before, from it on instant + after.
-    return wall - before < change.at ? wall - before : Math.max(change.at, wall - after);
+    while (!change && steady.to < earliest + WINDOW_MS) {
+      const next = steady.to + WINDOW_MS;
+      const offset = offsetAt(next, timeZone);
+      if (offset === steady.offset) {
+        steady.to = next;
+      } else {
+        const at = firstInstantWithOffset(offset, steady.to, next, timeZone);
+        steady.to = at - 1;
+        change = { at, after: offset };
+      }
+    }
+    // Before the change the clock reads instant + offset; from it on, instant + change.after.
+    const before = wall - steady.offset;
+    return !change || before < change.at ? before : Math.max(change.at, wall - change.after);
   };
 }
 
