@@ -35,9 +35,11 @@ const EXPRESSIONS = [
   "10 0-6/3 * * 0", // a stepped range on Sundays, when most changes happen
 ];
 
+type OffsetChange = { at: number; offset: number };
+
 /** The instants in [from, to) at which the zone's offset changes, each to the minute, with the offset from then on. */
-function offsetChanges(zone: string, from: number, to: number): Array<{ at: number; offset: number }> {
-  const changes: Array<{ at: number; offset: number }> = [];
+function offsetChanges(zone: string, from: number, to: number): OffsetChange[] {
+  const changes: OffsetChange[] = [];
   for (let hour = from; hour < to; hour += HOUR) {
     if (offsetAt(hour + HOUR, zone) === offsetAt(hour, zone)) continue;
     let minute = hour;
@@ -48,11 +50,11 @@ function offsetChanges(zone: string, from: number, to: number): Array<{ at: numb
 }
 
 /** The zone's offset at an instant in [from, to], from the changes found there. */
-function offsetFrom(changes: Array<{ at: number; offset: number }>, initial: number): (instant: number) => number {
+function offsetFrom(changes: OffsetChange[], initial: number): (instant: number) => number {
   return (instant) => changes.findLast((change) => change.at <= instant)?.offset ?? initial;
 }
 
-function simulatedRuns(cron: string, zone: string, from: number, to: number, changes: Array<{ at: number; offset: number }>): { runs: number[]; gapEnds: Set<number> } {
+function simulatedRuns(cron: string, zone: string, from: number, to: number, changes: OffsetChange[]): { runs: number[]; gapEnds: Set<number> } {
   let offset = offsetAt(from, zone);
   const wallTimes = new Set<number>();
   // The expression's wall-clock times, read on a clock without daylight saving.
@@ -82,7 +84,7 @@ describe("a year of schedules across daylight-saving changes", () => {
     const from = Date.UTC(year, 0, 1);
     const to = Date.UTC(year + 1, 0, 1);
 
-    let found: Array<{ at: number; offset: number }> = [];
+    let found: OffsetChange[] = [];
     beforeAll(() => {
       found = offsetChanges(zone, from, to);
     });
