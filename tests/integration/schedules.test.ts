@@ -5,6 +5,7 @@ import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { fireDueSchedules } from "@/lib/schedules/fire-due-schedules";
 import { createSchedule, listSchedules, setScheduleStatus } from "@/lib/schedules/manage-schedules";
 import { nextRunTimes } from "@/lib/schedules/schedule-time";
+import { formatInZone } from "@/lib/tools/calendar/zoned-time";
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
@@ -69,6 +70,36 @@ describe("firing due slots", () => {
     expect(afterSkip).toMatchObject({ missedRuns: 5, lastMissedAt: new Date("2026-02-02T10:00:00Z") });
     const listed = (await listSchedules(db, { userId })).find((s) => s.id === skip.id)!;
     expect(listed).toMatchObject({ missedRuns: 5, lastMissedAt: "2026-02-02T10:00:00.000Z" });
+  });
+
+  it("ticking every minute through Berlin's two change nights, an hourly schedule makes one task per wall-clock hour", async () => {
+    const userId = await createTestUser(db);
+    const schedule = await createSchedule(db, { userId, title: "Hourly in Berlin", prompt: "report", cron: "0 * * * *", timezone: "Europe/Berlin", missedRunPolicy: "skip" });
+    const nights = [
+      { from: "2027-03-28T00:00:00+01:00", minutes: 210 }, // to 04:30 CEST; 02:00 CET becomes 03:00 CEST
+      { from: "2027-10-31T00:00:00+02:00", minutes: 390 }, // to 05:30 CET; 03:00 CEST becomes 02:00 CET
+    ];
+    for (const night of nights) {
+      const start = new Date(night.from);
+      await db.schedule.update({ where: { id: schedule.id }, data: { nextRunAt: nextRunTimes(schedule, new Date(start.getTime() - 1), 1)[0]! } });
+      for (let minute = 0; minute < night.minutes; minute++) {
+        await fireDueSchedules({ db, engine, graceMs: MINUTE }, new Date(start.getTime() + minute * MINUTE + 5_000));
+      }
+    }
+    const berlin = (iso: string) => formatInZone(new Date(iso).getTime(), "Europe/Berlin");
+    expect((await slotsOf(schedule.id)).map(berlin)).toEqual([
+      "2027-03-28T00:00:00+01:00",
+      "2027-03-28T01:00:00+01:00",
+      "2027-03-28T03:00:00+02:00", // 02:00 does not exist that night: once, at the end of the gap
+      "2027-03-28T04:00:00+02:00",
+      "2027-10-31T00:00:00+02:00",
+      "2027-10-31T01:00:00+02:00",
+      "2027-10-31T02:00:00+02:00", // 02:00 happens twice that night: once, the first time
+      "2027-10-31T03:00:00+01:00",
+      "2027-10-31T04:00:00+01:00",
+      "2027-10-31T05:00:00+01:00",
+    ]);
+    expect((await db.schedule.findUniqueOrThrow({ where: { id: schedule.id } })).missedRuns).toBe(0);
   });
 
   it("a paused schedule fires nothing; resuming starts at the next slot, not with a burst", async () => {

@@ -1,8 +1,41 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import { nextRunTimes, scheduleTimingInput, SCHEDULE_PRESETS } from "@/lib/schedules/schedule-time";
+import { formatInZone } from "@/lib/tools/calendar/zoned-time";
 
 const iso = (dates: Date[]) => dates.map((date) => date.toISOString());
+
+// One file per zone: its changes of offset and, for expressions around them, every run in a window.
+const FIXTURES = join(__dirname, "../fixtures/schedules/dst");
+const transitionDays = z.object({
+  zone: z.string(),
+  changes: z.string(),
+  cases: z.array(z.object({ cron: z.string(), after: z.string(), until: z.string(), runs: z.array(z.string()) })),
+});
+
+/** Every run in (after, until], written on the zone's clock with its offset. */
+function runsBetween(cron: string, timezone: string, after: string, until: string): string[] {
+  const end = new Date(until).getTime();
+  const runs = nextRunTimes({ cron, timezone }, new Date(after), 100);
+  expect(runs.at(-1)!.getTime()).toBeGreaterThan(end); // the window is shorter than the runs asked for
+  return runs.filter((run) => run.getTime() <= end).map((run) => formatInZone(run.getTime(), timezone));
+}
+
+describe("every expression on the days clocks change: each wall-clock time once, skipped times at the end of the gap", () => {
+  for (const file of readdirSync(FIXTURES)) {
+    const { zone, changes, cases } = transitionDays.parse(JSON.parse(readFileSync(join(FIXTURES, file), "utf8")));
+    describe(`${zone} (${changes})`, () => {
+      for (const { cron, after, until, runs } of cases) {
+        it(`${cron} from ${after} to ${until}`, () => {
+          expect(runsBetween(cron, zone, after, until)).toEqual(runs);
+        });
+      }
+    });
+  }
+});
 
 describe("next run times across daylight-saving changes", () => {
   it("Berlin spring-forward (28 Mar 2027, 02:00 → 03:00): a 02:30 run happens once, at 03:00", () => {
