@@ -34,6 +34,7 @@ async function everyPage(request: APIRequestContext) {
     { path: "/devices", ready: (page) => expect(page.getByTestId("device-list")).toBeVisible() },
     { path: "/people" },
     { path: "/models" },
+    { path: "/credentials" },
   ];
   const signedOutVisits = ["/sign-in", "/pair?code=ABCD-EFGH"];
   const cleanUp = async () => expect((await request.post(`/api/tasks/${waiting.id}/cancel`)).ok()).toBe(true);

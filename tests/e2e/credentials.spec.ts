@@ -1,0 +1,38 @@
+// The Credentials page on a phone: a portal's sign-in is added, a bad site is refused with a field
+// message, and the password never comes back to the page, not even inside its HTML.
+import { expect, test } from "@playwright/test";
+import { openPage, phone } from "./support/baton";
+
+test("a credential is added from a phone and its password is never sent back", async ({ browser, baseURL }) => {
+  const page = await openPage(browser, phone, baseURL);
+  const suffix = Date.now().toString(36);
+  const password = `portal pass ${suffix} 0123`;
+  await page.goto("/credentials");
+  await expect(page.getByRole("heading", { level: 1, name: "Credentials" })).toBeVisible();
+
+  const form = page.getByRole("form", { name: "Add a credential" });
+  await form.getByLabel("Label", { exact: true }).fill(`Billing ${suffix}`);
+  await form.getByLabel("Name", { exact: true }).fill(`billing-${suffix}`);
+  await form.getByLabel("Sites").fill("https://billing.example.com/invoices?page=2");
+  await form.getByLabel("User name").fill("ada");
+  await form.getByLabel("Password", { exact: true }).fill(password);
+  await form.getByRole("button", { name: "Add credential" }).tap();
+  // A site is an origin: the path is refused, the typed site is kept, the password is not.
+  await expect(form.getByText(/path/i).first()).toBeVisible();
+  await expect(form.getByLabel("Sites")).toHaveValue("https://billing.example.com/invoices?page=2");
+  await expect(form.getByLabel("Password", { exact: true })).toHaveValue("");
+
+  await form.getByLabel("Sites").fill("https://billing.example.com");
+  await form.getByLabel("Password", { exact: true }).fill(password);
+  await form.getByRole("button", { name: "Add credential" }).tap();
+  const card = page.getByRole("article", { name: `Billing ${suffix}` });
+  await expect(card).toContainText("Password set");
+  await expect(card).toContainText("https://billing.example.com");
+
+  await page.reload();
+  await expect(page.getByRole("article", { name: `Billing ${suffix}` })).toBeVisible();
+  expect(await page.content()).not.toContain(password);
+  const listed = await (await page.request.get("/api/credentials")).text();
+  expect(listed).toContain(`billing-${suffix}`);
+  expect(listed).not.toContain(password);
+});
