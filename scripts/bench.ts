@@ -10,7 +10,6 @@
 //   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
 import { readdirSync, readFileSync } from "node:fs";
-import { createConnection } from "node:net";
 import { z } from "zod";
 import { DEMO_CHOICE } from "../lib/agent/providers/registry";
 import { createDb, type Db } from "../lib/db";
@@ -48,7 +47,6 @@ interface Resources {
 }
 
 async function main(res: Resources): Promise<void> {
-  await assertPortFree(options.BENCH_PG_PORT);
   log(`starting Postgres on ${options.BENCH_PG_PORT}`);
   res.postgres = await startTestPostgres(options.BENCH_PG_PORT);
   const url = res.postgres.url;
@@ -249,18 +247,6 @@ function treeSeconds(procs: ProcStat[], root: number): number {
 function percentile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
-}
-
-/** A server already on the port would be reused by startEmbeddedPostgres: the bench wants a fresh one. */
-async function assertPortFree(port: number): Promise<void> {
-  const inUse = await new Promise<boolean>((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port }, () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
-  if (inUse) throw new Error(`port ${port} is in use; set BENCH_PG_PORT to another port in 25430-25439`);
 }
 
 async function cleanUp(res: Resources): Promise<void> {

@@ -4,6 +4,7 @@
 // connection's local port can never hold one (a CI run found 127.0.0.1:54478 taken that way).
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createConnection } from "node:net";
 import path from "node:path";
 import { startEmbeddedPostgres, type RunningPostgres } from "@/lib/database/embedded-postgres";
 import { removeRelocatedData } from "@/lib/database/postgres-install";
@@ -20,6 +21,7 @@ export interface TestPostgres {
 }
 
 export async function startTestPostgres(port: number): Promise<TestPostgres> {
+  await assertPortFree(port);
   const dataDir = mkdtempSync(path.join(tmpdir(), "baton-test-pg-"));
   let server: RunningPostgres | undefined = await startEmbeddedPostgres({ dataDir, port });
   assertLocalDatabase(server.url);
@@ -74,4 +76,20 @@ export async function runOnServer(serverUrl: string, statement: string): Promise
   } finally {
     await client.end();
   }
+}
+
+/**
+ * startEmbeddedPostgres reuses a server it finds on its port (what `npm start` wants after a
+ * crash); a test run must not: a server left over from another run holds that run's rows and
+ * secrets sealed with that checkout's key.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  const inUse = await new Promise<boolean>((resolve) => {
+    const socket = createConnection({ host: "127.0.0.1", port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+  if (inUse) throw new Error(`Port ${port} is in use (a Postgres left running by another test run?): stop it, or choose another port.`);
 }
