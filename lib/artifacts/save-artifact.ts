@@ -6,6 +6,9 @@ export const ARTIFACT_KINDS = {
   csv: "text/csv; charset=utf-8",
   json: "application/json",
   file: "application/octet-stream",
+  // A playbook step's screenshot (lib/browser caps its size).
+  png: "image/png",
+  jpeg: "image/jpeg",
 } as const;
 
 export type ArtifactKind = keyof typeof ARTIFACT_KINDS;

@@ -3,6 +3,7 @@
 // model, and the risk of a call. The risk policy, not the model, decides whether a call needs a
 // person's approval.
 import type { z } from "zod";
+import type { ArtifactKind } from "@/lib/artifacts/save-artifact";
 import type { EgressOpening } from "./http/ssrf-guard";
 
 /** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
@@ -20,7 +21,7 @@ export interface RunToolContext {
   /** Exact origin + path prefix the HTTP tools may reach although private (Baton's own /demo/ sources). */
   httpOpenings?: readonly EgressOpening[];
   /** Stores a file as an artifact of this run (the same name again replaces it). */
-  saveArtifact(artifact: { name: string; kind: "markdown" | "csv" | "json" | "file"; content: string }): Promise<{ id: string; sizeBytes: number }>;
+  saveArtifact(artifact: { name: string; kind: ArtifactKind; content: string | Uint8Array }): Promise<{ id: string; sizeBytes: number }>;
 }
 
 export interface ToolContext extends RunToolContext {
