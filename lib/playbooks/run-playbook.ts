@@ -58,7 +58,7 @@ function isCredentialFill(step: BoundStep | undefined): boolean {
 }
 
 /** The steps in the order they run, credential fills grouped with the fills and the click that follow them. */
-function segments(steps: readonly BoundStep[]): { untraced: boolean; steps: BoundStep[] }[] {
+function untracedGroups(steps: readonly BoundStep[]): { untraced: boolean; steps: BoundStep[] }[] {
   const result: { untraced: boolean; steps: BoundStep[] }[] = [];
   for (let index = 0; index < steps.length; ) {
     if (!isCredentialFill(steps[index])) {
@@ -90,7 +90,7 @@ export async function runPlaybook(
   session: BrowserSession,
   playbook: BoundPlaybook,
   hooks: PlaybookRunHooks,
-  options: { actionTimeoutMs?: number } = {},
+  options: { actionTimeoutMs?: number; /** Indices of the steps to run (a segment, lib/playbooks/segments.ts); all by default. */ only?: readonly number[] } = {},
 ): Promise<PlaybookRunResult> {
   const page = await session.newPage();
   const env = { session, page, actionTimeoutMs: options.actionTimeoutMs ?? ACTION_TIMEOUT_MS, secretFor: hooks.secretFor };
@@ -136,12 +136,14 @@ export async function runPlaybook(
     return true;
   };
 
-  for (const segment of segments(playbook.steps)) {
+  const only = options.only;
+  const steps = only ? playbook.steps.filter((step) => only.includes(step.index)) : playbook.steps;
+  for (const group of untracedGroups(steps)) {
     const go = async () => {
-      for (const step of segment.steps) if (!(await runStep(step))) return false;
+      for (const step of group.steps) if (!(await runStep(step))) return false;
       return true;
     };
-    const carryOn = segment.untraced ? await session.untraced(go) : await go();
+    const carryOn = group.untraced ? await session.untraced(go) : await go();
     if (!carryOn) break;
   }
   return result;

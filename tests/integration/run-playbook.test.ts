@@ -3,7 +3,7 @@
 // credential. The repository's example playbooks are copied into the worker's data folder with
 // the portal's real origin (the data copy wins a version tie). Payments are counted by the portal.
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -122,6 +122,22 @@ async function stepEvents(taskId: string): Promise<StepEvent[]> {
   return (await timeline(db, taskId)).filter((event) => event.type === "playbook.step").map((event) => event.data as unknown as StepEvent);
 }
 
+/** Processes whose parent is `pid` (Chromium, while a session is open). */
+function childProcessesOf(pid: number): string[] {
+  return readdirSync("/proc")
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+        // pid (comm) state ppid ...: comm may hold spaces, so read after its closing parenthesis.
+        const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+        return ppid === pid ? [stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"))] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
 /** Every row of every table (DBOS's step outputs included), as Postgres prints it; bytea as hex. */
 async function everyRowAsText(): Promise<string> {
   const tables = await db.$queryRaw<{ schema: string; name: string }[]>`
@@ -166,19 +182,28 @@ describe("run_playbook", () => {
     expect(JSON.stringify(told)).not.toMatch(/screenshot|base64|image\//);
   });
 
-  test("pay: waits for approval showing what will be clicked, pays exactly once after Approve", { timeout: 90_000 }, async () => {
+  test("pay: signs in, stops before the payment and asks with the page as it is; after Approve a fresh browser pays exactly once", { timeout: 90_000 }, async () => {
     const { taskId, runId } = await startPlaybookTask("pay-invoice", { month: "2026-10", invoice: "INV-1002" });
     const approval = await waitForPendingApproval(db, taskId, worker);
-    expect(approval).toMatchObject({ toolName: "run_playbook", risk: "external" });
-    expect(approval.target).toContain('step 11 "Pay invoice INV-1002": Click #pay-INV-1002');
-    // Nothing ran before the decision: not a step, not a payment.
-    expect(await stepEvents(taskId)).toEqual([]);
+    expect(approval).toMatchObject({ toolName: "run_playbook", risk: "external", target: `pay-invoice on ${new URL(portal.url).host}, step 11 "Pay invoice INV-1002": Click #pay-INV-1002` });
+    expect(approval.arguments).toMatchObject({
+      playbook: "pay-invoice",
+      step: "11",
+      action: "Click #pay-INV-1002",
+      page: `${portal.url}/invoices?month=2026-10`,
+      screenshot: "pay-invoice-step-10.png",
+    });
+    // The safe steps ran (that is the picture on the card), the payment did not, and no browser waits with the person.
+    expect((await stepEvents(taskId)).map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(portal.payments()["INV-1002"]).toBeUndefined();
+    expect(childProcessesOf(worker.child.pid!).filter((name) => /chrom/i.test(name))).toEqual([]);
 
     await decideApproval({ db, engine, tools: builtinArgumentValidator }, { via: "api", userId, approvalId: approval.id, decision: "approve" });
     await waitForStatus(db, taskId, "completed", worker, 60_000);
     expect(portal.payments()["INV-1002"]).toBe(1);
+    // After the decision: sign-in and navigation replayed in a new session, then the payment and the check.
     const steps = await stepEvents(taskId);
+    expect(steps.slice(10).map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(steps.at(-2)).toMatchObject({ step: 12, intent: "Confirm that INV-1002 is paid", outcome: "done" });
     // The payment is in the effect journal with its outcome, so no later attempt repeats it.
     const effect = await db.effect.findFirstOrThrow({ where: { runId, tool: "run_playbook", callKey: { endsWith: "/step-11" } } });
@@ -191,8 +216,25 @@ describe("run_playbook", () => {
     await decideApproval({ db, engine, tools: builtinArgumentValidator }, { via: "api", userId, approvalId: approval.id, decision: "deny", note: "Not this month." });
     await waitForStatus(db, taskId, "completed", worker, 60_000);
     expect(portal.payments()["INV-1003"]).toBeUndefined();
-    expect(await stepEvents(taskId)).toEqual([]);
-    expect(lastToolResult(turns()[1]!.input)!.output).toContain("The person denied this run_playbook call. Their note: Not this month.");
+    expect((await stepEvents(taskId)).map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const told = lastToolResult(turns()[1]!.input)!.output;
+    expect(told).toContain("Step 11 waits for the person's decision.");
+    expect(told).toContain("The person denied this run_playbook call. Their note: Not this month.");
+  });
+
+  test("pay: a user whose policy denies external steps gets no payment and no approval card", { timeout: 90_000 }, async () => {
+    const strict = await createTestUser(db, "Strict clerk");
+    await createCredential(db, {
+      userId: strict,
+      input: { name: "billing-portal", label: "Billing portal", origins: [portal.url], username: portal.username, password: portal.password, totpSecret: TOTP_SECRET },
+    });
+    await setPolicyRule(db, { userId: strict, scope: "class", key: "external", decision: "deny" });
+    const { prompt, id } = scripted.prompt("playbook", `run=pay-invoice ${JSON.stringify({ month: "2026-11", invoice: "INV-1006" })}`);
+    const { task } = await createTask({ db, engine }, { userId: strict, title: "Pay", prompt, ...OPENAI_MODEL });
+    await waitForStatus(db, task.id, "completed", worker, 60_000);
+    expect(portal.payments()["INV-1006"]).toBeUndefined();
+    expect(await db.approval.count({ where: { taskId: task.id } })).toBe(0);
+    expect(lastToolResult(scripted.turns(id)[1]!.input)!.output).toContain("Refused: the person's policy does not allow run_playbook");
   });
 
   test("a broken selector fails at its step with the intent, the URL and a screenshot, after one short wait", { timeout: 90_000 }, async () => {

@@ -14,11 +14,12 @@ import { describeStep } from "@/lib/playbooks/describe-step";
 import { describePlaybooksForModel, runPlaybookInputSchema, type RunPlaybookInput } from "@/lib/playbooks/run-playbook-input";
 import { PlaybookStepError, runPlaybook, type PlaybookRunHooks, type StepRecord } from "@/lib/playbooks/run-playbook";
 import type { Playbook } from "@/lib/playbooks/schema";
-import { highImpactSteps } from "@/lib/playbooks/step-risk";
+import { playbookSegment } from "@/lib/playbooks/segments";
+import { highImpactSteps, isHighImpact } from "@/lib/playbooks/step-risk";
 import { RISK_CLASSES } from "@/lib/policy/risk-policy";
 import { redactSecrets } from "@/lib/redact";
 import { appendEvent } from "@/lib/tasks/timeline";
-import { ToolError, type RiskClass, type ToolContext, type ToolDefinition } from "../types";
+import { ToolError, type RiskClass, type ToolCheckpoint, type ToolContext, type ToolDefinition } from "../types";
 
 export interface RunPlaybookToolOptions {
   db: Db;
@@ -37,18 +38,28 @@ function bind(playbooks: readonly Playbook[], input: RunPlaybookInput): { ok: tr
   return bound.ok ? { ok: true, playbook: bound.value } : { ok: false, error: `The playbook ${playbook.id} cannot run with these parameters: ${bound.errors.join("; ")}.` };
 }
 
-function riskiest(playbook: BoundPlaybook): RiskClass {
-  return playbook.steps.reduce<RiskClass>((worst, step) => (RISK_CLASSES.indexOf(step.risk) > RISK_CLASSES.indexOf(worst) ? step.risk : worst), "read");
+/** The risk of the steps outside the checkpoints: the high-impact steps are decided one by one. */
+function riskOutsideCheckpoints(playbook: BoundPlaybook): RiskClass {
+  return playbook.steps
+    .filter((step) => !isHighImpact(step.risk))
+    .reduce<RiskClass>((worst, step) => (RISK_CLASSES.indexOf(step.risk) > RISK_CLASSES.indexOf(worst) ? step.risk : worst), "read");
 }
 
-/** The approval card's target: the playbook and, word for word, what its high-impact steps do. */
-function describeTarget(playbook: BoundPlaybook): string {
-  const sites = playbook.origins.map((origin) => new URL(origin).host).join(", ");
-  const impact = highImpactSteps(playbook).map((index) => {
+function sitesOf(playbook: BoundPlaybook): string {
+  return playbook.origins.map((origin) => new URL(origin).host).join(", ");
+}
+
+/** Each high-impact step, for its own approval card: word for word what will be clicked or typed. */
+function checkpointsOf(playbook: BoundPlaybook): ToolCheckpoint[] {
+  return highImpactSteps(playbook).map((index) => {
     const step = playbook.steps[index]!;
-    return `step ${index + 1} "${step.intent}": ${describeStep(step)}`;
+    return {
+      key: `step-${index + 1}`,
+      risk: step.risk,
+      target: `${playbook.id} on ${sitesOf(playbook)}, step ${index + 1} "${step.intent}": ${describeStep(step)}`,
+      shown: { step: String(index + 1), intent: step.intent, action: describeStep(step) },
+    };
   });
-  return `${playbook.id} on ${sites}${impact.length > 0 ? `; high-impact: ${impact.join("; ")}` : ""}`;
 }
 
 const ARTIFACT_KIND_BY_EXTENSION: Record<string, "csv" | "json" | "markdown"> = { ".csv": "csv", ".json": "json", ".md": "markdown" };
@@ -123,11 +134,15 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
     input: runPlaybookInputSchema,
     risk: (input) => {
       const bound = bind(playbooks, input);
-      return bound.ok ? riskiest(bound.playbook) : "read";
+      return bound.ok ? riskOutsideCheckpoints(bound.playbook) : "read";
     },
     target: (input) => {
       const bound = bind(playbooks, input);
-      return bound.ok ? describeTarget(bound.playbook) : input.playbook;
+      return bound.ok ? `${bound.playbook.id} on ${sitesOf(bound.playbook)}` : input.playbook;
+    },
+    checkpoints: (input) => {
+      const bound = bind(playbooks, input);
+      return bound.ok ? checkpointsOf(bound.playbook) : [];
     },
     // Only a playbook without high-impact steps may start again after failing part-way.
     idempotent: (input) => {
@@ -145,8 +160,10 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
         limits: options.limits,
       });
       const hooks = hooksFor(db, playbook, context);
+      // Called by the agent, a playbook with high-impact steps runs one segment per call; called directly, all of it.
+      const segment = context.segment !== undefined ? playbookSegment(playbook, context.segment) : undefined;
       try {
-        const result = await runPlaybook(session, playbook, hooks, { actionTimeoutMs: options.actionTimeoutMs });
+        const result = await runPlaybook(session, playbook, hooks, { actionTimeoutMs: options.actionTimeoutMs, only: segment?.steps });
         const refused = session.refusals.map((refusal) => ({ url: refusal.url, reason: refusal.reason }));
         const output = {
           playbook: playbook.id,
@@ -157,7 +174,16 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
         };
         if (result.stoppedAt && !result.stoppedAt.completedBefore) throw new ToolError(`${playbook.title}: ${output.stopped}`);
         const done = result.steps.filter((step) => step.outcome === "done").length;
-        return { output, summary: redactSecrets(`${playbook.title}: ${done} of ${playbook.steps.length} steps done${result.artifacts.length > 0 ? `, saved ${result.artifacts.join(", ")}` : ""}`) };
+        const summary = redactSecrets(`${playbook.title}: ${done} of ${result.steps.length} steps done${result.artifacts.length > 0 ? `, saved ${result.artifacts.join(", ")}` : ""}`);
+        const last = result.steps.at(-1);
+        const pagePicture = last ? hooks.screenshotOf.get(last.index) : undefined;
+        const waitsAt = segment?.stopsBefore;
+        return {
+          output: waitsAt !== undefined && !result.stoppedAt ? { ...output, next: `Step ${waitsAt + 1} waits for the person's decision.` } : output,
+          summary: waitsAt !== undefined && !result.stoppedAt ? `${summary}; step ${waitsAt + 1} waits for approval` : summary,
+          ...(result.stoppedAt ? { final: true } : {}),
+          ...(waitsAt !== undefined && last ? { next: { page: last.url, ...(pagePicture ? { screenshot: pagePicture } : {}) } } : {}),
+        };
       } catch (error) {
         if (!(error instanceof PlaybookStepError)) throw error instanceof ToolError ? error : new ToolError(redactSecrets(`${playbook.title} failed: ${error instanceof Error ? error.message : String(error)}`));
         const { record } = error;
