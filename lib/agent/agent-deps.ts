@@ -31,7 +31,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
   // Playbooks are read once at start: the one a person approved is the one that runs.
   const catalog = await listPlaybooks();
-  for (const problem of catalog.problems) console.warn(`Playbook ${problem.file} skipped: ${problem.errors.join("; ")}`);
+  for (const problem of catalog.problems) console.warn(`Playbook ${problem.file}: ${problem.errors.join("; ")}`);
   const runPlaybookTool = createRunPlaybookTool({ db, playbooks: catalog.playbooks.map((loaded) => loaded.playbook) }) as unknown as ToolDefinition;
   const builtin = [...builtinTools(), runPlaybookTool];
   // MCP servers that were down at the start join once they answer.

@@ -33,6 +33,7 @@ import {
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
+import { zipEntries } from "../support/zip-entries";
 
 configureModelsInThisProcess();
 const SECRET_KEY = randomBytes(32).toString("hex");
@@ -164,6 +165,8 @@ describe("run_playbook", () => {
 
     const steps = await stepEvents(taskId);
     expect(steps.map((step) => step.step)).toEqual(Array.from({ length: 13 }, (_, index) => index + 1));
+    const durations = steps.map((step) => step.durationMs);
+    console.log(`[run-playbook] export: 13 steps in ${durations.reduce((a, b) => a + b, 0)} ms (slowest ${Math.max(...durations)} ms, median ${[...durations].sort((a, b) => a - b)[6]} ms, screenshot included)`);
     expect(steps.every((step) => step.outcome === "done")).toBe(true);
     expect(steps[10]!.url).toBe(`${portal.url}/invoices?month=2026-10`);
     for (const step of steps) {
@@ -260,6 +263,19 @@ describe("run_playbook", () => {
     expect(toolEvents.map((event) => event.type)).toEqual(["tool.failed"]);
   });
 
+  test("kill -9 of the worker while it waits for approval: approved afterwards, the invoice is paid once", { timeout: 120_000 }, async () => {
+    const { taskId } = await startPlaybookTask("pay-invoice", { month: "2026-10", invoice: "INV-1005" });
+    const approval = await waitForPendingApproval(db, taskId, worker);
+    earlierOutput.push(worker.output());
+    await worker.kill("SIGKILL");
+    worker = await startTheWorker();
+    await decideApproval({ db, engine, tools: builtinArgumentValidator }, { via: "api", userId, approvalId: approval.id, decision: "approve" });
+    await waitForStatus(db, taskId, "completed", worker, 60_000);
+    expect(portal.payments()["INV-1005"]).toBe(1);
+    // Segment 0 (steps 1-10) ran once before the kill; after the decision, segment 1 ran once.
+    expect((await stepEvents(taskId)).map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
+  });
+
   test("kill -9 of the worker right after the payment: the run finishes and the invoice is paid once", { timeout: 120_000 }, async () => {
     const { taskId } = await startPlaybookTask("pay-invoice", { month: "2026-09", invoice: "INV-1004" });
     const approval = await waitForPendingApproval(db, taskId, worker);
@@ -286,5 +302,13 @@ describe("run_playbook", () => {
     }
     // The dump does hold the runs' work: the search looked at real content.
     expect(dump).toContain("Enter the password");
+    // The Playwright traces are zips: look inside each.
+    const traces = await db.artifact.findMany({ where: { name: { contains: "-trace" } } });
+    expect(traces.length).toBeGreaterThan(3);
+    const traceBytes = traces.map((trace) => trace.sizeBytes);
+    console.log(`[run-playbook] ${traces.length} trace parts, ${Math.round(traceBytes.reduce((a, b) => a + b, 0) / 1024)} KB in all, largest ${Math.round(Math.max(...traceBytes) / 1024)} KB`);
+    const inside = traces.flatMap((trace) => [...zipEntries(Buffer.from(trace.content)).values()].map((entry) => entry.toString("latin1"))).join("\n");
+    expect(inside).toContain("Billing Portal");
+    for (const secret of [portal.password, TOTP_SECRET]) expect(inside).not.toContain(secret);
   });
 });

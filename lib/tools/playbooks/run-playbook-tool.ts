@@ -5,7 +5,7 @@
 // artifacts' names; never a secret, a selector's typed value from a credential, or an image.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { openBrowserSession, type BrowserLimits } from "@/lib/browser";
+import { openBrowserSession, type BrowserLimits, type BrowserSession } from "@/lib/browser";
 import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import type { Db } from "@/lib/db";
 import { openEffect, recordEffectOutcome } from "@/lib/effects/effect-journal";
@@ -123,6 +123,29 @@ function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): Playbo
   };
 }
 
+/** Trace parts larger than this are left out (the screenshots on the timeline remain). */
+const MAX_TRACE_PART_BYTES = 10 * 1024 * 1024;
+
+/** What the runtime refused goes on the timeline; the Playwright trace (secret fills left out by untraced()) becomes artifacts. */
+async function keepRecording(db: Db, session: BrowserSession, context: ToolContext, traceName: string): Promise<void> {
+  for (const refusal of session.refusals) {
+    await appendEvent(db, {
+      taskId: context.taskId,
+      runId: context.runId,
+      type: "browser.refused",
+      actor: "system",
+      message: redactSecrets(`The browser refused ${refusal.url}: ${refusal.reason}`).slice(0, 500),
+      data: { url: redactSecrets(refusal.url), reason: refusal.reason },
+    });
+  }
+  if (session.failure) return;
+  const parts = await session.saveTrace().catch(() => []);
+  for (const [index, part] of parts.entries()) {
+    const zip = await readFile(part).catch(() => null);
+    if (zip && zip.byteLength <= MAX_TRACE_PART_BYTES) await context.saveArtifact({ name: `${traceName}-part-${index + 1}.zip`, kind: "file", content: zip });
+  }
+}
+
 export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefinition<typeof runPlaybookInputSchema> {
   const { db, playbooks } = options;
   return {
@@ -158,6 +181,7 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
         allowlist: playbook.origins.map((origin) => new URL(origin).host),
         adminAllowlist: context.httpAllowlist,
         limits: options.limits,
+        trace: true,
       });
       const hooks = hooksFor(db, playbook, context);
       // Called by the agent, a playbook with high-impact steps runs one segment per call; called directly, all of it.
@@ -192,6 +216,7 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
           redactSecrets(`${playbook.title} failed at step ${record.index + 1} "${record.intent}" on ${record.url}: ${record.error}${screenshot ? ` (screenshot: ${screenshot})` : ""}`),
         );
       } finally {
+        await keepRecording(db, session, context, `${playbook.id}-trace${context.segment !== undefined ? `-segment-${context.segment}` : ""}`);
         await session.close();
       }
     },
