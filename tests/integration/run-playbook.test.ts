@@ -15,6 +15,7 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
+import { getTaskOrThrow } from "@/lib/tasks/get-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
 import {
@@ -174,6 +175,12 @@ describe("run_playbook", () => {
       expect(image.mimeType).toMatch(/^image\/(png|jpeg)$/);
       expect(image.sizeBytes).toBeLessThanOrEqual(300 * 1024);
     }
+    // The task page's timeline carries each step's picture, linked to the artifact route.
+    const detail = await getTaskOrThrow(db, { userId, taskId });
+    const pictured = detail.events.filter((event) => event.screenshot !== null);
+    expect(pictured.map((event) => event.screenshot!.url)).toEqual(steps.map((step) => `/api/tasks/${taskId}/artifacts/${step.screenshot!.artifactId}`));
+    // Each picture is shown with its step, not announced as a saved file of its own.
+    expect(detail.events.filter((event) => event.message.includes(".png"))).toEqual([]);
     // A screenshot is served only to the task's owner.
     const stranger = await createTestUser(db, "Stranger");
     await expectAppError(getArtifactOrThrow(db, { userId: stranger, taskId, artifactId: steps[0]!.screenshot!.artifactId }), "NOT_FOUND");
