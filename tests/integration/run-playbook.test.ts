@@ -215,6 +215,9 @@ describe("run_playbook", () => {
     const steps = await stepEvents(taskId);
     expect(steps.slice(10).map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(steps.at(-2)).toMatchObject({ step: 12, intent: "Confirm that INV-1002 is paid", outcome: "done" });
+    // The replayed steps have pictures of their own: the one on the approval card is still what the person saw.
+    expect(steps[21]!.screenshot!.name).toBe("pay-invoice-segment-1-step-12.png");
+    expect(steps[9]!.screenshot!.name).toBe("pay-invoice-step-10.png");
     // The payment is in the effect journal with its outcome, so no later attempt repeats it.
     const effect = await db.effect.findFirstOrThrow({ where: { runId, tool: "run_playbook", callKey: { endsWith: "/step-11" } } });
     expect(effect.outcome).toMatchObject({ ok: true });

@@ -90,7 +90,9 @@ function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): Playbo
       let screenshot: { artifactId: string; name: string; mimeType: string } | undefined;
       if (record.screenshot) {
         const { image, mimeType } = record.screenshot;
-        const name = `${playbook.id}-step-${number}.${mimeType === "image/png" ? "png" : "jpg"}`;
+        // A later segment replays steps: its pictures get their own names, so each event keeps its own.
+        const segment = context.segment ? `-segment-${context.segment}` : "";
+        const name = `${playbook.id}${segment}-step-${number}.${mimeType === "image/png" ? "png" : "jpg"}`;
         const saved = await context.saveArtifact({ name, kind: mimeType === "image/png" ? "png" : "jpeg", content: image });
         screenshot = { artifactId: saved.id, name, mimeType };
         screenshotOf.set(record.index, name);
