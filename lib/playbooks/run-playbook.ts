@@ -101,7 +101,8 @@ export async function runPlaybook(
       index: step.index,
       intent: step.intent,
       description: describeStep(step),
-      url: page.url(),
+      // A navigation that failed leaves the page where it was: the URL that matters is the one it tried.
+      url: outcome === "failed" && step.action.type === "goto" ? step.action.url : page.url(),
       durationMs: Date.now() - started,
       outcome,
       ...(error !== undefined ? { error } : {}),

@@ -34,6 +34,7 @@ import {
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
+import { decodePng } from "../support/png-pixels";
 import { zipEntries } from "../support/zip-entries";
 
 configureModelsInThisProcess();
@@ -82,12 +83,23 @@ beforeAll(async () => {
   pg = await testDatabase("run-playbook");
   db = createDb(pg.url);
   engine = new DbosDispatcher(pg.url);
-  portal = await startPortal({ totpSecret: TOTP_SECRET });
   model = await startScriptedModelServer({ latencyMs: 50, script: scripted.script });
+  // Support redirects to another local service (the model server here), which no playbook may reach.
+  portal = await startPortal({ totpSecret: TOTP_SECRET, redirectTarget: `${new URL(model.url).origin}/admin` });
   dataDir = mkdtempSync(path.join(tmpdir(), "baton-playbook-test-"));
   mkdirSync(path.join(dataDir, "playbooks"));
   writeDataCopy("export-invoices");
   writeDataCopy("pay-invoice");
+  writeFileSync(
+    path.join(dataDir, "playbooks", "open-support.json"),
+    JSON.stringify({
+      id: "open-support",
+      title: "Open the portal's support page",
+      version: 1,
+      origins: [portal.url],
+      steps: [{ intent: "Open support", risk: "read", goto: { url: "/support/redirect" } }],
+    }),
+  );
   // A copy whose filter button the portal does not have: a broken selector.
   writeDataCopy("export-invoices", (playbook) => {
     playbook.id = "export-invoices-broken";
@@ -175,6 +187,17 @@ describe("run_playbook", () => {
       expect(image.mimeType).toMatch(/^image\/(png|jpeg)$/);
       expect(image.sizeBytes).toBeLessThanOrEqual(300 * 1024);
     }
+    // The one-time code field is painted over (lib/browser's mask colour) once a credential is typed into it, not before.
+    const magenta = async (step: number) => {
+      const image = await getArtifactOrThrow(db, { userId, taskId, artifactId: steps[step - 1]!.screenshot!.artifactId });
+      const pixels = decodePng(Buffer.from(image.content));
+      let count = 0;
+      for (let y = 0; y < pixels.height; y += 2) for (let x = 0; x < pixels.width; x += 2) if (pixels.at(x, y).join() === "255,0,255") count++;
+      return count;
+    };
+    expect(await magenta(5)).toBe(0);
+    expect(await magenta(6)).toBeGreaterThan(100);
+
     // The task page's timeline carries each step's picture, linked to the artifact route.
     const detail = await getTaskOrThrow(db, { userId, taskId });
     const pictured = detail.events.filter((event) => event.screenshot !== null);
@@ -271,6 +294,16 @@ describe("run_playbook", () => {
     expect(told.output).toContain("(screenshot: export-invoices-broken-step-10.png)");
     const toolEvents = (await timeline(db, taskId)).filter((event) => event.type.startsWith("tool."));
     expect(toolEvents.map((event) => event.type)).toEqual(["tool.failed"]);
+  });
+
+  test("a redirect off the playbook's origins is refused, recorded on the timeline, and fails the step", { timeout: 60_000 }, async () => {
+    const { taskId } = await startPlaybookTask("open-support", {});
+    await waitForStatus(db, taskId, "completed", worker, 60_000);
+    const events = await timeline(db, taskId);
+    const refused = events.filter((event) => event.type === "browser.refused");
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.message).toContain(`${new URL(model.url).origin}/admin`);
+    expect(await stepEvents(taskId)).toMatchObject([{ step: 1, intent: "Open support", url: `${portal.url}/support/redirect`, outcome: "failed" }]);
   });
 
   test("kill -9 of the worker while it waits for approval: approved afterwards, the invoice is paid once", { timeout: 120_000 }, async () => {
