@@ -5,21 +5,21 @@
 // artifacts' names; never a secret, a selector's typed value from a credential, or an image.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { openBrowserSession, type BrowserLimits, type BrowserSession } from "@/lib/browser";
+import { openBrowserSession, type BrowserLimits, type BrowserRefusal, type BrowserSession } from "@/lib/browser";
 import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import type { Db } from "@/lib/db";
 import { openEffect, recordEffectOutcome } from "@/lib/effects/effect-journal";
 import { bindPlaybook, type BoundPlaybook } from "@/lib/playbooks/bind-playbook";
 import { describeStep } from "@/lib/playbooks/describe-step";
 import { describePlaybooksForModel, runPlaybookInputSchema, type RunPlaybookInput } from "@/lib/playbooks/run-playbook-input";
-import { PlaybookStepError, runPlaybook, type PlaybookRunHooks, type StepRecord } from "@/lib/playbooks/run-playbook";
+import { PlaybookStepError, runPlaybook, type PlaybookRunHooks, type PlaybookRunResult, type StepRecord } from "@/lib/playbooks/run-playbook";
 import type { Playbook } from "@/lib/playbooks/schema";
 import { playbookSegment } from "@/lib/playbooks/segments";
 import { highImpactSteps, isHighImpact } from "@/lib/playbooks/step-risk";
 import { RISK_CLASSES } from "@/lib/policy/risk-policy";
 import { redactSecrets } from "@/lib/redact";
 import { appendEvent } from "@/lib/tasks/timeline";
-import { ToolError, type RiskClass, type ToolCheckpoint, type ToolContext, type ToolDefinition } from "../types";
+import { ToolError, type RiskClass, type ToolCheckpoint, type ToolContext, type ToolDefinition, type ToolResult } from "../types";
 
 export interface RunPlaybookToolOptions {
   db: Db;
@@ -125,6 +125,37 @@ function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): Playbo
   };
 }
 
+/** What the model and the timeline get from one run (or segment): step records without pictures, artifact names, refusals. */
+function resultOf(
+  playbook: BoundPlaybook,
+  result: PlaybookRunResult,
+  seen: { refusals: readonly BrowserRefusal[]; screenshotOf: ReadonlyMap<number, string>; /** The high-impact step this segment stopped before. */ waitsAt?: number },
+): ToolResult {
+  const refused = seen.refusals.map((refusal) => ({ url: refusal.url, reason: refusal.reason }));
+  const stopped = result.stoppedAt ? `Stopped at step ${result.stoppedAt.index + 1}: ${result.stoppedAt.reason}.` : undefined;
+  if (result.stoppedAt && !result.stoppedAt.completedBefore) throw new ToolError(`${playbook.title}: ${stopped}`);
+  const waitsAt = stopped ? undefined : seen.waitsAt;
+  const output = {
+    playbook: playbook.id,
+    steps: result.steps.map(stepShown),
+    artifacts: result.artifacts,
+    ...(refused.length > 0 ? { refused } : {}),
+    ...(stopped ? { stopped } : {}),
+    ...(waitsAt !== undefined ? { next: `Step ${waitsAt + 1} waits for the person's decision.` } : {}),
+  };
+  const done = result.steps.filter((step) => step.outcome === "done").length;
+  const saved = result.artifacts.length > 0 ? `, saved ${result.artifacts.join(", ")}` : "";
+  const waits = waitsAt !== undefined ? `; step ${waitsAt + 1} waits for approval` : "";
+  const last = result.steps.at(-1);
+  const picture = last ? seen.screenshotOf.get(last.index) : undefined;
+  return {
+    output,
+    summary: redactSecrets(`${playbook.title}: ${done} of ${result.steps.length} steps done${saved}${waits}`),
+    ...(stopped ? { final: true } : {}),
+    ...(waitsAt !== undefined && last ? { next: { page: last.url, ...(picture ? { screenshot: picture } : {}) } } : {}),
+  };
+}
+
 /** Trace parts larger than this are left out (the screenshots on the timeline remain). */
 const MAX_TRACE_PART_BYTES = 10 * 1024 * 1024;
 
@@ -190,26 +221,7 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
       const segment = context.segment !== undefined ? playbookSegment(playbook, context.segment) : undefined;
       try {
         const result = await runPlaybook(session, playbook, hooks, { actionTimeoutMs: options.actionTimeoutMs, only: segment?.steps });
-        const refused = session.refusals.map((refusal) => ({ url: refusal.url, reason: refusal.reason }));
-        const output = {
-          playbook: playbook.id,
-          steps: result.steps.map(stepShown),
-          artifacts: result.artifacts,
-          ...(refused.length > 0 ? { refused } : {}),
-          ...(result.stoppedAt ? { stopped: `Stopped at step ${result.stoppedAt.index + 1}: ${result.stoppedAt.reason}.` } : {}),
-        };
-        if (result.stoppedAt && !result.stoppedAt.completedBefore) throw new ToolError(`${playbook.title}: ${output.stopped}`);
-        const done = result.steps.filter((step) => step.outcome === "done").length;
-        const summary = redactSecrets(`${playbook.title}: ${done} of ${result.steps.length} steps done${result.artifacts.length > 0 ? `, saved ${result.artifacts.join(", ")}` : ""}`);
-        const last = result.steps.at(-1);
-        const pagePicture = last ? hooks.screenshotOf.get(last.index) : undefined;
-        const waitsAt = segment?.stopsBefore;
-        return {
-          output: waitsAt !== undefined && !result.stoppedAt ? { ...output, next: `Step ${waitsAt + 1} waits for the person's decision.` } : output,
-          summary: waitsAt !== undefined && !result.stoppedAt ? `${summary}; step ${waitsAt + 1} waits for approval` : summary,
-          ...(result.stoppedAt ? { final: true } : {}),
-          ...(waitsAt !== undefined && last ? { next: { page: last.url, ...(pagePicture ? { screenshot: pagePicture } : {}) } } : {}),
-        };
+        return resultOf(playbook, result, { refusals: session.refusals, screenshotOf: hooks.screenshotOf, waitsAt: segment?.stopsBefore });
       } catch (error) {
         if (!(error instanceof PlaybookStepError)) throw error instanceof ToolError ? error : new ToolError(redactSecrets(`${playbook.title} failed: ${error instanceof Error ? error.message : String(error)}`));
         const { record } = error;
