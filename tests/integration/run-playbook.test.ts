@@ -227,7 +227,9 @@ describe("run_playbook", () => {
       screenshot: "pay-invoice-step-10.png",
     });
     // The safe steps ran (that is the picture on the card), the payment did not, and no browser waits with the person.
-    expect((await stepEvents(taskId)).map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    const before = await stepEvents(taskId);
+    expect(before.map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect((approval.arguments as { screenshotArtifactId: string }).screenshotArtifactId).toBe(before[9]!.screenshot!.artifactId);
     expect(portal.payments()["INV-1002"]).toBeUndefined();
     expect(childProcessesOf(worker.child.pid!).filter((name) => /chrom/i.test(name))).toEqual([]);
 

@@ -68,8 +68,13 @@ function stepShown(record: StepRecord) {
   return { step: record.index + 1, intent: record.intent, url: record.url, outcome: record.outcome, ...(record.error ? { error: record.error } : {}) };
 }
 
-function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): PlaybookRunHooks & { screenshotOf: Map<number, string> } {
-  const screenshotOf = new Map<number, string>();
+interface StoredPicture {
+  name: string;
+  artifactId: string;
+}
+
+function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): PlaybookRunHooks & { screenshotOf: Map<number, StoredPicture> } {
+  const screenshotOf = new Map<number, StoredPicture>();
   return {
     screenshotOf,
     async secretFor(value, pageUrl) {
@@ -95,7 +100,7 @@ function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): Playbo
         const name = `${playbook.id}${segment}-step-${number}.${mimeType === "image/png" ? "png" : "jpg"}`;
         const saved = await context.saveArtifact({ name, kind: mimeType === "image/png" ? "png" : "jpeg", content: image });
         screenshot = { artifactId: saved.id, name, mimeType };
-        screenshotOf.set(record.index, name);
+        screenshotOf.set(record.index, { name, artifactId: saved.id });
       }
       await appendEvent(db, {
         taskId: context.taskId,
@@ -129,7 +134,7 @@ function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): Playbo
 function resultOf(
   playbook: BoundPlaybook,
   result: PlaybookRunResult,
-  seen: { refusals: readonly BrowserRefusal[]; screenshotOf: ReadonlyMap<number, string>; /** The high-impact step this segment stopped before. */ waitsAt?: number },
+  seen: { refusals: readonly BrowserRefusal[]; screenshotOf: ReadonlyMap<number, StoredPicture>; /** The high-impact step this segment stopped before. */ waitsAt?: number },
 ): ToolResult {
   const refused = seen.refusals.map((refusal) => ({ url: refusal.url, reason: refusal.reason }));
   const stopped = result.stoppedAt ? `Stopped at step ${result.stoppedAt.index + 1}: ${result.stoppedAt.reason}.` : undefined;
@@ -152,7 +157,8 @@ function resultOf(
     output,
     summary: redactSecrets(`${playbook.title}: ${done} of ${result.steps.length} steps done${saved}${waits}`),
     ...(stopped ? { final: true } : {}),
-    ...(waitsAt !== undefined && last ? { next: { page: last.url, ...(picture ? { screenshot: picture } : {}) } } : {}),
+    // The approval card shows the page as it is: its URL and the last step's screenshot (an artifact of the task).
+    ...(waitsAt !== undefined && last ? { next: { page: last.url, ...(picture ? { screenshot: picture.name, screenshotArtifactId: picture.artifactId } : {}) } } : {}),
   };
 }
 
@@ -225,7 +231,7 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
       } catch (error) {
         if (!(error instanceof PlaybookStepError)) throw error instanceof ToolError ? error : new ToolError(redactSecrets(`${playbook.title} failed: ${error instanceof Error ? error.message : String(error)}`));
         const { record } = error;
-        const screenshot = hooks.screenshotOf.get(record.index);
+        const screenshot = hooks.screenshotOf.get(record.index)?.name;
         throw new ToolError(
           redactSecrets(`${playbook.title} failed at step ${record.index + 1} "${record.intent}" on ${record.url}: ${record.error}${screenshot ? ` (screenshot: ${screenshot})` : ""}`),
         );
