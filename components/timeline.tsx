@@ -20,6 +20,17 @@ export function Timeline({ events }: { events: EventView[] }) {
               </pre>
             </details>
           )}
+          {event.screenshot && (
+            // Tap the thumbnail to see the page at full width.
+            <details className="mt-1">
+              <summary className="cursor-pointer list-none">
+                {/* eslint-disable-next-line @next/next/no-img-element -- an artifact behind the owner's session, not a static asset */}
+                <img src={event.screenshot.url} alt={`Screenshot ${event.screenshot.name}`} loading="lazy" className="max-h-24 rounded border border-slate-200" />
+              </summary>
+              {/* eslint-disable-next-line @next/next/no-img-element -- as above */}
+              <img src={event.screenshot.url} alt={`Screenshot ${event.screenshot.name}, full size`} loading="lazy" className="mt-1 w-full rounded border border-slate-200" />
+            </details>
+          )}
           <p className="text-xs text-slate-500">
             {actorLabels[event.actor] ?? event.actor} · <LocalTime iso={event.createdAt} format="time" />
           </p>

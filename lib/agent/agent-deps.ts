@@ -6,12 +6,15 @@ import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { demoEgressOpening, demoSources } from "@/lib/demo/demo-origin";
 import { env } from "@/lib/env";
+import { listPlaybooks } from "@/lib/playbooks/load-playbooks";
 import { hasSubscribers } from "@/lib/push/subscriptions";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
+import { createRunPlaybookTool } from "@/lib/tools/playbooks/run-playbook-tool";
 import { builtinTools } from "@/lib/tools/registry";
 import { createProviderCache } from "./providers/provider-cache";
 import { PROVIDER_IDS, type ProviderId } from "./providers/registry";
+import type { ToolDefinition } from "@/lib/tools/types";
 import type { AgentDeps } from "./run-task";
 import { demoScript } from "./scripted-model/demo-script";
 import { startScriptedModelServer } from "./scripted-model/server";
@@ -26,7 +29,11 @@ export interface AgentRuntime {
 export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "startRun" | "deliverNotification">): Promise<AgentRuntime> {
   const config = env();
   const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
-  const builtin = builtinTools();
+  // Playbooks are read once at start: the one a person approved is the one that runs.
+  const catalog = await listPlaybooks();
+  for (const problem of catalog.problems) console.warn(`Playbook ${problem.file}: ${problem.errors.join("; ")}`);
+  const runPlaybookTool = createRunPlaybookTool({ db, playbooks: catalog.playbooks.map((loaded) => loaded.playbook) }) as unknown as ToolDefinition;
+  const builtin = [...builtinTools(), runPlaybookTool];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a

@@ -17,6 +17,10 @@ export interface ToolOutcome {
   ok: boolean;
   /** Serialized for the model. */
   output: string;
+  /** A segment of a call with checkpoints that ended the call (see ToolResult.final). */
+  final?: boolean;
+  /** What the next checkpoint's approval shows beside the arguments (see ToolResult.next). */
+  next?: Record<string, string>;
 }
 
 /** Arguments as they may be shown: values under secret-looking keys are hidden. */
@@ -76,7 +80,7 @@ export async function runToolCall(
     const result = await tool.run(args, { ...context, idempotencyKey: effect.idempotencyKey });
     const output = truncate(JSON.stringify(result.output) ?? "null", MAX_OUTPUT_CHARS);
     return await finish(
-      { ok: true, output },
+      { ok: true, output, ...(result.final ? { final: true } : {}), ...(result.next ? { next: result.next } : {}) },
       {
         type: "tool.called",
         message: redactSecrets(`${tool.name}: ${result.summary}`),

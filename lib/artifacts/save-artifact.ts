@@ -6,9 +6,17 @@ export const ARTIFACT_KINDS = {
   csv: "text/csv; charset=utf-8",
   json: "application/json",
   file: "application/octet-stream",
+  // A playbook step's screenshot (lib/browser caps its size).
+  png: "image/png",
+  jpeg: "image/jpeg",
 } as const;
 
 export type ArtifactKind = keyof typeof ARTIFACT_KINDS;
+
+/** A screenshot appears on the timeline with the step it pictures, not as an event of its own. */
+function announced(kind: ArtifactKind): boolean {
+  return kind !== "png" && kind !== "jpeg";
+}
 
 export interface NewArtifact {
   taskId: string;
@@ -40,14 +48,16 @@ export async function insertArtifact(tx: DbTx, artifact: NewArtifact): Promise<{
     },
     select: { id: true },
   });
-  await appendEvent(tx, {
-    taskId: artifact.taskId,
-    runId: artifact.runId,
-    type: "artifact.created",
-    actor: "agent",
-    message: `Saved ${artifact.name} (${formatBytes(content.byteLength)})`,
-    data: { artifactId: created.id },
-  });
+  if (announced(artifact.kind)) {
+    await appendEvent(tx, {
+      taskId: artifact.taskId,
+      runId: artifact.runId,
+      type: "artifact.created",
+      actor: "agent",
+      message: `Saved ${artifact.name} (${formatBytes(content.byteLength)})`,
+      data: { artifactId: created.id },
+    });
+  }
   return created;
 }
 
@@ -67,14 +77,16 @@ export async function putArtifact(db: Db, artifact: NewArtifact): Promise<{ id: 
       where: { id: existing.id },
       data: { kind: artifact.kind, mimeType: ARTIFACT_KINDS[artifact.kind], sizeBytes: content.byteLength, content },
     });
-    await appendEvent(tx, {
-      taskId: artifact.taskId,
-      runId: artifact.runId,
-      type: "artifact.updated",
-      actor: "agent",
-      message: `Updated ${artifact.name} (${formatBytes(content.byteLength)})`,
-      data: { artifactId: existing.id },
-    });
+    if (announced(artifact.kind)) {
+      await appendEvent(tx, {
+        taskId: artifact.taskId,
+        runId: artifact.runId,
+        type: "artifact.updated",
+        actor: "agent",
+        message: `Updated ${artifact.name} (${formatBytes(content.byteLength)})`,
+        data: { artifactId: existing.id },
+      });
+    }
     return { id: existing.id, sizeBytes: content.byteLength };
   });
 }

@@ -3,6 +3,7 @@
 // model, and the risk of a call. The risk policy, not the model, decides whether a call needs a
 // person's approval.
 import type { z } from "zod";
+import type { ArtifactKind } from "@/lib/artifacts/save-artifact";
 import type { EgressOpening } from "./http/ssrf-guard";
 
 /** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
@@ -20,7 +21,7 @@ export interface RunToolContext {
   /** Exact origin + path prefix the HTTP tools may reach although private (Baton's own /demo/ sources). */
   httpOpenings?: readonly EgressOpening[];
   /** Stores a file as an artifact of this run (the same name again replaces it). */
-  saveArtifact(artifact: { name: string; kind: "markdown" | "csv" | "json" | "file"; content: string }): Promise<{ id: string; sizeBytes: number }>;
+  saveArtifact(artifact: { name: string; kind: ArtifactKind; content: string | Uint8Array }): Promise<{ id: string; sizeBytes: number }>;
 }
 
 export interface ToolContext extends RunToolContext {
@@ -30,6 +31,8 @@ export interface ToolContext extends RunToolContext {
    * honours it acts once even when Baton had to send again after a crash.
    */
   idempotencyKey: string;
+  /** For a tool with checkpoints: which segment of the call to run (0 up to the first checkpoint). */
+  segment?: number;
 }
 
 export interface ToolResult {
@@ -37,6 +40,21 @@ export interface ToolResult {
   output: unknown;
   /** One line for the timeline, with no secrets. */
   summary: string;
+  /** A segment that ended the whole call early: no checkpoint after it is asked about. */
+  final?: boolean;
+  /** Shown on the next checkpoint's approval beside the arguments, e.g. the screenshot of the page as it is. */
+  next?: Record<string, string>;
+}
+
+/** A point inside one call that the person's policy decides on its own (a playbook's "Pay invoice" step). */
+export interface ToolCheckpoint {
+  /** Stable within the call, part of the durable step names: "step-11". */
+  key: string;
+  risk: RiskClass;
+  /** Exactly what will be done, for the approval card. */
+  target: string;
+  /** Added to the arguments the approval card shows. */
+  shown: Record<string, string>;
 }
 
 export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
@@ -51,6 +69,11 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   target(input: z.infer<Input>): string;
   /** The URL a call fetches, when it fetches one: a read with a query is judged by lib/policy/egress.ts. */
   reaches?(input: z.infer<Input>): string | undefined;
+  /**
+   * The call's high-impact points. With any, risk() is the risk of everything outside them, the
+   * call runs in segments (context.segment) and the policy decides each checkpoint on its own.
+   */
+  checkpoints?(input: z.infer<Input>): ToolCheckpoint[];
   /** Safe to run again after failing mid-way (a GET is; a POST is not). */
   idempotent(input: z.infer<Input>): boolean;
   run(input: z.infer<Input>, context: ToolContext): Promise<ToolResult>;

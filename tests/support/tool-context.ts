@@ -11,7 +11,7 @@ export function testToolContext(overrides: Partial<ToolContext> = {}): ToolConte
     httpAllowlist: [],
     idempotencyKey: "baton-test-call",
     async saveArtifact({ name, content }) {
-      artifacts.set(name, content);
+      artifacts.set(name, typeof content === "string" ? content : Buffer.from(content).toString("latin1"));
       return { id: name, sizeBytes: Buffer.byteLength(content) };
     },
     artifacts,

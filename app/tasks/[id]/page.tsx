@@ -35,6 +35,8 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     throw error;
   });
   const previews = await artifactPreviews(db(), { userId, taskId: id });
+  // Playbook screenshots are shown on the timeline, beside the step they picture.
+  const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
   // Past its expiry a request cannot be decided any more (the workflow settles it shortly): it
   // belongs with the history, not under the buttons.
@@ -98,20 +100,20 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
           </div>
         )}
 
-        {task.artifacts.length > 0 && (
+        {results.length > 0 && (
           <section id="result" aria-labelledby="result-heading" className="scroll-mt-20 space-y-3">
             <h2 id="result-heading" className="text-sm font-semibold tracking-wide text-slate-500 uppercase">
               Result
             </h2>
             {task.runs
-              .filter((run) => task.artifacts.some((artifact) => artifact.runId === run.id))
+              .filter((run) => results.some((artifact) => artifact.runId === run.id))
               .reverse()
               .map((run) => (
                 <div key={run.id} className="space-y-2" data-testid="run-result">
                   <h3 className="text-xs font-medium text-slate-500" dir="auto">
                     {runLabel(run)}
                   </h3>
-                  {task.artifacts
+                  {results
                     .filter((artifact) => artifact.runId === run.id)
                     .reverse()
                     .map((artifact) => (
@@ -126,7 +128,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
       </div>
 
       <div className="space-y-6">
-        <details className="rounded-xl border border-slate-200 bg-white shadow-sm" open={task.artifacts.length === 0}>
+        <details className="rounded-xl border border-slate-200 bg-white shadow-sm" open={results.length === 0}>
           <summary className="flex min-h-11 cursor-pointer items-center px-4 text-sm font-semibold text-slate-700">Instructions</summary>
           <p dir="auto" className="px-4 text-sm whitespace-pre-wrap break-words text-slate-800">
             {task.prompt}
