@@ -93,6 +93,15 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
             {approval.target}
           </dd>
         </div>
+        {approval.screenshotUrl && (
+          <div>
+            <dt className="text-slate-500">The page now</dt>
+            <dd className="mt-1">
+              {/* eslint-disable-next-line @next/next/no-img-element -- an artifact behind the owner's session, not a static asset */}
+              <img src={approval.screenshotUrl} alt="The page as it is, before this step" data-testid="approval-screenshot" className="w-full rounded-lg border border-slate-200" />
+            </dd>
+          </div>
+        )}
         <div>
           <dt className="text-slate-500">Arguments</dt>
           <dd className="mt-1">

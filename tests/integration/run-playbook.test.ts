@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { decideApproval } from "@/lib/approvals/decide-approval";
+import { toApprovalView } from "@/lib/approvals/views";
 import { getArtifactOrThrow } from "@/lib/artifacts/get-artifact";
 import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
 import { createCredential } from "@/lib/credentials/manage-credentials";
@@ -230,6 +231,10 @@ describe("run_playbook", () => {
     const before = await stepEvents(taskId);
     expect(before.map((step) => step.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect((approval.arguments as { screenshotArtifactId: string }).screenshotArtifactId).toBe(before[9]!.screenshot!.artifactId);
+    // The card shows that picture itself: a URL of the owner's own artifact route.
+    const screenshotId = before[9]!.screenshot!.artifactId;
+    expect(toApprovalView(approval).screenshotUrl).toBe(`/api/tasks/${taskId}/artifacts/${screenshotId}`);
+    expect((await getArtifactOrThrow(db, { userId, taskId, artifactId: screenshotId })).mimeType).toMatch(/^image\/(png|jpeg)$/);
     expect(portal.payments()["INV-1002"]).toBeUndefined();
     expect(childProcessesOf(worker.child.pid!).filter((name) => /chrom/i.test(name))).toEqual([]);
 
