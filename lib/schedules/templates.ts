@@ -13,6 +13,8 @@ export interface TemplateField {
   required: boolean;
   /** Starts filled with this demo source, so the template runs end to end before it is made one's own. */
   demoSource?: keyof DemoSources;
+  /** Starts filled with this text (when there is no demo source for it). */
+  initialValue?: string;
 }
 
 export interface ScheduleTemplate {
@@ -59,6 +61,13 @@ export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
     cron: "0 8 * * 1",
     fields: [
       { name: "sources", label: "Data sources (JSON or CSV URLs)", hint: "One URL per line. Starts with Baton's demo metrics: replace them with yours.", placeholder: "https://metrics.example.com/weekly.json", required: true, demoSource: "metricsUrl" },
+      {
+        name: "playbooks",
+        label: "Sites without an API (optional)",
+        hint: "Browser playbooks to run for numbers only a web page shows, one id a line (Baton ships portal-weekly-metrics for its example portal). Each runs in an isolated browser with your saved credentials.",
+        placeholder: "portal-weekly-metrics",
+        required: false,
+      },
       { name: "destination", label: "Post the summary to (optional)", hint: "A webhook URL; Baton asks you before every post. To try it, Baton's demo sink (/demo/sink on this server) accepts posts and answers with a receipt.", placeholder: "https://hooks.example.com/team", required: false },
     ],
     prompt: [
@@ -66,12 +75,41 @@ export const SCHEDULE_TEMPLATES: readonly ScheduleTemplate[] = [
       "",
       "1. Fetch each source with http_request (GET):",
       "{{sources}}",
+      "   For a site with no API, run each of these browser playbooks with run_playbook and use the CSV table it returns:",
+      "{{playbooks}}",
       "2. Combine the numbers into one table and save it with write_artifact as metrics.csv (one row per metric, columns: metric, this week, last week, change).",
       "3. Answer with a short executive summary: the three changes that matter most and why.",
       "4. If a destination is given, POST the summary there as JSON {\"text\": …} with http_request: {{destination}}",
     ].join("\n"),
-    tools: ["http_request", "write_artifact"],
+    tools: ["http_request", "run_playbook", "write_artifact"],
     // Anything leaving Baton waits for the person, whatever their policy says.
+    policyFloor: { external: "ask", destructive: "deny" },
+  },
+  {
+    id: "export-invoices",
+    name: "Export invoices from a web portal",
+    description: "A browser playbook signs in to your billing portal each month and saves last month's invoices as a CSV.",
+    title: "Last month's invoices",
+    cron: "0 8 1 * *",
+    fields: [
+      {
+        name: "playbook",
+        label: "Playbook",
+        hint: "The id of an installed playbook that exports a month of invoices. Save the portal's sign-in under More → Credentials first, with the name the playbook uses (billing-portal for the example).",
+        placeholder: "export-invoices",
+        required: true,
+        initialValue: "export-invoices",
+      },
+    ],
+    prompt: [
+      "Export last month's invoices.",
+      "",
+      "1. Run the browser playbook {{playbook}} with run_playbook, with month set to the month before the one this run began in (YYYY-MM).",
+      "2. Answer with how many invoices there are, their total amount, and the name of the CSV file.",
+      "Do not pay, submit or change anything in the portal. A step that would waits for my approval.",
+    ].join("\n"),
+    tools: ["run_playbook"],
+    // A payment or submission always waits for the person; nothing is ever deleted.
     policyFloor: { external: "ask", destructive: "deny" },
   },
 ];
@@ -84,9 +122,14 @@ export const templateIdSchema = z
   .string()
   .refine((id) => findTemplate(id) !== undefined, { message: "Choose one of the listed templates." });
 
-/** The values a template's fields start with: the demo sources where a field names one. */
+/** The values a template's fields start with: the demo sources where a field names one, else its initial value. */
 export function templateDefaults(template: ScheduleTemplate, sources: DemoSources): Record<string, string> {
-  return Object.fromEntries(template.fields.flatMap((field) => (field.demoSource ? [[field.name, sources[field.demoSource]]] : [])));
+  return Object.fromEntries(
+    template.fields.flatMap((field) => {
+      const value = field.demoSource ? sources[field.demoSource] : field.initialValue;
+      return value === undefined ? [] : [[field.name, value]];
+    }),
+  );
 }
 
 /** Fills a template's slots; an optional slot left empty reads "(none)". */

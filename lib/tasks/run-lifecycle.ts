@@ -21,6 +21,8 @@ export interface RunWork {
   model: string;
   budgetTokens: number | null;
   budgetUsd: number | null;
+  /** When this run started (ISO, UTC): the agent's "today", the same on every replay of the run. */
+  startedAt: string;
   /** Stricter-than-policy rules the task carries from its template. */
   policyFloor: PolicyFloor;
   /** The task's conversation so far: the request, earlier runs' answers and read follow-ups. */
@@ -71,6 +73,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       model: run.model,
       budgetTokens: task.budgetTokens,
       budgetUsd: task.budgetUsd === null ? null : Number(task.budgetUsd),
+      startedAt: (run.startedAt ?? new Date()).toISOString(),
       policyFloor: policyFloorSchema.parse(task.policyFloor ?? {}),
       thread: [
         { type: "user", text: task.prompt },

@@ -18,7 +18,7 @@ import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
 import { getTaskOrThrow } from "@/lib/tasks/get-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
-import { startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
+import { startPortal, toCsv, WEEKLY_REPORT, type PortalServer } from "../fixtures/portal/portal-server";
 import {
   OPENAI_MODEL,
   assistantTurns,
@@ -91,6 +91,7 @@ beforeAll(async () => {
   mkdirSync(path.join(dataDir, "playbooks"));
   writeDataCopy("export-invoices");
   writeDataCopy("pay-invoice");
+  writeDataCopy("portal-weekly-metrics");
   writeFileSync(
     path.join(dataDir, "playbooks", "open-support.json"),
     JSON.stringify({
@@ -209,11 +210,25 @@ describe("run_playbook", () => {
     const stranger = await createTestUser(db, "Stranger");
     await expectAppError(getArtifactOrThrow(db, { userId: stranger, taskId, artifactId: steps[0]!.screenshot!.artifactId }), "NOT_FOUND");
 
-    // The model heard intents, URLs, outcomes and the artifact's name, no picture.
-    const told = JSON.parse(lastToolResult(turns()[1]!.input)!.output) as { steps: { intent: string; url: string; outcome: string }[]; artifacts: string[] };
+    // The model heard intents, URLs, outcomes, the artifact's name and the CSV's text (to answer from), no picture.
+    const told = JSON.parse(lastToolResult(turns()[1]!.input)!.output) as { steps: { intent: string; url: string; outcome: string }[]; artifacts: string[]; csv: Record<string, string> };
     expect(told.artifacts).toEqual(["invoices-2026-10.csv"]);
+    expect(told.csv).toEqual({ "invoices-2026-10.csv": expected });
     expect(told.steps[2]).toEqual({ step: 3, intent: "Enter the password", url: `${portal.url}/login`, outcome: "done" });
     expect(JSON.stringify(told)).not.toMatch(/screenshot|base64|image\//);
+  });
+
+  test("a report with no API: the weekly metrics table becomes portal-metrics.csv, which the model reads, and nothing asks", { timeout: 90_000 }, async () => {
+    const { taskId, runId, turns } = await startPlaybookTask("portal-weekly-metrics", {});
+    await waitForStatus(db, taskId, "completed", worker, 60_000);
+
+    const expected = ["Metric,This week,Last week", ...WEEKLY_REPORT.map((row) => `${row.metric},${row.thisWeek},${row.lastWeek}`)].join("\n") + "\n";
+    const csv = await db.artifact.findUniqueOrThrow({ where: { runId_name: { runId, name: "portal-metrics.csv" } } });
+    expect(csv.kind).toBe("csv");
+    expect(Buffer.from(csv.content).toString("utf8")).toBe(expected);
+    expect(await db.approval.count({ where: { taskId } })).toBe(0);
+    const told = JSON.parse(lastToolResult(turns()[1]!.input)!.output) as { csv: Record<string, string> };
+    expect(told.csv).toEqual({ "portal-metrics.csv": expected });
   });
 
   test("pay: signs in, stops before the payment and asks with the page as it is; after Approve a fresh browser pays exactly once", { timeout: 90_000 }, async () => {

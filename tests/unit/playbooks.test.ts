@@ -72,7 +72,7 @@ describe("the example playbooks", () => {
   it("validate, and the export runs sign-in, TOTP, the month filter and the CSV download for the month given", async () => {
     const { playbooks, problems } = await listPlaybooks({ repository: repositoryFolder, data: path.join(fixtures, "no-such-folder") });
     expect(problems).toEqual([]);
-    expect(playbooks.map((entry) => entry.playbook.id)).toEqual(["export-invoices", "pay-invoice"]);
+    expect(playbooks.map((entry) => entry.playbook.id)).toEqual(["export-invoices", "pay-invoice", "portal-weekly-metrics"]);
 
     const run = bound(playbooks[0]!.playbook, { month: "2026-10" });
     const lines = run.steps.map(describeStep);
@@ -261,7 +261,7 @@ describe("loading playbooks from the repository and the data folder", () => {
     await writeFile(path.join(catalog.data, "notes.txt"), "not a playbook");
 
     const { playbooks, problems } = await listPlaybooks(catalog);
-    expect(playbooks.map((entry) => entry.playbook.id)).toEqual(["export-invoices", "pay-invoice"]);
+    expect(playbooks.map((entry) => entry.playbook.id)).toEqual(["export-invoices", "pay-invoice", "portal-weekly-metrics"]);
     expect(problems).toEqual([
       { file: path.join(catalog.data, "half-written.json"), errors: [expect.stringMatching(/^is not JSON: /)] },
       { file: path.join(catalog.data, "long-timeout.json"), errors: ["step 4 (Wait for the table): timeoutMs must be at most 30000 ms (30 s)"] },

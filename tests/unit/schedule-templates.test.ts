@@ -3,11 +3,12 @@ import { applyFloor } from "@/lib/policy/risk-policy";
 import { cronProblem } from "@/lib/schedules/schedule-time";
 import { demoSources } from "@/lib/demo/demo-origin";
 import { fillTemplatePrompt, findTemplate, SCHEDULE_TEMPLATES, templateDefaults } from "@/lib/schedules/templates";
+import { RUN_PLAYBOOK_TOOL } from "@/lib/tools/playbooks/run-playbook-tool";
 import { builtinTools } from "@/lib/tools/registry";
 
 describe("schedule templates", () => {
   it("each names a valid time, real built-in tools, and a prompt slot for each field", () => {
-    const toolNames = builtinTools().map((tool) => tool.name);
+    const toolNames = [...builtinTools().map((tool) => tool.name), RUN_PLAYBOOK_TOOL];
     for (const template of SCHEDULE_TEMPLATES) {
       expect(cronProblem(template.cron), template.id).toBeNull();
       for (const tool of template.tools) expect(toolNames, `${template.id} uses ${tool}`).toContain(tool);
@@ -21,7 +22,17 @@ describe("schedule templates", () => {
     const prompt = fillTemplatePrompt(metrics, { sources: "https://a.example/x.json\nhttps://b.example/y.csv" });
     expect(prompt).toContain("https://a.example/x.json\nhttps://b.example/y.csv");
     expect(prompt).toContain("with http_request: (none)");
+    expect(prompt).toContain("use the CSV table it returns:\n(none)");
     expect(prompt).not.toContain("{{");
+  });
+
+  it("exports last month's invoices with the shipped playbook, asking before anything is paid or submitted", () => {
+    const invoices = findTemplate("export-invoices")!;
+    const values = templateDefaults(invoices, demoSources("http://127.0.0.1:3000"));
+    expect(values).toEqual({ playbook: "export-invoices" });
+    expect(fillTemplatePrompt(invoices, values)).toContain("Run the browser playbook export-invoices with run_playbook");
+    expect(invoices.tools).toEqual([RUN_PLAYBOOK_TOOL]);
+    expect(applyFloor("allow", invoices.policyFloor, "external")).toBe("ask");
   });
 });
 

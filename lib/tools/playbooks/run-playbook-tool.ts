@@ -1,8 +1,9 @@
 // run_playbook: the agent runs one of the installed browser playbooks by id. The call's risk is
 // its riskiest step, so the person's policy for run_playbook at that class decides (ask, by
 // default, for a playbook that pays or sends), and the approval card lists exactly what each
-// high-impact step will click or type. The model gets each step's intent, URL and outcome and the
-// artifacts' names; never a secret, a selector's typed value from a credential, or an image.
+// high-impact step will click or type. The model gets each step's intent, URL and outcome, the
+// artifacts' names and the text of the CSV files (what an export is for); never a secret, a
+// selector's typed value from a credential, or an image.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { openBrowserSession, type BrowserLimits, type BrowserRefusal, type BrowserSession } from "@/lib/browser";
@@ -29,7 +30,8 @@ export interface RunPlaybookToolOptions {
   actionTimeoutMs?: number;
 }
 
-const NAME = "run_playbook";
+export const RUN_PLAYBOOK_TOOL = "run_playbook";
+const NAME = RUN_PLAYBOOK_TOOL;
 
 function bind(playbooks: readonly Playbook[], input: RunPlaybookInput): { ok: true; playbook: BoundPlaybook } | { ok: false; error: string } {
   const playbook = playbooks.find((candidate) => candidate.id === input.playbook);
@@ -73,10 +75,22 @@ interface StoredPicture {
   artifactId: string;
 }
 
-function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): PlaybookRunHooks & { screenshotOf: Map<number, StoredPicture> } {
+/** How much of each saved CSV the model reads: enough for a month of invoices or a metrics table. */
+const CSV_CHARS_FOR_MODEL = 8_000;
+
+function csvForModel(content: Buffer | string): string {
+  const text = typeof content === "string" ? content : content.toString("utf8");
+  return text.length <= CSV_CHARS_FOR_MODEL ? text : `${text.slice(0, CSV_CHARS_FOR_MODEL)}\n[… cut at ${CSV_CHARS_FOR_MODEL} of ${text.length} characters; the whole file is the artifact]`;
+}
+
+type RecordingHooks = PlaybookRunHooks & { screenshotOf: Map<number, StoredPicture>; csvText: Map<string, string> };
+
+function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): RecordingHooks {
   const screenshotOf = new Map<number, StoredPicture>();
+  const csvText = new Map<string, string>();
   return {
     screenshotOf,
+    csvText,
     async secretFor(value, pageUrl) {
       const credential = await resolveCredential(db, { userId: context.userId, name: value.credential.name, origin: pageUrl });
       const { field } = value.credential;
@@ -125,16 +139,23 @@ function hooksFor(db: Db, playbook: BoundPlaybook, context: ToolContext): Playbo
       const extension = path.extname(product.saveAs).toLowerCase();
       const content = "table" in product ? product.table : await readFile(product.download.path);
       await context.saveArtifact({ name: product.saveAs, kind: ARTIFACT_KIND_BY_EXTENSION[extension] ?? "file", content });
+      if (extension === ".csv") csvText.set(product.saveAs, redactSecrets(csvForModel(content)));
       return product.saveAs;
     },
   };
 }
 
-/** What the model and the timeline get from one run (or segment): step records without pictures, artifact names, refusals. */
+/** What the model and the timeline get from one run (or segment): step records without pictures, artifact names, CSV text, refusals. */
 function resultOf(
   playbook: BoundPlaybook,
   result: PlaybookRunResult,
-  seen: { refusals: readonly BrowserRefusal[]; screenshotOf: ReadonlyMap<number, StoredPicture>; /** The high-impact step this segment stopped before. */ waitsAt?: number },
+  seen: {
+    refusals: readonly BrowserRefusal[];
+    screenshotOf: ReadonlyMap<number, StoredPicture>;
+    csvText: ReadonlyMap<string, string>;
+    /** The high-impact step this segment stopped before. */
+    waitsAt?: number;
+  },
 ): ToolResult {
   const refused = seen.refusals.map((refusal) => ({ url: refusal.url, reason: refusal.reason }));
   const stopped = result.stoppedAt ? `Stopped at step ${result.stoppedAt.index + 1}: ${result.stoppedAt.reason}.` : undefined;
@@ -144,6 +165,7 @@ function resultOf(
     playbook: playbook.id,
     steps: result.steps.map(stepShown),
     artifacts: result.artifacts,
+    ...(seen.csvText.size > 0 ? { csv: Object.fromEntries(seen.csvText) } : {}),
     ...(refused.length > 0 ? { refused } : {}),
     ...(stopped ? { stopped } : {}),
     ...(waitsAt !== undefined ? { next: `Step ${waitsAt + 1} waits for the person's decision.` } : {}),
@@ -192,7 +214,7 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
     description:
       "Run a known browser playbook: a fixed, reviewed path through a web site that has no API, in an isolated browser, signed in with " +
       "credentials you never see. Use it only when no direct tool fits. You get each step's intent, URL and outcome and the names of the " +
-      `files it saved as artifacts. Installed playbooks:\n${describePlaybooksForModel(playbooks)}`,
+      `files it saved as artifacts, with the text of each CSV file. Installed playbooks:\n${describePlaybooksForModel(playbooks)}`,
     input: runPlaybookInputSchema,
     risk: (input) => {
       const bound = bind(playbooks, input);
@@ -227,7 +249,7 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
       const segment = context.segment !== undefined ? playbookSegment(playbook, context.segment) : undefined;
       try {
         const result = await runPlaybook(session, playbook, hooks, { actionTimeoutMs: options.actionTimeoutMs, only: segment?.steps });
-        return resultOf(playbook, result, { refusals: session.refusals, screenshotOf: hooks.screenshotOf, waitsAt: segment?.stopsBefore });
+        return resultOf(playbook, result, { refusals: session.refusals, screenshotOf: hooks.screenshotOf, csvText: hooks.csvText, waitsAt: segment?.stopsBefore });
       } catch (error) {
         if (!(error instanceof PlaybookStepError)) throw error instanceof ToolError ? error : new ToolError(redactSecrets(`${playbook.title} failed: ${error instanceof Error ? error.message : String(error)}`));
         const { record } = error;
