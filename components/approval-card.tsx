@@ -66,7 +66,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
       data-testid="approval-card"
       data-approval-id={approval.id}
       aria-labelledby={ids.heading}
-      className="overflow-hidden rounded-xl border border-amber-300 bg-white shadow-sm ring-4 ring-amber-100"
+      className="overflow-clip rounded-xl border border-amber-300 bg-white shadow-sm ring-4 ring-amber-100"
     >
       <header className="flex items-start justify-between gap-3 border-b border-amber-200 bg-amber-50 px-4 py-3">
         <div className="min-w-0">
@@ -97,8 +97,16 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
           <div>
             <dt className="text-slate-500">The page now</dt>
             <dd className="mt-1">
-              {/* eslint-disable-next-line @next/next/no-img-element -- an artifact behind the owner's session, not a static asset */}
-              <img src={approval.screenshotUrl} alt="The page as it is, before this step" data-testid="approval-screenshot" className="w-full rounded-lg border border-slate-200" />
+              {/* A preview a phone can take in at a glance; tap it for the full picture. */}
+              <a href={approval.screenshotUrl} target="_blank" rel="noopener" className="block">
+                {/* eslint-disable-next-line @next/next/no-img-element -- an artifact behind the owner's session, not a static asset */}
+                <img
+                  src={approval.screenshotUrl}
+                  alt="The page as it is, before this step"
+                  data-testid="approval-screenshot"
+                  className="max-h-72 w-full rounded-lg border border-slate-200 object-contain object-top"
+                />
+              </a>
             </dd>
           </div>
         )}
@@ -126,7 +134,8 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
         </div>
       </dl>
 
-      <div className="border-t border-slate-100 px-4 py-3">
+      {/* However long the card, the decision stays on screen: on a phone, just above the tab bar (min-h-14 and its border). */}
+      <div className="sticky bottom-[calc(3.5rem+1px+env(safe-area-inset-bottom))] z-10 border-t border-slate-100 bg-white px-4 py-3 lg:bottom-0">
         {mode === "choose" && (
           <div className="grid grid-cols-2 gap-2 sm:flex sm:flex-wrap">
             <button type="button" className={primary} disabled={pending} onClick={() => decide({ decision: "approve" })}>

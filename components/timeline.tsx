@@ -21,11 +21,12 @@ export function Timeline({ events }: { events: EventView[] }) {
             </details>
           )}
           {event.screenshot && (
-            // Tap the thumbnail to see the page at full width.
+            // Tap the thumbnail to see the page at full width. The thumbnail's box is the browser's
+            // 1280x800 shape before the picture loads, so nothing moves under a finger.
             <details className="mt-1">
               <summary className="cursor-pointer list-none">
                 {/* eslint-disable-next-line @next/next/no-img-element -- an artifact behind the owner's session, not a static asset */}
-                <img src={event.screenshot.url} alt={`Screenshot ${event.screenshot.name}`} loading="lazy" className="max-h-24 rounded border border-slate-200" />
+                <img src={event.screenshot.url} alt={`Screenshot ${event.screenshot.name}`} loading="lazy" className="aspect-[16/10] h-24 rounded border border-slate-200 object-contain object-left-top" />
               </summary>
               {/* eslint-disable-next-line @next/next/no-img-element -- as above */}
               <img src={event.screenshot.url} alt={`Screenshot ${event.screenshot.name}, full size`} loading="lazy" className="mt-1 w-full rounded border border-slate-200" />

@@ -2,8 +2,13 @@
 // - a scripted model server speaking the OpenAI API (the same one behind the demo model), whose
 //   script answers like the demo model, except that a prompt carrying postMarker() makes it call
 //   http_request with a POST (which needs the person's approval), report the result, and answer
-//   any follow-up message without calling again; and a morning-briefing prompt (the template's)
+//   any follow-up message without calling again; a morning-briefing prompt (the template's)
 //   makes it read the listed feeds and calendar, then write the brief from what the tools returned;
+//   the export-invoices template's prompt makes it run the playbook for the month before the run's
+//   start (read from its instructions) and count what the CSV holds; playbookMarker() runs a
+//   playbook with the parameters given;
+// - the fixture billing portal (tests/fixtures/portal) at E2E_PORTS.portal, with invoices in the
+//   three months before today and the sign-in E2E_PORTAL;
 // - a sink that records every request sent to /hooks/<id>, readable at GET /requests/<id>, and
 //   serves the feed and calendar fixtures at /fixtures/…, plus a calendar of today's events.
 // Run: tsx tests/e2e/support/fake-services.ts
@@ -14,14 +19,21 @@ import { z } from "zod";
 import { startScriptedModelServer, type Script, type ScriptedReply, type ScriptedTurn } from "../../../lib/agent/scripted-model/server";
 import { replyScript } from "../../../lib/agent/scripted-model/script";
 import { findTemplate } from "../../../lib/schedules/templates";
-import { E2E_PORTS, POST_MARKER, POST_REASON, SINK_URL, TODAY_CALENDAR_PATH, TODAY_EVENTS, type SinkRequest } from "./fakes";
+import { recentMonths, startPortal } from "../../fixtures/portal/portal-server";
+import { E2E_PORTAL, E2E_PORTS, PLAYBOOK_MARKER, POST_MARKER, POST_REASON, SINK_URL, TODAY_CALENDAR_PATH, TODAY_EVENTS, type SinkRequest } from "./fakes";
 
 const demo = replyScript();
-const BRIEFING_FIRST_LINE = findTemplate("morning-briefing")!.prompt.split("\n")[0]!;
+const firstLineOf = (templateId: string) => findTemplate(templateId)!.prompt.split("\n")[0]!;
+const BRIEFING_FIRST_LINE = firstLineOf("morning-briefing");
+const INVOICES_FIRST_LINE = firstLineOf("export-invoices");
 
 const script: Script = (turn) => {
   const prompt = turn.input.find((item) => item.type === "user")?.text ?? "";
-  if (prompt.split("\n")[0]!.trim() === BRIEFING_FIRST_LINE) return briefingScript(turn, prompt);
+  const firstLine = prompt.split("\n")[0]!.trim();
+  if (firstLine === BRIEFING_FIRST_LINE) return briefingScript(turn, prompt);
+  if (firstLine === INVOICES_FIRST_LINE) return invoicesScript(turn, prompt);
+  const playbook = PLAYBOOK_MARKER.exec(prompt);
+  if (playbook) return playbookScript(turn, playbook[1]!, JSON.parse(playbook[2]!) as Record<string, string>);
   const hookId = POST_MARKER.exec(prompt)?.[1];
   if (!hookId) return demo(turn);
   // A later run of the task (a follow-up) sees its earlier answers, not its tool calls: it has
@@ -43,6 +55,32 @@ const script: Script = (turn) => {
   }
   return { text: `# Weekly status\n\nThe webhook call came back with:\n\n${result.output.slice(0, 600)}` };
 };
+
+/** Runs the playbook once, then repeats what the tool said. */
+function playbookScript(turn: ScriptedTurn, playbook: string, parameters: Record<string, string>): ScriptedReply {
+  const result = turn.input.findLast((item) => item.type === "tool_result");
+  if (!result) return { text: `Running ${playbook}.`, toolCalls: [{ name: "run_playbook", arguments: { playbook, parameters } }] };
+  return { text: `# ${playbook}\n\n${result.isError ? "It failed" : "It finished"}: ${result.output.slice(0, 600)}` };
+}
+
+const playbookOutput = z.object({ csv: z.record(z.string(), z.string()).optional() });
+
+/** The template's run: last month as the instructions date it, then the count and total of the exported CSV. */
+function invoicesScript(turn: ScriptedTurn, prompt: string): ScriptedReply {
+  const began = /This run began at (\d{4})-(\d{2})/.exec(turn.instructions);
+  const playbook = /Run the browser playbook (\S+) with run_playbook/.exec(prompt)?.[1];
+  if (!began || !playbook) return { text: "I cannot tell which playbook to run or when this run began." };
+  const month = new Date(Date.UTC(Number(began[1]), Number(began[2]) - 2, 1)).toISOString().slice(0, 7);
+  const result = turn.input.findLast((item) => item.type === "tool_result");
+  if (!result) return { text: `Exporting the invoices of ${month}.`, toolCalls: [{ name: "run_playbook", arguments: { playbook, parameters: { month } } }] };
+  const files = result.isError ? undefined : parseOutput(playbookOutput, result.output)?.csv;
+  const [name, csv] = Object.entries(files ?? {})[0] ?? [];
+  if (!name || !csv) return { text: `# Invoices for ${month}\n\nThe export failed: ${result.output.slice(0, 400)}` };
+  const [header, ...rows] = csv.trim().split("\n");
+  const amount = header!.split(",").indexOf("amount");
+  const total = rows.reduce((sum, row) => sum + Number(row.split(",")[amount]), 0);
+  return { text: `# Invoices for ${month}\n\n${rows.length} invoices, ${total.toFixed(2)} in all, saved as ${name}.` };
+}
 
 /** The feeds (one URL a line after the line naming read_feed) and calendar a briefing prompt lists. */
 function briefingSources(prompt: string): { feeds: string[]; calendar: string | null } {
@@ -151,6 +189,7 @@ function todayCalendar(now = new Date()): string {
 
 async function main(): Promise<void> {
   const model = await startScriptedModelServer({ script, latencyMs: 1500 }, { port: E2E_PORTS.model });
+  const portal = await startPortal({ ...E2E_PORTAL, months: recentMonths(new Date()), port: E2E_PORTS.portal });
 
   const received = new Map<string, SinkRequest[]>();
   const readBody = async (req: IncomingMessage) => {
@@ -184,12 +223,12 @@ async function main(): Promise<void> {
     })();
   });
   await new Promise<void>((resolve) => sink.listen(E2E_PORTS.sink, "127.0.0.1", resolve));
-  console.log(`[fakes] model at ${model.url}, sink at ${SINK_URL}`);
+  console.log(`[fakes] model at ${model.url}, sink at ${SINK_URL}, portal at ${portal.url}`);
 
   const stop = () => {
     sink.closeAllConnections();
     sink.close();
-    void model.close().then(() => process.exit(0));
+    void Promise.all([model.close(), portal.close()]).then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -8,6 +8,8 @@ export const E2E_PORTS = {
   postgres: port("BATON_E2E_PG_PORT", 25420),
   model: port("BATON_E2E_MODEL_PORT", 25490),
   sink: port("BATON_E2E_SINK_PORT", 25491),
+  /** The fixture billing portal; the playbooks Baton ships name 127.0.0.1:4610, so keep it there. */
+  portal: port("BATON_E2E_PORTAL_PORT", 4610),
   /** A second Baton as a newcomer starts it: no model configured, its data under a 0700 folder. */
   fresh: port("BATON_E2E_FRESH_PORT", 3101),
   freshPostgres: port("BATON_E2E_FRESH_PG_PORT", 25421),
@@ -17,6 +19,17 @@ export const FRESH_URL = `http://127.0.0.1:${E2E_PORTS.fresh}`;
 
 export const MODEL_URL = `http://127.0.0.1:${E2E_PORTS.model}/v1`;
 export const SINK_URL = `http://127.0.0.1:${E2E_PORTS.sink}`;
+export const PORTAL_URL = `http://127.0.0.1:${E2E_PORTS.portal}`;
+
+/** The portal's sign-in, saved by the playbook tests as the owner's billing-portal credential. */
+export const E2E_PORTAL = { username: "clerk@example.com", password: "e2e portal pass 4610", totpSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU" } as const;
+
+/**
+ * Put this in a task's prompt and the e2e model runs the playbook with these parameters, then
+ * answers with what the tool said.
+ */
+export const playbookMarker = (playbook: string, parameters: Record<string, string>) => `[e2e:playbook ${playbook} ${JSON.stringify(parameters)}]`;
+export const PLAYBOOK_MARKER = /\[e2e:playbook ([\w-]+) (\{[^\]]*\})\]/;
 
 /**
  * Put this in a task's prompt and the e2e model asks to POST a status report to the sink at
