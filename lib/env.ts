@@ -39,6 +39,10 @@ const envSchema = z.object({
   BATON_MCP_CONFIG: optionalString,
   /** The Chromium the browser runtime drives (lib/browser); Debian's package by default. */
   BATON_CHROMIUM_PATH: z.string().trim().min(1).default("/usr/bin/chromium"),
+  /** Browser runs (playbooks) one worker does at once in its shared Chromium; more wait for a slot. */
+  BATON_BROWSER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** How long a worker's Chromium stays up with no browser run. */
+  BATON_BROWSER_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   BATON_SCHEDULE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),
   /** A schedule slot fired later than this after its time counts as missed. */
   BATON_SCHEDULE_GRACE_MS: z.coerce.number().int().min(1000).default(60_000),

@@ -3,10 +3,11 @@
 // through the same runtime and executor run_playbook uses, and prints:
 // - Chromium's start, a new context on a running browser, per-step time and a whole run;
 // - the memory of the Chromium processes (PSS, so pages shared between them count once);
-// - N runs at once, each with its own Chromium (what run_playbook does) beside N contexts in one
-//   shared Chromium, in the same run: wall time, runs per minute and memory at each N.
+// - N runs at once as a worker does them (contexts in one shared Chromium, lib/browser/browser-pool)
+//   beside N runs that each launch their own Chromium, in the same run: wall time, runs per minute
+//   and memory at each N (the figures behind BATON_BROWSER_CONCURRENCY's default of 4).
 //
-//   BENCH_BROWSER_RUNS=5 (sequential runs)  BENCH_BROWSER_LEVELS=1,2,4,8 (runs at once)
+//   BENCH_BROWSER_RUNS=5 (sequential runs)  BENCH_BROWSER_LEVELS=1,2,4,8,16 (runs at once)
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -23,7 +24,7 @@ const options = z
     BENCH_BROWSER_RUNS: z.coerce.number().int().min(1).max(100).default(5),
     BENCH_BROWSER_LEVELS: z
       .string()
-      .default("1,2,4,8")
+      .default("1,2,4,8,16")
       .transform((text) => text.split(",").map(Number))
       .pipe(z.array(z.number().int().min(1).max(64))),
   })
@@ -138,16 +139,19 @@ async function main(): Promise<void> {
     console.log(`  whole run: p50 ${ms(quantile(sequential.map((e) => e.value.runMs), 0.5))} (own browser), ${ms(quantile(contexts.map((e) => e.runMs), 0.5))} (shared browser)`);
     console.log(`  Chromium memory during a run: peak ${Math.round(Math.max(...sequential.map((e) => e.peakMb)))} MB PSS`);
 
-    console.log("\n  runs at once | own Chromium each: wall, runs/min, peak MB | shared Chromium: wall, runs/min, peak MB");
+    console.log("\n  runs at once | shared Chromium (the worker's): wall, runs/min, peak MB | own Chromium each: wall, runs/min, peak MB");
     for (const level of options.BENCH_BROWSER_LEVELS) {
-      const own = await peakMemory(() => timed(() => Promise.all(Array.from({ length: level }, () => runOnce()))));
+      // A run that times out under load counts as failed, not as a crash of the bench.
+      const own = await peakMemory(() => timed(() => Promise.allSettled(Array.from({ length: level }, () => runOnce()))));
       const browser = await launchBrowser();
-      const one = await peakMemory(() => timed(() => Promise.all(Array.from({ length: level }, () => runOnce(browser)))));
+      const one = await peakMemory(() => timed(() => Promise.allSettled(Array.from({ length: level }, () => runOnce(browser)))));
       await browser.close();
-      const perMinute = (wallMs: number) => ((level / wallMs) * 60_000).toFixed(0);
+      const failed = (results: PromiseSettledResult<unknown>[]) => results.filter((result) => result.status === "rejected").length;
+      const perMinute = (entry: { value: PromiseSettledResult<unknown>[]; ms: number }) =>
+        `${(((level - failed(entry.value)) / entry.ms) * 60_000).toFixed(0)}${failed(entry.value) > 0 ? ` (${failed(entry.value)} failed)` : ""}`;
       console.log(
-        `  ${String(level).padStart(12)} | ${ms(own.value.ms).padStart(8)}, ${perMinute(own.value.ms).padStart(4)}, ${String(Math.round(own.peakMb)).padStart(5)}` +
-          ` | ${ms(one.value.ms).padStart(8)}, ${perMinute(one.value.ms).padStart(4)}, ${String(Math.round(one.peakMb)).padStart(5)}`,
+        `  ${String(level).padStart(12)} | ${ms(one.value.ms).padStart(8)}, ${perMinute(one.value).padStart(4)}, ${String(Math.round(one.peakMb)).padStart(5)}` +
+          ` | ${ms(own.value.ms).padStart(8)}, ${perMinute(own.value).padStart(4)}, ${String(Math.round(own.peakMb)).padStart(5)}`,
       );
     }
   } finally {

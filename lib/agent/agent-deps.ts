@@ -5,6 +5,7 @@ import { putArtifact } from "@/lib/artifacts/save-artifact";
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { demoEgressOpening, demoSources } from "@/lib/demo/demo-origin";
+import { createBrowserPool } from "@/lib/browser";
 import { env } from "@/lib/env";
 import { listPlaybooks } from "@/lib/playbooks/load-playbooks";
 import { hasSubscribers } from "@/lib/push/subscriptions";
@@ -22,7 +23,7 @@ import { startScriptedModelServer } from "./scripted-model/server";
 export interface AgentRuntime {
   deps: AgentDeps;
   toolCount: number;
-  /** Stops the demo model server and disconnects MCP servers. */
+  /** Stops the demo model server and the shared browser, and disconnects MCP servers. */
   close(): Promise<void>;
 }
 
@@ -32,7 +33,8 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   // Playbooks are read once at start: the one a person approved is the one that runs.
   const catalog = await listPlaybooks();
   for (const problem of catalog.problems) console.warn(`Playbook ${problem.file}: ${problem.errors.join("; ")}`);
-  const runPlaybookTool = createRunPlaybookTool({ db, playbooks: catalog.playbooks.map((loaded) => loaded.playbook) }) as unknown as ToolDefinition;
+  const browsers = createBrowserPool({ maxRuns: config.BATON_BROWSER_CONCURRENCY, idleMs: config.BATON_BROWSER_IDLE_MS });
+  const runPlaybookTool = createRunPlaybookTool({ db, playbooks: catalog.playbooks.map((loaded) => loaded.playbook), browsers }) as unknown as ToolDefinition;
   const builtin = [...builtinTools(), runPlaybookTool];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];
@@ -72,7 +74,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
     deps,
     toolCount: tools().length,
     close: async () => {
-      await Promise.allSettled([demo.close(), mcp?.close()]);
+      await Promise.allSettled([demo.close(), mcp?.close(), browsers.close()]);
     },
   };
 }

@@ -6,7 +6,8 @@
 // selector's typed value from a credential, or an image.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { openBrowserSession, type BrowserLimits, type BrowserRefusal, type BrowserSession } from "@/lib/browser";
+import type { Browser } from "playwright-core";
+import { openBrowserSession, type BrowserLimits, type BrowserPool, type BrowserRefusal, type BrowserSession } from "@/lib/browser";
 import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import type { Db } from "@/lib/db";
 import { openEffect, recordEffectOutcome } from "@/lib/effects/effect-journal";
@@ -28,6 +29,8 @@ export interface RunPlaybookToolOptions {
   playbooks: readonly Playbook[];
   limits?: Partial<BrowserLimits>;
   actionTimeoutMs?: number;
+  /** The worker's shared Chromium and its limit on runs at once; without one, each run launches its own. */
+  browsers?: BrowserPool;
 }
 
 export const RUN_PLAYBOOK_TOOL = "run_playbook";
@@ -207,8 +210,38 @@ async function keepRecording(db: Db, session: BrowserSession, context: ToolConte
   }
 }
 
+/** One run (or segment) of a bound playbook in a fresh context: of the worker's shared browser, or of its own. */
+async function runInBrowser(options: RunPlaybookToolOptions, playbook: BoundPlaybook, context: ToolContext, browser?: Browser): Promise<ToolResult> {
+  const { db } = options;
+  const session = await openBrowserSession({
+    workspaceDir: context.workspaceDir,
+    allowlist: playbook.origins.map((origin) => new URL(origin).host),
+    adminAllowlist: context.httpAllowlist,
+    limits: options.limits,
+    trace: true,
+    ...(browser ? { browser } : {}),
+  });
+  const hooks = hooksFor(db, playbook, context);
+  // Called by the agent, a playbook with high-impact steps runs one segment per call; called directly, all of it.
+  const segment = context.segment !== undefined ? playbookSegment(playbook, context.segment) : undefined;
+  try {
+    const result = await runPlaybook(session, playbook, hooks, { actionTimeoutMs: options.actionTimeoutMs, only: segment?.steps });
+    return resultOf(playbook, result, { refusals: session.refusals, screenshotOf: hooks.screenshotOf, csvText: hooks.csvText, waitsAt: segment?.stopsBefore });
+  } catch (error) {
+    if (!(error instanceof PlaybookStepError)) throw error instanceof ToolError ? error : new ToolError(redactSecrets(`${playbook.title} failed: ${error instanceof Error ? error.message : String(error)}`));
+    const { record } = error;
+    const screenshot = hooks.screenshotOf.get(record.index)?.name;
+    throw new ToolError(
+      redactSecrets(`${playbook.title} failed at step ${record.index + 1} "${record.intent}" on ${record.url}: ${record.error}${screenshot ? ` (screenshot: ${screenshot})` : ""}`),
+    );
+  } finally {
+    await keepRecording(db, session, context, `${playbook.id}-trace${context.segment !== undefined ? `-segment-${context.segment}` : ""}`);
+    await session.close();
+  }
+}
+
 export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefinition<typeof runPlaybookInputSchema> {
-  const { db, playbooks } = options;
+  const { playbooks } = options;
   return {
     name: NAME,
     description:
@@ -236,31 +269,8 @@ export function createRunPlaybookTool(options: RunPlaybookToolOptions): ToolDefi
     async run(input, context) {
       const bound = bind(playbooks, input);
       if (!bound.ok) throw new ToolError(bound.error);
-      const playbook = bound.playbook;
-      const session = await openBrowserSession({
-        workspaceDir: context.workspaceDir,
-        allowlist: playbook.origins.map((origin) => new URL(origin).host),
-        adminAllowlist: context.httpAllowlist,
-        limits: options.limits,
-        trace: true,
-      });
-      const hooks = hooksFor(db, playbook, context);
-      // Called by the agent, a playbook with high-impact steps runs one segment per call; called directly, all of it.
-      const segment = context.segment !== undefined ? playbookSegment(playbook, context.segment) : undefined;
-      try {
-        const result = await runPlaybook(session, playbook, hooks, { actionTimeoutMs: options.actionTimeoutMs, only: segment?.steps });
-        return resultOf(playbook, result, { refusals: session.refusals, screenshotOf: hooks.screenshotOf, csvText: hooks.csvText, waitsAt: segment?.stopsBefore });
-      } catch (error) {
-        if (!(error instanceof PlaybookStepError)) throw error instanceof ToolError ? error : new ToolError(redactSecrets(`${playbook.title} failed: ${error instanceof Error ? error.message : String(error)}`));
-        const { record } = error;
-        const screenshot = hooks.screenshotOf.get(record.index)?.name;
-        throw new ToolError(
-          redactSecrets(`${playbook.title} failed at step ${record.index + 1} "${record.intent}" on ${record.url}: ${record.error}${screenshot ? ` (screenshot: ${screenshot})` : ""}`),
-        );
-      } finally {
-        await keepRecording(db, session, context, `${playbook.id}-trace${context.segment !== undefined ? `-segment-${context.segment}` : ""}`);
-        await session.close();
-      }
+      const { browsers } = options;
+      return browsers ? browsers.use((browser) => runInBrowser(options, bound.playbook, context, browser)) : runInBrowser(options, bound.playbook, context);
     },
   };
 }
