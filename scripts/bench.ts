@@ -9,7 +9,7 @@
 //   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
 //   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
-import { readdirSync, readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { z } from "zod";
 import { DEMO_CHOICE } from "../lib/agent/providers/registry";
 import { createDb, type Db } from "../lib/db";
@@ -17,6 +17,8 @@ import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { DBOS_SCHEMA } from "../lib/engine/dbos/names";
 import { createTask } from "../lib/tasks/create-task";
 import { startTestPostgres, type TestPostgres } from "../tests/support/test-postgres";
+import { cpuDelta, cpuSnapshot, percentile, type CpuSeconds } from "./bench/measure";
+import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
 
 const options = z
@@ -31,6 +33,8 @@ const options = z
     // The worker's own defaults (lib/env.ts), passed explicitly: startWorker would otherwise set its test value.
     BENCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     BENCH_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
+    // Bursts of each, alternating: Baton, the raw DBOS ceiling, Baton, ...
+    BENCH_ROUNDS: z.coerce.number().int().min(1).max(10).default(1),
     // How long the demo model "thinks"; 0 measures Baton's own overhead.
     BENCH_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   })
@@ -44,6 +48,7 @@ interface Resources {
   worker?: WorkerProcess;
   db?: Db;
   engine?: DbosDispatcher;
+  ceiling?: RawCeiling;
 }
 
 async function main(res: Resources): Promise<void> {
@@ -68,13 +73,27 @@ async function main(res: Resources): Promise<void> {
   await createTasks(deps, warmupUser, WARMUP_TASKS, WARMUP_TASKS);
   await waitUntilFinished(res, warmupUser, WARMUP_TASKS);
 
-  log(`creating ${options.BENCH_TASKS} tasks from ${options.BENCH_CONCURRENCY} creators`);
-  const userId = await createUser(res.db, "bench");
-  const cpuBefore = cpuSnapshot(res.worker.child.pid);
-  const createMs = await createTasks(deps, userId, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
-  await waitUntilFinished(res, userId, options.BENCH_TASKS);
-  const cpuAfter = cpuSnapshot(res.worker.child.pid);
-  report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined);
+  log("starting the raw DBOS worker (the engine's ceiling)");
+  res.ceiling = await startRawCeiling(url, { concurrency: options.BENCH_WORKER_CONCURRENCY, pollMs: options.BENCH_QUEUE_POLL_MS });
+  await res.ceiling.burst("warmup", WARMUP_TASKS, WARMUP_TASKS);
+
+  // Rounds alternate Baton and the ceiling, so load from other work falls on both alike.
+  for (let round = 1; round <= options.BENCH_ROUNDS; round++) {
+    log(`round ${round}: ${options.BENCH_TASKS} Baton tasks from ${options.BENCH_CONCURRENCY} creators`);
+    const userId = await createUser(res.db, `bench-${round}`);
+    const cpuBefore = cpuSnapshot(res.worker.child.pid, options.BENCH_PG_PORT);
+    const createMs = await createTasks(deps, userId, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
+    await waitUntilFinished(res, userId, options.BENCH_TASKS);
+    const cpuAfter = cpuSnapshot(res.worker.child.pid, options.BENCH_PG_PORT);
+    const baton = report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined);
+
+    log(`round ${round}: ${options.BENCH_TASKS} raw DBOS workflows of 3 trivial steps`);
+    const rawBefore = cpuSnapshot(res.ceiling.pid, options.BENCH_PG_PORT);
+    const raw = await res.ceiling.burst(`round-${round}`, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
+    const rawAfter = cpuSnapshot(res.ceiling.pid, options.BENCH_PG_PORT);
+    const ceiling = reportCeiling(raw, rawBefore && rawAfter ? cpuDelta(rawBefore, rawAfter) : undefined);
+    compare(baton, ceiling, loadAverage());
+  }
 }
 
 async function createUser(db: Db, name: string): Promise<string> {
@@ -143,7 +162,15 @@ async function readTimings(db: Db, userId: string): Promise<Timing[]> {
   }));
 }
 
-function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): void {
+/** The figures Baton and the ceiling are compared on. */
+interface Figures {
+  tasksPerSecond: number;
+  cpuMsPerTask: number | null;
+  startP50: number;
+  startP99: number;
+}
+
+function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): Figures {
   const completed = timings.filter((t) => t.status === "completed");
   const failed = timings.filter((t) => t.status === "failed");
   const firstCreate = Math.min(...timings.map((t) => t.created));
@@ -182,71 +209,44 @@ function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): void {
       `  CPU per task            ${perTask(total)} ms = creators ${perTask(cpu.creators)} + worker ${perTask(cpu.worker)} + postgres ${perTask(cpu.postgres)}`,
     );
   }
+  const starts = span("created", "running");
+  return {
+    tasksPerSecond: completed.length / spanSeconds,
+    cpuMsPerTask: cpu ? ((cpu.creators + cpu.worker + cpu.postgres) * 1000) / timings.length : null,
+    startP50: percentile(starts, 0.5),
+    startP99: percentile(starts, 0.99),
+  };
 }
 
-// CPU time by process, from /proc (Linux; skipped elsewhere): says what each task costs whatever
-// else the machine is doing, which the wall-clock figures above cannot.
-interface CpuSeconds {
-  creators: number;
-  worker: number;
-  postgres: number;
+/** The ceiling's burst, read the same way: first enqueue to last completion, enqueue to dequeue. */
+function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds): Figures {
+  const done = timings.filter((timing) => timing.finished !== null);
+  const spanSeconds = (Math.max(...done.map((timing) => timing.finished!)) - Math.min(...timings.map((timing) => timing.created))) / 1000;
+  const starts = done.flatMap((timing) => (timing.dequeued === null ? [] : [timing.dequeued - timing.created]));
+  const figures = {
+    tasksPerSecond: done.length / spanSeconds,
+    cpuMsPerTask: cpu ? ((cpu.creators + cpu.worker + cpu.postgres) * 1000) / timings.length : null,
+    startP50: percentile(starts, 0.5),
+    startP99: percentile(starts, 0.99),
+  };
+  console.log(`\nRaw DBOS ceiling: ${timings.length} workflows of 3 trivial steps, same Postgres, queue settings and creators`);
+  console.log(`  throughput              ${figures.tasksPerSecond.toFixed(1)} workflows/s  (${done.length} completed; ${spanSeconds.toFixed(2)} s)`);
+  console.log(`  enqueue -> dequeued     p50 ${figures.startP50.toFixed(0)} ms, p99 ${figures.startP99.toFixed(0)} ms`);
+  if (cpu) console.log(`  CPU per workflow        ${figures.cpuMsPerTask!.toFixed(1)} ms = creators ${((cpu.creators * 1000) / timings.length).toFixed(1)} + worker ${((cpu.worker * 1000) / timings.length).toFixed(1)} + postgres ${((cpu.postgres * 1000) / timings.length).toFixed(1)}`);
+  return figures;
 }
 
-function cpuSnapshot(workerPid: number | undefined): CpuSeconds | undefined {
-  try {
-    const procs = readdirSync("/proc").flatMap((entry) => (/^\d+$/.test(entry) ? [readProc(Number(entry))] : [])).filter((p) => p !== undefined);
-    const postmaster = procs.find((p) => p.cmdline.includes("postgres") && p.cmdline.includes(` -p ${options.BENCH_PG_PORT} `));
-    const usage = process.cpuUsage();
-    return {
-      creators: (usage.user + usage.system) / 1e6,
-      worker: workerPid ? treeSeconds(procs, workerPid) : 0,
-      postgres: postmaster ? treeSeconds(procs, postmaster.pid) : 0,
-    };
-  } catch {
-    return undefined;
-  }
+function compare(baton: Figures, ceiling: Figures, load: string): void {
+  const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
+  console.log(`\nBaton / raw DBOS ceiling (load ${load}):`);
+  console.log(`  throughput              ${ratio(baton.tasksPerSecond, ceiling.tasksPerSecond)}   (goal: at least 1x)`);
+  console.log(`  CPU per task            ${ratio(baton.cpuMsPerTask, ceiling.cpuMsPerTask)}   (goal: at most 1.5x)`);
+  console.log(`  start p50 / p99         ${ratio(baton.startP50, ceiling.startP50)} / ${ratio(baton.startP99, ceiling.startP99)}`);
 }
 
-function cpuDelta(before: CpuSeconds, after: CpuSeconds): CpuSeconds {
-  return { creators: after.creators - before.creators, worker: after.worker - before.worker, postgres: after.postgres - before.postgres };
-}
-
-interface ProcStat {
-  pid: number;
-  ppid: number;
-  cmdline: string;
-  /** Own CPU seconds, plus those of children it has already reaped. */
-  seconds: number;
-}
-
-function readProc(pid: number): ProcStat | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // Fields after "(comm)": state ppid ... utime(12) stime(13) cutime(14) cstime(15), in clock ticks.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-    const ticks = fields[11]! + fields[12]! + fields[13]! + fields[14]!;
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
-    return { pid, ppid: fields[1]!, cmdline, seconds: ticks / 100 };
-  } catch {
-    return undefined; // exited meanwhile
-  }
-}
-
-function treeSeconds(procs: ProcStat[], root: number): number {
-  const children = (pid: number): ProcStat[] => procs.filter((p) => p.ppid === pid);
-  let total = 0;
-  const stack = procs.filter((p) => p.pid === root);
-  while (stack.length) {
-    const proc = stack.pop()!;
-    total += proc.seconds;
-    stack.push(...children(proc.pid));
-  }
-  return total;
-}
-
-function percentile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+/** The 1, 5 and 15 minute load averages: how busy the machine was, printed beside the ratios. */
+function loadAverage(): string {
+  return loadavg().map((value) => value.toFixed(1)).join(" / ");
 }
 
 async function cleanUp(res: Resources): Promise<void> {
@@ -255,6 +255,7 @@ async function cleanUp(res: Resources): Promise<void> {
       log(`clean-up: ${what} failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   await Promise.all([res.engine && bounded("dispatcher", () => res.engine!.close()), res.db && bounded("db", () => res.db!.$disconnect())]);
+  if (res.ceiling) await bounded("raw DBOS worker", () => res.ceiling!.close());
   if (res.worker) {
     const worker = res.worker;
     await bounded("worker", () => worker.kill("SIGTERM"), 10_000);
