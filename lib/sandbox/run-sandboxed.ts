@@ -90,7 +90,7 @@ export async function runSandboxed(sandbox: Sandbox, run: SandboxRun): Promise<S
       stdio[WORKSPACE_FD] = workspace.fd;
       // Its own process group, so the wall time can kill the launcher chain at once. The
       // launchers get only PATH: bwrap then clears the environment for the command.
-      const child = spawn(argv[0]!, argv.slice(1), { stdio, detached: true, env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+      const child = spawn(argv[0]!, argv.slice(1), { stdio, detached: true, env: { NODE_ENV: process.env.NODE_ENV, PATH: process.env.PATH ?? "/usr/bin:/bin" } });
       let timedOut = false;
       const killTree = () => {
         try {
