@@ -8,6 +8,9 @@ import { demoEgressOpening, demoSources } from "@/lib/demo/demo-origin";
 import { createBrowserPool } from "@/lib/browser";
 import { env } from "@/lib/env";
 import { listPlaybooks } from "@/lib/playbooks/load-playbooks";
+import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
+import { codeTools } from "@/lib/tools/code/code-tools";
+import { credentialsFromStore } from "@/lib/tools/code/code-tools-options";
 import { hasSubscribers } from "@/lib/push/subscriptions";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
@@ -35,7 +38,11 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   for (const problem of catalog.problems) console.warn(`Playbook ${problem.file}: ${problem.errors.join("; ")}`);
   const browsers = createBrowserPool({ maxRuns: config.BATON_BROWSER_CONCURRENCY, idleMs: config.BATON_BROWSER_IDLE_MS });
   const runPlaybookTool = createRunPlaybookTool({ db, playbooks: catalog.playbooks.map((loaded) => loaded.playbook), browsers }) as unknown as ToolDefinition;
-  const builtin = [...builtinTools(), runPlaybookTool];
+  // Detected once at start; without a sandbox the code tools refuse every command with the reason.
+  const sandbox = await detectSandbox();
+  if (!sandbox.available) console.warn(`Commands are disabled: ${sandbox.reason}`);
+  const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db) });
+  const builtin = [...builtinTools(), runPlaybookTool, ...code];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a

@@ -6,6 +6,8 @@ export const ARTIFACT_KINDS = {
   csv: "text/csv; charset=utf-8",
   json: "application/json",
   file: "application/octet-stream",
+  // A proposed change to a repository, as `git format-patch` writes it.
+  patch: "text/x-diff; charset=utf-8",
   // A playbook step's screenshot (lib/browser caps its size).
   png: "image/png",
   jpeg: "image/jpeg",

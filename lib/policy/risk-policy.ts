@@ -22,6 +22,9 @@ export const DEFAULT_CLASS_POLICY: Record<RiskClass, PolicyDecision> = {
 export const DEFAULT_TOOL_POLICY: Record<string, PolicyDecision> = {
   write_file: "allow",
   write_artifact: "allow",
+  // Confined to the task's sandbox (lib/sandbox): the workspace is all they can change.
+  run_command: "allow",
+  propose_patch: "allow",
 };
 
 /** Per-task minimums by risk class, e.g. {"external": "ask"}: a template's risk defaults. */

@@ -1,0 +1,36 @@
+// Which remotes a code workspace may clone from and push to. A URL with a user name or password
+// in it is refused: the token lives in the secret store and reaches git only for one command.
+// Plain http is for loopback (a local forge, the tests); a local path is for self-hosters.
+import path from "node:path";
+import { z } from "zod";
+
+export type RepositoryRemote = { kind: "https"; url: string; origin: string } | { kind: "local"; path: string };
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+export function parseRepositoryRemote(text: string): { ok: true; remote: RepositoryRemote } | { ok: false; problem: string } {
+  if (path.isAbsolute(text)) return { ok: true, remote: { kind: "local", path: path.resolve(text) } };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { ok: false, problem: `"${text.slice(0, 80)}" is neither an https URL nor an absolute path.` };
+  }
+  if (url.username || url.password) return { ok: false, problem: "A repository URL with a user name or token in it is refused; store the token as a credential instead." };
+  if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
+    return { ok: false, problem: `Only https repositories (or http on this machine) can be cloned, not ${url.protocol}.` };
+  }
+  if (url.search || url.hash) return { ok: false, problem: "The repository URL has a query or fragment." };
+  return { ok: true, remote: { kind: "https", url: url.href, origin: url.origin } };
+}
+
+export const repositoryUrlSchema = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((text) => parseRepositoryRemote(text).ok, { message: "Give an https URL of a git repository (no token in it) or an absolute local path." })
+  .describe('The repository, e.g. "https://github.com/acme/widgets.git".');
+
+export function remoteLocation(remote: RepositoryRemote): string {
+  return remote.kind === "https" ? remote.url : remote.path;
+}

@@ -1,0 +1,19 @@
+// The tools of a PR handoff, built together over one sandbox and one source of forge tokens.
+import type { ToolDefinition } from "../types";
+import { createCloneRepositoryTool } from "./clone-repository-tool";
+import type { CodeToolsOptions } from "./code-tools-options";
+import { createOpenPullRequestTool } from "./open-pull-request-tool";
+import { createProposePatchTool } from "./propose-patch-tool";
+import { createPushBranchTool } from "./push-branch-tool";
+import { createRunCommandTool } from "./run-command-tool";
+
+export function codeTools(options: CodeToolsOptions): ToolDefinition[] {
+  const tools = [
+    createCloneRepositoryTool(options),
+    createRunCommandTool({ sandbox: options.sandbox }),
+    createProposePatchTool(options),
+    createPushBranchTool(options),
+    createOpenPullRequestTool(options),
+  ];
+  return tools as unknown as ToolDefinition[];
+}

@@ -1,0 +1,76 @@
+// run_command: one shell command in the task's sandbox (lib/sandbox), started in a folder of the
+// workspace. Its exit code and clipped output go back to the model and onto the timeline. When no
+// sandbox could start here, every call is refused with the reason: nothing runs unconfined.
+import { z } from "zod";
+import type { SandboxStatus } from "@/lib/sandbox/detect-sandbox";
+import { runSandboxed, type SandboxResult } from "@/lib/sandbox/run-sandboxed";
+import type { SandboxLimits } from "@/lib/sandbox/sandbox-limits";
+import { ToolError, type ToolDefinition } from "../types";
+
+/** Output the model gets per stream; the sandbox keeps the start and the end of it. */
+const MODEL_OUTPUT_BYTES = 8 * 1024;
+const MAX_TIMEOUT_SECONDS = 600;
+
+export const runCommandInput = z.object({
+  command: z.string().min(1).max(4000).describe('A shell command line run with /bin/sh, e.g. "npm test" or "git diff --stat".'),
+  cwd: z.string().max(1024).optional().describe('The folder to run it in, relative to the task workspace (default "."), e.g. "repo".'),
+  timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional().describe("Wall time before the command is killed (default 300)."),
+});
+export type RunCommandInput = z.infer<typeof runCommandInput>;
+
+export interface RunCommandToolOptions {
+  /** The sandbox found at start (detectSandbox). */
+  sandbox: () => Promise<SandboxStatus>;
+  limits?: Partial<SandboxLimits>;
+}
+
+function describeEnd(result: SandboxResult): string {
+  if (result.timedOut) return "was killed at the time limit";
+  if (result.exitCode === null) return `was ended by ${result.signal ?? "a signal"}`;
+  return `exited ${result.exitCode}`;
+}
+
+export function createRunCommandTool(options: RunCommandToolOptions): ToolDefinition<typeof runCommandInput> {
+  return {
+    name: "run_command",
+    description:
+      "Run a shell command in this task's sandbox: the task workspace is the only writable folder (mounted at /workspace), there is no " +
+      "network, and CPU, memory, processes and time are limited. Use it to run tests, builds and git commands on a cloned repository. " +
+      "You get the exit code and the output (long output keeps its start and end).",
+    input: runCommandInput,
+    risk: () => "write",
+    target: ({ command, cwd }) => `${cwd && cwd !== "." ? `${cwd}: ` : ""}${command}`,
+    // A command may have changed the workspace before failing; running it again is the model's call.
+    idempotent: () => false,
+    async run({ command, cwd, timeoutSeconds }, context) {
+      const status = await options.sandbox();
+      if (!status.available) throw new ToolError(`Commands cannot run here: ${status.reason}`);
+      let result: SandboxResult;
+      try {
+        result = await runSandboxed(status.sandbox, {
+          workspaceDir: context.workspaceDir,
+          command: ["/bin/sh", "-c", command],
+          cwd,
+          limits: { ...options.limits, maxOutputBytes: MODEL_OUTPUT_BYTES, ...(timeoutSeconds ? { wallTimeMs: timeoutSeconds * 1000 } : {}) },
+        });
+      } catch (error) {
+        throw new ToolError(error instanceof Error ? error.message : String(error), { cause: error });
+      }
+      const seconds = (result.durationMs / 1000).toFixed(1);
+      return {
+        output: {
+          command,
+          cwd: cwd ?? ".",
+          exitCode: result.exitCode,
+          ...(result.signal ? { signal: result.signal } : {}),
+          ...(result.timedOut ? { timedOut: true } : {}),
+          durationMs: result.durationMs,
+          stdout: result.stdout.text,
+          stderr: result.stderr.text,
+          ...(result.stdout.truncated || result.stderr.truncated ? { outputClipped: true } : {}),
+        },
+        summary: `${command.length > 120 ? `${command.slice(0, 120)}…` : command} ${describeEnd(result)} in ${seconds} s`,
+      };
+    },
+  };
+}

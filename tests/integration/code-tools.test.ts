@@ -1,0 +1,99 @@
+// The PR handoff tools as the agent calls them, on the fixture repository in a fake GitHub:
+// clone, run the failing test, fix it, propose the patch (an artifact), push, open a draft pull
+// request; and the refusals: the base branch, a branch without the prefix, a token for another site.
+import { randomBytes } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { AppError } from "@/lib/errors";
+import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
+import { codeTools } from "@/lib/tools/code/code-tools";
+import type { CredentialsFor } from "@/lib/tools/code/code-tools-options";
+import { writeFileTool } from "@/lib/tools/workspace/write-file";
+import type { ToolDefinition } from "@/lib/tools/types";
+import { startFakeGithub, type FakeGithub } from "../fakes/fake-github";
+import { createBareFixtureRepository } from "../support/fixture-repository";
+import { testToolContext } from "../support/tool-context";
+
+const token = `ghp_${randomBytes(18).toString("hex")}`;
+let root: string;
+let forge: FakeGithub;
+let tools: ToolDefinition[];
+
+// Stands in for the secret store (lib/credentials, covered by its own tests): a credential "github" bound to the forge's origin.
+const credentialsFor: CredentialsFor = async ({ name, url }) => {
+  if (name !== "github") throw new AppError("NOT_FOUND", { message: `There is no credential named "${name}".` });
+  if (new URL(url).origin !== forge.url) throw new AppError("FORBIDDEN", { message: `The credential "github" is not for ${new URL(url).origin}.` });
+  return { username: "x-access-token", token };
+};
+
+function tool(name: string): ToolDefinition {
+  const found = tools.find((candidate) => candidate.name === name);
+  if (!found) throw new Error(`no tool ${name}`);
+  return found;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(os.tmpdir(), "baton-code-tools-"));
+  forge = await startFakeGithub({ root: path.join(root, "forge"), token });
+  await mkdir(path.join(root, "forge", "acme"), { recursive: true });
+  await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
+  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor });
+});
+
+afterAll(async () => {
+  await forge.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe("the PR handoff tools", () => {
+  test("from a failing test to a draft pull request", async () => {
+    const context = testToolContext({ workspaceDir: path.join(root, "data", "workspaces", "task-1") });
+    const repository = forge.cloneUrl("acme", "widgets");
+    const call = async (name: string, args: unknown) => tool(name).run(tool(name).input.parse(args), context);
+
+    expect(tool("push_branch").risk({})).toBe("external");
+    expect(tool("open_pull_request").risk({})).toBe("external");
+    expect(tool("run_command").risk({})).toBe("write");
+
+    await call("clone_repository", { repository, credential: "github" });
+    const failing = await call("run_command", { command: "npm test", cwd: "repo" });
+    expect(failing.output).toMatchObject({ exitCode: 1 });
+    expect(failing.summary).toBe("npm test exited 1 in " + failing.summary.split(" in ")[1]);
+
+    const source = await readFile(path.join(context.workspaceDir, "repo", "src", "cart.js"), "utf8");
+    await writeFileTool.run({ path: "repo/src/cart.js", content: source.replace("line.quantity);", "line.quantity, 0);") }, context);
+    const passing = await call("run_command", { command: "npm test", cwd: "repo" });
+    expect(passing.output).toMatchObject({ exitCode: 0 });
+
+    await expect(call("propose_patch", { branch: "main", message: "x" })).rejects.toThrow(/base branch/);
+    const proposed = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Start an empty cart's total at 0" });
+    const patch = proposed.output as { commit: string; files: unknown[]; artifact: string };
+    expect(patch.files).toEqual([{ path: "src/cart.js", added: 1, removed: 1 }]);
+    expect(context.artifacts.get("baton-fix-empty-cart.patch")).toContain("line.quantity, 0);");
+
+    await expect(call("push_branch", { repository, branch: "main", commit: patch.commit, credential: "github" })).rejects.toThrow(/base branch/);
+    await expect(call("push_branch", { repository, branch: "fix", commit: patch.commit, credential: "github" })).rejects.toThrow(/starting with baton\//);
+    await expect(call("push_branch", { repository: "https://elsewhere.example/acme/widgets.git", branch: "baton/fix-empty-cart", commit: patch.commit, credential: "github" })).rejects.toThrow(/not for https:\/\/elsewhere.example/);
+    const pushed = await call("push_branch", { repository, branch: "baton/fix-empty-cart", commit: patch.commit, credential: "github" });
+    expect(pushed.output).toMatchObject({ alreadyThere: false });
+
+    const args = { repository, branch: "baton/fix-empty-cart", title: "Start an empty cart's total at 0", body: "Fixes #7. npm test: 2 passed, 0 failed.", credential: "github" };
+    const opened = await call("open_pull_request", args);
+    expect(opened.output).toMatchObject({ number: 1, draft: true, existed: false });
+    // The same call again, as after a crash between the request and the journal's record: still one.
+    const again = await call("open_pull_request", args);
+    expect(again.output).toMatchObject({ number: 1, existed: true });
+    expect(forge.pulls).toEqual([expect.objectContaining({ head: "baton/fix-empty-cart", base: "main", draft: true, body: args.body })]);
+
+    for (const result of [failing, passing, proposed, pushed, opened]) expect(JSON.stringify(result)).not.toContain(token);
+  });
+
+  test("without a sandbox, run_command refuses instead of running unconfined", async () => {
+    const [, runCommand] = codeTools({ sandbox: () => detectSandbox({ bwrapPath: "/nonexistent/bwrap" }), credentialsFor });
+    const context = testToolContext({ workspaceDir: path.join(root, "data", "workspaces", "task-2") });
+    await expect(runCommand!.run({ command: "touch ran" }, context)).rejects.toThrow(/Commands cannot run here: bubblewrap/);
+    await expect(readFile(path.join(context.workspaceDir, "ran"))).rejects.toThrow(/ENOENT/);
+  });
+});
