@@ -18,6 +18,7 @@ import { bindPlaybook, type BoundPlaybook } from "../lib/playbooks/bind-playbook
 import { runPlaybook, type PlaybookRunHooks, type StepRecord } from "../lib/playbooks/run-playbook";
 import { parsePlaybook } from "../lib/playbooks/validate-playbook";
 import { recentMonths, startPortal, type PortalServer } from "../tests/fixtures/portal/portal-server";
+import { percentile } from "./bench/measure";
 
 const options = z
   .object({
@@ -95,7 +96,6 @@ async function peakMemory<T>(work: () => Promise<T>): Promise<{ value: T; peakMb
   }
 }
 
-const quantile = (values: readonly number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(q * values.length))] ?? NaN;
 const ms = (value: number) => `${Math.round(value)} ms`;
 
 async function timed<T>(work: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -133,10 +133,10 @@ async function main(): Promise<void> {
     const contexts = [];
     for (let index = 0; index < options.BENCH_BROWSER_RUNS; index++) contexts.push(await runOnce(shared));
     await shared.close();
-    console.log(`  browser start + context + egress proxy: p50 ${ms(quantile(sequential.map((e) => e.value.openMs), 0.5))}, max ${ms(Math.max(...sequential.map((e) => e.value.openMs)))}`);
-    console.log(`  context + egress proxy on a running browser: p50 ${ms(quantile(contexts.map((e) => e.openMs), 0.5))}`);
-    console.log(`  per step (screenshot included): p50 ${ms(quantile(stepTimes, 0.5))}, p90 ${ms(quantile(stepTimes, 0.9))}, max ${ms(Math.max(...stepTimes))}`);
-    console.log(`  whole run: p50 ${ms(quantile(sequential.map((e) => e.value.runMs), 0.5))} (own browser), ${ms(quantile(contexts.map((e) => e.runMs), 0.5))} (shared browser)`);
+    console.log(`  browser start + context + egress proxy: p50 ${ms(percentile(sequential.map((e) => e.value.openMs), 0.5))}, max ${ms(Math.max(...sequential.map((e) => e.value.openMs)))}`);
+    console.log(`  context + egress proxy on a running browser: p50 ${ms(percentile(contexts.map((e) => e.openMs), 0.5))}`);
+    console.log(`  per step (screenshot included): p50 ${ms(percentile(stepTimes, 0.5))}, p90 ${ms(percentile(stepTimes, 0.9))}, max ${ms(Math.max(...stepTimes))}`);
+    console.log(`  whole run: p50 ${ms(percentile(sequential.map((e) => e.value.runMs), 0.5))} (own browser), ${ms(percentile(contexts.map((e) => e.runMs), 0.5))} (shared browser)`);
     console.log(`  Chromium memory during a run: peak ${Math.round(Math.max(...sequential.map((e) => e.peakMb)))} MB PSS`);
 
     console.log("\n  runs at once | shared Chromium (the worker's): wall, runs/min, peak MB | own Chromium each: wall, runs/min, peak MB");
