@@ -95,7 +95,24 @@ async function capture(page: Page, region: { x: number; y: number; width: number
   }
 }
 
+/** The page's document was replaced while we looked (a click that navigates): let it load and look again. */
+async function settled<T>(page: Page, work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      const navigated = error instanceof Error && /Execution context was destroyed|navigat/i.test(error.message);
+      if (!navigated || attempt === 5) throw error;
+      await page.waitForLoadState("domcontentloaded");
+    }
+  }
+}
+
 export async function captureFrame(page: Page, max: FrameSize = DEFAULT_MAX_FRAME): Promise<Frame> {
+  return settled(page, () => captureSettledFrame(page, max));
+}
+
+async function captureSettledFrame(page: Page, max: FrameSize): Promise<Frame> {
   const takenAt = new Date();
   const viewport = page.viewportSize() ?? { width: 1280, height: 800 };
   const scale = frameScale(viewport, max);
@@ -112,5 +129,5 @@ export async function captureZoom(page: Page, scale: FrameScale, from: { x: numb
   const a = toViewport(scale, { x: Math.min(from.x, to.x), y: Math.min(from.y, to.y) });
   const b = toViewport(scale, { x: Math.max(from.x, to.x), y: Math.max(from.y, to.y) });
   const region = { x: Math.floor(a.x), y: Math.floor(a.y), width: Math.max(1, Math.ceil(b.x - a.x)), height: Math.max(1, Math.ceil(b.y - a.y)) };
-  return withMasks(page, () => capture(page, region, 1));
+  return settled(page, () => withMasks(page, () => capture(page, region, 1)));
 }
