@@ -68,7 +68,7 @@ export function messagesRequest(body: unknown, betas: readonly string[] = []): {
       }
     }
   }
-  return { model: request.model, turn: { input: items, tools: request.tools.map((tool) => tool.name), instructions: textOf(request.system), screenshots } };
+  return { model: request.model, turn: { input: items, tools: request.tools.map((tool) => tool.name), instructions: textOf(request.system), ...(screenshots.length > 0 ? { screenshots } : {}) } };
 }
 
 export function messageBody(model: string, output: ScriptedOutput) {

@@ -65,7 +65,7 @@ export function responsesRequest(body: unknown): { model: string; turn: Scripted
     }
   }
   const tools = request.tools.flatMap((tool) => (tool.name ? [tool.name] : COMPUTER_TOOL_TYPES.has(tool.type ?? "") ? ["computer"] : []));
-  return { model: request.model, turn: { input: items, tools, instructions: request.instructions ?? "", screenshots } };
+  return { model: request.model, turn: { input: items, tools, instructions: request.instructions ?? "", ...(screenshots.length > 0 ? { screenshots } : {}) } };
 }
 
 export interface StoredResponse {
