@@ -85,15 +85,29 @@ async function capture(page: Page, region: { x: number; y: number; width: number
   try {
     // The clip is in document coordinates: offset it by the scroll position to get what is on screen.
     const scroll = await page.evaluate(() => ({ x: window.scrollX, y: window.scrollY }));
-    const { data } = (await cdp.send("Page.captureScreenshot", {
+    const shot = cdp.send("Page.captureScreenshot", {
       format: "png",
       clip: { x: region.x + scroll.x, y: region.y + scroll.y, width: region.width, height: region.height, scale },
-    })) as { data: string };
-    return Buffer.from(data, "base64");
+    }) as Promise<{ data: string }>;
+    // Chromium can hold a capture forever when a navigation commits under it; settled() looks again.
+    let timer: NodeJS.Timeout | undefined;
+    const stalled = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error("The screenshot stalled while the page navigated.")), CAPTURE_STALL_MS);
+    });
+    try {
+      const { data } = await Promise.race([shot, stalled]);
+      return Buffer.from(data, "base64");
+    } finally {
+      clearTimeout(timer);
+      shot.catch(() => undefined);
+    }
   } finally {
     await cdp.detach().catch(() => undefined);
   }
 }
+
+/** Longer than any capture of an idle page here takes (tens of ms), short enough to retry within a turn. */
+const CAPTURE_STALL_MS = 5_000;
 
 /** The page's document was replaced while we looked (a click that navigates): let it load and look again. */
 async function settled<T>(page: Page, work: () => Promise<T>): Promise<T> {
@@ -101,7 +115,7 @@ async function settled<T>(page: Page, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
-      const navigated = error instanceof Error && /Execution context was destroyed|navigat/i.test(error.message);
+      const navigated = error instanceof Error && /Execution context was destroyed|navigat|stalled/i.test(error.message);
       if (!navigated || attempt === 5) throw error;
       await page.waitForLoadState("domcontentloaded");
     }

@@ -8,3 +8,5 @@ export * from "./execute-call";
 export * from "./frame";
 export * from "./openai-computer";
 export * from "./stale-click";
+export * from "./computer-model";
+export * from "./run-computer-use";

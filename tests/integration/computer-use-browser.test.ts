@@ -14,14 +14,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startScriptedModelServer, type Script, type ScriptedModelServer, type ScriptedTurn } from "@/lib/agent/scripted-model/server";
 import { launchBrowser, MASK_COLOR, openBrowserSession, type BrowserSession } from "@/lib/browser";
 import {
-  anthropicComputerCalls,
-  anthropicComputerResult,
-  anthropicComputerTool,
+  anthropicComputerModel,
   captureFrame,
   executeComputerCall,
-  OPENAI_COMPUTER_TOOL,
-  openAiComputerCallOutput,
-  openAiComputerCalls,
+  openAiComputerModel,
+  runComputerUse,
   toFrame,
   type ActionApproval,
   type ComputerEnvironment,
@@ -93,45 +90,16 @@ async function serve(script: Script): Promise<ScriptedModelServer> {
   return server;
 }
 
-/** Drives turns on the OpenAI wire until the model stops calling the computer (at most `maxTurns`). */
+/** Drives the loop on the OpenAI wire until the model stops calling the computer (at most `maxTurns`). */
 async function driveOpenAi(run: Run, server: ScriptedModelServer, goal: string, maxTurns = 6): Promise<ComputerTurn[]> {
-  const client = new OpenAI({ apiKey: "sk-test", baseURL: server.url, maxRetries: 0 });
-  const input: unknown[] = [{ role: "user", content: goal }];
-  const turns: ComputerTurn[] = [];
-  let seen = await captureFrame(run.page);
-  for (let i = 0; i < maxTurns; i++) {
-    const response = await client.responses.create({ model: "computer-use", tools: [OPENAI_COMPUTER_TOOL], input: input as never });
-    const [call] = openAiComputerCalls(response.output);
-    if (!call) break;
-    const turn = await executeComputerCall(run.env, call, seen);
-    turns.push(turn);
-    seen = turn.frame;
-    input.push(...response.output, openAiComputerCallOutput(call.callId, turn.frame, turn.approvedChecks));
-  }
-  return turns;
+  const model = openAiComputerModel(new OpenAI({ apiKey: "sk-test", baseURL: server.url, maxRetries: 0 }), { model: "computer-use" });
+  return (await runComputerUse(run.env, model, { goal, maxTurns })).turns;
 }
 
 /** The same on the Anthropic wire (computer_20251124), one action per tool_use, answered together. */
 async function driveAnthropic(run: Run, server: ScriptedModelServer, goal: string, maxTurns = 6): Promise<ComputerTurn[]> {
-  const client = new Anthropic({ apiKey: "sk-ant-test", baseURL: server.anthropicUrl, maxRetries: 0 });
-  let seen = await captureFrame(run.page);
-  const { tool, beta } = anthropicComputerTool("computer_20251124", seen.scale.frame);
-  const messages: Anthropic.Beta.BetaMessageParam[] = [{ role: "user", content: goal }];
-  const turns: ComputerTurn[] = [];
-  for (let i = 0; i < maxTurns; i++) {
-    const message = await client.beta.messages.create({ model: "claude-scripted", max_tokens: 1024, betas: [beta], tools: [tool], messages });
-    const calls = anthropicComputerCalls(message.content);
-    if (calls.length === 0) break;
-    const results = [];
-    for (const call of calls) {
-      const turn = await executeComputerCall(run.env, call, seen);
-      turns.push(turn);
-      seen = turn.frame;
-      results.push(anthropicComputerResult(call.callId, turn.frame, turn.note));
-    }
-    messages.push({ role: "assistant", content: message.content }, { role: "user", content: results });
-  }
-  return turns;
+  const model = anthropicComputerModel(new Anthropic({ apiKey: "sk-ant-test", baseURL: server.anthropicUrl, maxRetries: 0 }), { model: "claude-scripted" });
+  return (await runComputerUse(run.env, model, { goal, maxTurns })).turns;
 }
 
 const latestShot = (turn: ScriptedTurn) => turn.screenshots?.at(-1)?.image;
@@ -139,7 +107,14 @@ const latestShot = (turn: ScriptedTurn) => turn.screenshots?.at(-1)?.image;
 describe("frames and coordinates", () => {
   it("scales the 1280x800 viewport to a 1024x640 frame and maps a frame pixel back to the page exactly", async () => {
     const run = await openRun("/cu/target");
+    const timings: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await captureFrame(run.page);
+      timings.push(performance.now() - started);
+    }
     const frame = await captureFrame(run.page);
+    console.log(`frame capture (1280x800 -> 1024x640 PNG, masked): median ${timings.sort((a, b) => a - b)[2]!.toFixed(0)} ms, ${frame.image.length} bytes`);
     expect(frame.scale).toEqual({ viewport: { width: 1280, height: 800 }, frame: { width: 1024, height: 640 } });
     const { width, height } = decodePng(frame.image);
     expect([width, height]).toEqual([1024, 640]);
@@ -156,9 +131,8 @@ describe("frames and coordinates", () => {
     const server = await serve((turn) => {
       const shot = latestShot(turn);
       if (clicks.length > 0) return { text: "Clicked the target." };
-      // The first turn has no screenshot yet on Responses: ask for one; Anthropic gets the same.
-      if (!shot) return { toolCalls: [{ name: "computer", arguments: wire === "openai" ? { actions: [{ type: "screenshot" }] } : { action: "screenshot" } }] };
-      const at = redCentre(shot)!;
+      // The goal came with the first frame; the model finds the target in it.
+      const at = redCentre(shot!)!;
       clicks.push(at);
       const click = wire === "openai" ? { actions: [{ type: "click", button: "left", x: at.x, y: at.y }] } : { action: "left_click", coordinate: [at.x, at.y] };
       return { toolCalls: [{ name: "computer", arguments: click }] };
@@ -167,6 +141,28 @@ describe("frames and coordinates", () => {
     expect(clicks).toHaveLength(1);
     expect(turns.at(-1)!.actions.map((action) => action.outcome)).toEqual(["done"]);
     expect(await run.page.locator("#hits").textContent()).toBe("hits 1, misses 0");
+  });
+});
+
+describe("the loop", () => {
+  it.each(["openai", "anthropic"] as const)("the %s wire: stops at the turn budget however long the model keeps going, every turn recorded", async (wire) => {
+    const run = await openRun("/cu/target");
+    const recorded: ComputerTurn[] = [];
+    const server = await serve((turn) => {
+      const at = redCentre(latestShot(turn)!)!;
+      return { toolCalls: [{ name: "computer", arguments: wire === "openai" ? { actions: [{ type: "click", button: "left", ...at }] } : { action: "left_click", coordinate: [at.x, at.y] } }] };
+    });
+    const model =
+      wire === "openai"
+        ? openAiComputerModel(new OpenAI({ apiKey: "sk-test", baseURL: server.url, maxRetries: 0 }), { model: "computer-use" })
+        : anthropicComputerModel(new Anthropic({ apiKey: "sk-ant-test", baseURL: server.anthropicUrl, maxRetries: 0 }), { model: "claude-scripted" });
+    const result = await runComputerUse(run.env, model, { goal: "Keep clicking", maxTurns: 3, onTurn: (turn) => void recorded.push(turn) });
+    expect(result.stoppedBy).toBe("turn budget");
+    expect(result.turns).toHaveLength(3);
+    expect(recorded).toEqual(result.turns);
+    expect(await run.page.locator("#hits").textContent()).toBe("hits 3, misses 0");
+    // Each turn's frame is the page after it: the third shows three hits.
+    expect(recorded.every((turn) => decodePng(turn.frame.image).width === 1024)).toBe(true);
   });
 });
 

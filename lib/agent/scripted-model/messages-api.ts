@@ -56,7 +56,10 @@ export function messagesRequest(body: unknown, betas: readonly string[] = []): {
       continue;
     }
     for (const b of blocks) {
-      if (b.type === "text") {
+      if (b.type === "image") {
+        const image = imageBlock.safeParse(b);
+        if (image.success) screenshots.push({ callId: "", mimeType: image.data.source.media_type, image: Buffer.from(image.data.source.data, "base64") });
+      } else if (b.type === "text") {
         items.push({ type: "user", text: b.text ?? "" });
       } else if (b.type === "tool_result") {
         const callId = b.tool_use_id ?? "";

@@ -59,6 +59,11 @@ export function responsesRequest(body: unknown): { model: string; turn: Scripted
       const output = typeof item.output === "string" || Array.isArray(item.output) ? item.output : undefined;
       items.push({ type: "tool_result", callId, toolName: toolNameFor(items, callId), output: textOf(output), isError: false });
     } else if (item.role === "user") {
+      // A first screenshot can come with the goal, as an input_image (callId "": it answers no call).
+      for (const part of Array.isArray(item.content) ? item.content : []) {
+        const shot = part.type === "input_image" ? dataUrlImage(typeof part.image_url === "string" ? part.image_url : undefined) : undefined;
+        if (shot) screenshots.push({ callId: "", ...shot });
+      }
       items.push({ type: "user", text: textOf(item.content) });
     } else if (item.role === "assistant") {
       items.push({ type: "assistant", text: textOf(item.content), toolCalls: [] });
