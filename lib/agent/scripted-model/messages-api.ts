@@ -3,8 +3,8 @@
 // or "end_turn".
 import { z } from "zod";
 import type { ConversationItem } from "../providers/conversation";
-import { appendToolCall, decodeArguments, toolNameFor, type ScriptedOutput, type ScriptedTurn } from "./script";
-import { parseBody, shortHash, textContent, textOf, type ScriptedApiError } from "./wire";
+import { appendToolCall, decodeArguments, toolNameFor, type ScriptedOutput, type ScriptedScreenshot, type ScriptedTurn } from "./script";
+import { parseBody, ScriptedApiError, shortHash, textContent, textOf } from "./wire";
 
 const block = z.looseObject({
   type: z.string(),
@@ -22,12 +22,28 @@ const requestBody = z.looseObject({
   max_tokens: z.number().int().min(1),
   system: textContent.optional(),
   messages: z.array(z.looseObject({ role: z.enum(["user", "assistant"]), content: z.union([z.string(), z.array(block)]) })).min(1),
-  tools: z.array(z.looseObject({ name: z.string() })).default([]),
+  tools: z.array(z.looseObject({ name: z.string(), type: z.string().optional() })).default([]),
 });
 
-export function messagesRequest(body: unknown): { model: string; turn: ScriptedTurn } {
+const imageBlock = z.looseObject({ type: z.literal("image"), source: z.looseObject({ type: z.literal("base64"), media_type: z.string(), data: z.string() }) });
+
+/** The beta each computer tool version needs, as the real API refuses the tool without it. */
+const COMPUTER_TOOL_BETAS: Record<string, string> = {
+  computer_20250124: "computer-use-2025-01-24",
+  computer_20251124: "computer-use-2025-11-24",
+};
+
+/** `betas`: the anthropic-beta header's values. */
+export function messagesRequest(body: unknown, betas: readonly string[] = []): { model: string; turn: ScriptedTurn } {
   const request = parseBody(requestBody, body);
+  for (const tool of request.tools) {
+    const beta = tool.type ? COMPUTER_TOOL_BETAS[tool.type] : undefined;
+    if (tool.type?.startsWith("computer_") && (!beta || !betas.includes(beta))) {
+      throw new ScriptedApiError(400, "invalid_request_error", `tools.${tool.name}: '${tool.type}' requires the anthropic-beta header ${beta ?? "for its version"}.`);
+    }
+  }
   const items: ConversationItem[] = [];
+  const screenshots: ScriptedScreenshot[] = [];
   for (const message of request.messages) {
     const blocks = typeof message.content === "string" ? [{ type: "text", text: message.content }] : message.content;
     if (message.role === "assistant") {
@@ -40,15 +56,22 @@ export function messagesRequest(body: unknown): { model: string; turn: ScriptedT
       continue;
     }
     for (const b of blocks) {
-      if (b.type === "text") {
+      if (b.type === "image") {
+        const image = imageBlock.safeParse(b);
+        if (image.success) screenshots.push({ callId: "", mimeType: image.data.source.media_type, image: Buffer.from(image.data.source.data, "base64") });
+      } else if (b.type === "text") {
         items.push({ type: "user", text: b.text ?? "" });
       } else if (b.type === "tool_result") {
         const callId = b.tool_use_id ?? "";
+        for (const part of Array.isArray(b.content) ? b.content : []) {
+          const image = imageBlock.safeParse(part);
+          if (image.success) screenshots.push({ callId, mimeType: image.data.source.media_type, image: Buffer.from(image.data.source.data, "base64") });
+        }
         items.push({ type: "tool_result", callId, toolName: toolNameFor(items, callId), output: textOf(b.content), isError: b.is_error ?? false });
       }
     }
   }
-  return { model: request.model, turn: { input: items, tools: request.tools.map((tool) => tool.name), instructions: textOf(request.system) } };
+  return { model: request.model, turn: { input: items, tools: request.tools.map((tool) => tool.name), instructions: textOf(request.system), ...(screenshots.length > 0 ? { screenshots } : {}) } };
 }
 
 export function messageBody(model: string, output: ScriptedOutput) {

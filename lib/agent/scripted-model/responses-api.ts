@@ -4,7 +4,7 @@
 import { deflateRawSync, inflateRawSync } from "node:zlib";
 import { z } from "zod";
 import type { ConversationItem } from "../providers/conversation";
-import { appendToolCall, decodeArguments, toolNameFor, type ScriptedOutput, type ScriptedTurn } from "./script";
+import { appendToolCall, decodeArguments, toolNameFor, type ScriptedOutput, type ScriptedScreenshot, type ScriptedTurn } from "./script";
 import { parseBody, ScriptedApiError, shortHash, textContent, textOf } from "./wire";
 
 const inputItem = z.looseObject({
@@ -14,34 +14,63 @@ const inputItem = z.looseObject({
   call_id: z.string().optional(),
   name: z.string().optional(),
   arguments: z.string().optional(),
-  output: textContent.optional(),
+  output: z.union([textContent, z.looseObject({ type: z.string(), image_url: z.string().optional() })]).optional(),
+  action: z.unknown().optional(),
+  actions: z.unknown().optional(),
+  pending_safety_checks: z.unknown().optional(),
+  acknowledged_safety_checks: z.unknown().optional(),
 });
+
+/** A data: URL's bytes (screenshots come back inline; the scripted model has no file store). */
+function dataUrlImage(url: string | undefined): { mimeType: string; image: Buffer } | undefined {
+  const match = /^data:([\w/+.-]+);base64,(.*)$/s.exec(url ?? "");
+  return match ? { mimeType: match[1]!, image: Buffer.from(match[2]!, "base64") } : undefined;
+}
 
 const requestBody = z.looseObject({
   model: z.string().default("scripted"),
   instructions: z.string().nullish(),
   input: z.union([z.string(), z.array(inputItem)]).default([]),
-  tools: z.array(z.looseObject({ name: z.string().optional() })).default([]),
+  tools: z.array(z.looseObject({ type: z.string().optional(), name: z.string().optional() })).default([]),
 });
+
+const COMPUTER_TOOL_TYPES = new Set(["computer", "computer_use_preview"]);
 
 export function responsesRequest(body: unknown): { model: string; turn: ScriptedTurn } {
   const request = parseBody(requestBody, body);
   const items: ConversationItem[] = [];
+  const screenshots: ScriptedScreenshot[] = [];
   const input = typeof request.input === "string" ? [{ role: "user", content: request.input }] : request.input;
   for (const item of input) {
     if (item.type === "function_call") {
       appendToolCall(items, { id: item.call_id ?? "", name: item.name ?? "", arguments: decodeArguments(item.arguments ?? "") });
+    } else if (item.type === "computer_call") {
+      const args = { ...(item.actions !== undefined ? { actions: item.actions } : { action: item.action }), pending_safety_checks: item.pending_safety_checks ?? [] };
+      appendToolCall(items, { id: item.call_id ?? "", name: "computer", arguments: args });
+    } else if (item.type === "computer_call_output") {
+      const callId = item.call_id ?? "";
+      const output = item.output && !Array.isArray(item.output) && typeof item.output === "object" ? item.output : undefined;
+      const shot = dataUrlImage(typeof output?.image_url === "string" ? output.image_url : undefined);
+      if (shot) screenshots.push({ callId, ...shot });
+      const acknowledged = JSON.stringify({ acknowledged_safety_checks: item.acknowledged_safety_checks ?? [] });
+      items.push({ type: "tool_result", callId, toolName: "computer", output: acknowledged, isError: false });
     } else if (item.type === "function_call_output") {
       const callId = item.call_id ?? "";
-      items.push({ type: "tool_result", callId, toolName: toolNameFor(items, callId), output: textOf(item.output), isError: false });
+      const output = typeof item.output === "string" || Array.isArray(item.output) ? item.output : undefined;
+      items.push({ type: "tool_result", callId, toolName: toolNameFor(items, callId), output: textOf(output), isError: false });
     } else if (item.role === "user") {
+      // A first screenshot can come with the goal, as an input_image (callId "": it answers no call).
+      for (const part of Array.isArray(item.content) ? item.content : []) {
+        const shot = part.type === "input_image" ? dataUrlImage(typeof part.image_url === "string" ? part.image_url : undefined) : undefined;
+        if (shot) screenshots.push({ callId: "", ...shot });
+      }
       items.push({ type: "user", text: textOf(item.content) });
     } else if (item.role === "assistant") {
       items.push({ type: "assistant", text: textOf(item.content), toolCalls: [] });
     }
   }
-  const tools = request.tools.flatMap((tool) => (tool.name ? [tool.name] : []));
-  return { model: request.model, turn: { input: items, tools, instructions: request.instructions ?? "" } };
+  const tools = request.tools.flatMap((tool) => (tool.name ? [tool.name] : COMPUTER_TOOL_TYPES.has(tool.type ?? "") ? ["computer"] : []));
+  return { model: request.model, turn: { input: items, tools, instructions: request.instructions ?? "", ...(screenshots.length > 0 ? { screenshots } : {}) } };
 }
 
 export interface StoredResponse {
@@ -101,7 +130,7 @@ export function responseBody(id: string, stored: StoredResponse, status: Respons
           },
         ]
       : []),
-    ...output.toolCalls.map((call) => ({
+    ...output.toolCalls.map((call) => (call.name === "computer" ? computerCallItem(call) : {
       type: "function_call",
       id: `fc_${call.key}`,
       call_id: `call_${call.key}`,
@@ -130,6 +159,19 @@ export function responseBody(id: string, stored: StoredResponse, status: Respons
           output_tokens_details: { reasoning_tokens: 0 },
         }
       : null,
+  };
+}
+
+/** A scripted "computer" call as the Responses API sends it: a batch of actions, or the older single action. */
+function computerCallItem(call: { key: string; arguments: string }) {
+  const args = decodeArguments(call.arguments) as { actions?: unknown[]; action?: unknown; pending_safety_checks?: unknown[] };
+  return {
+    type: "computer_call",
+    id: `cu_${call.key}`,
+    call_id: `call_${call.key}`,
+    ...(args.action !== undefined ? { action: args.action } : { actions: args.actions ?? [] }),
+    pending_safety_checks: args.pending_safety_checks ?? [],
+    status: "completed",
   };
 }
 

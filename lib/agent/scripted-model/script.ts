@@ -11,8 +11,21 @@ export interface ScriptedTurn {
   /** Names of the tools offered on this turn. */
   tools: string[];
   instructions: string;
+  /** Screenshots sent back for computer calls (computer_call_output, an Anthropic tool_result image), oldest first. */
+  screenshots?: ScriptedScreenshot[];
 }
 
+export interface ScriptedScreenshot {
+  callId: string;
+  mimeType: string;
+  image: Buffer;
+}
+
+/**
+ * A call named "computer" goes out as the wire's computer call: on Responses a computer_call whose
+ * arguments are `{ actions }` (or the older `{ action }`) plus optional `pending_safety_checks`;
+ * on Messages a tool_use whose input is one Anthropic action.
+ */
 export interface ScriptedToolCall {
   name: string;
   arguments?: unknown;
@@ -43,13 +56,15 @@ export function replyScript(reply: (input: string) => string = scriptedReply): S
 export function runScript(script: Script, turn: ScriptedTurn): ScriptedOutput {
   const answer = script(turn);
   const text = answer.text ?? "";
-  const turnHash = sha256(JSON.stringify(turn));
+  // Screenshots enter the hash by digest: a turn is identified by what it saw, cheaply.
+  const turnHash = sha256(JSON.stringify({ ...turn, screenshots: turn.screenshots?.map((shot) => [shot.callId, sha256(shot.image.toString("base64"))]) }));
   const toolCalls = (answer.toolCalls ?? []).map((call, index) => ({
     key: sha256(`${turnHash}:${index}`).slice(0, 24),
     name: call.name,
     arguments: call.rawArguments ?? JSON.stringify(call.arguments ?? {}),
   }));
-  const inputChars = JSON.stringify(turn.input).length + turn.instructions.length;
+  // An image counts as a provider bills it, roughly: a flat ~1,000 tokens.
+  const inputChars = JSON.stringify(turn.input).length + turn.instructions.length + (turn.screenshots?.length ?? 0) * 4_000;
   const outputChars = text.length + toolCalls.reduce((sum, call) => sum + call.name.length + call.arguments.length, 0);
   return { text, toolCalls, usage: { input: Math.ceil(inputChars / 4), output: Math.ceil(outputChars / 4) } };
 }

@@ -10,7 +10,7 @@ import { decodeResponseId, encodeResponseId, openAiError, responseBody, response
 import { replyScript, runScript, type Script } from "./script";
 import { ScriptedApiError } from "./wire";
 
-export type { Script, ScriptedReply, ScriptedToolCall, ScriptedTurn } from "./script";
+export type { Script, ScriptedReply, ScriptedScreenshot, ScriptedToolCall, ScriptedTurn } from "./script";
 
 export interface ScriptedModelOptions {
   /** How long a background response stays in progress (and a foreground answer is held). */
@@ -110,7 +110,8 @@ export async function startScriptedModelServer(
     }
     if (req.method === "POST" && route === "/messages") {
       stats.messages++;
-      const { model, turn } = messagesRequest(await readJson(req));
+      const betas = (header(req, "anthropic-beta") ?? "").split(",").map((beta) => beta.trim()).filter(Boolean);
+      const { model, turn } = messagesRequest(await readJson(req), betas);
       await wait((options.createDelayMs ?? 0) + latencyMs);
       return send(res, 200, messageBody(model, runScript(script, turn)));
     }
