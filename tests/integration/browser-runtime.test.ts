@@ -13,7 +13,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BrowserLimitError, BrowserRefusedError, launchBrowser, openBrowserSession, screenshotStep, type BrowserSession } from "@/lib/browser";
 import { OFFSITE_URL, POPUP_URL, startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
 import { hotp, totp } from "../fixtures/portal/totp";
-import { decodePng } from "../support/png-pixels";
+import { decodePng } from "@/lib/computer-use/png-pixels";
 import { waitFor } from "../support/wait-for";
 import { zipEntries } from "../support/zip-entries";
 

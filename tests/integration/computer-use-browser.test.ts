@@ -26,7 +26,7 @@ import {
   type Frame,
 } from "@/lib/computer-use";
 import { MOVING_BUTTONS, startPortal, TINY_TARGET, type PortalServer } from "../fixtures/portal/portal-server";
-import { decodePng } from "../support/png-pixels";
+import { decodePng } from "@/lib/computer-use/png-pixels";
 
 let browser: Browser;
 let portal: PortalServer;

@@ -35,7 +35,7 @@ import {
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
-import { decodePng } from "../support/png-pixels";
+import { decodePng } from "@/lib/computer-use/png-pixels";
 import { zipEntries } from "../support/zip-entries";
 
 configureModelsInThisProcess();
