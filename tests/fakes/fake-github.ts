@@ -7,6 +7,7 @@ import { execFileSync, spawn } from "node:child_process";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { readBody } from "./read-body";
 
 export interface FakePullRequest {
   number: number;
@@ -34,15 +35,6 @@ export interface FakeGithub {
   issues: Map<string, { number: number; title: string; body: string }>;
   requests: FakeRequest[];
   close(): Promise<void>;
-}
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 function json(response: http.ServerResponse, status: number, body: unknown): void {

@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { readBody } from "./read-body";
 
 export interface FakeSubscription {
   id: string;
@@ -151,15 +152,6 @@ function decrypt(body: Buffer, keys: Keys): Buffer {
   while (end >= 0 && padded[end] === 0) end -= 1;
   if (padded[end] !== 2) throw new Refusal(400, "last record lacks the 0x02 delimiter");
   return padded.subarray(0, end);
-}
-
-function readBody(request: http.IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on("data", (chunk: Buffer) => chunks.push(chunk));
-    request.on("end", () => resolve(Buffer.concat(chunks)));
-    request.on("error", reject);
-  });
 }
 
 interface Handled {
