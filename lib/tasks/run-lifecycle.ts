@@ -50,7 +50,8 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       await appendEvent(tx, { taskId: task.id, runId, type: "message.read", actor: "agent", message });
     }
     const [answers, messages] = await Promise.all([
-      tx.artifact.findMany({ where: { taskId: task.id, name: "answer.md", runId: { not: runId } }, select: { content: true, createdAt: true } }),
+      // A task's first run has no earlier answers to read.
+      run.number > 1 ? tx.artifact.findMany({ where: { taskId: task.id, name: "answer.md", runId: { not: runId } }, select: { content: true, createdAt: true } }) : [],
       tx.taskMessage.findMany({ where: { taskId: task.id }, select: { body: true, createdAt: true, deliveredRunId: true } }),
     ]);
     // Earlier runs' answers and the messages they read, in time order; then the ones this run
