@@ -164,7 +164,11 @@ describe("bad input to every JSON route", () => {
         if (response.status >= 500) failures.push(`${route.name}, ${what}: ${response.status} ${text.slice(0, 200)}`);
         else if (response.status >= 400) {
           const after = await rowCounts();
-          if (JSON.stringify(after) !== JSON.stringify(before)) failures.push(`${route.name}, ${what}: refused (${response.status}) but rows changed`);
+          const changed = Object.keys(after).filter((key) => JSON.stringify(after[key as keyof typeof after]) !== JSON.stringify(before[key as keyof typeof before]));
+          if (changed.length > 0) {
+            const counts = changed.map((key) => `${key} ${JSON.stringify(before[key as keyof typeof before])} -> ${JSON.stringify(after[key as keyof typeof after])}`);
+            failures.push(`${route.name}, ${what}: refused (${response.status}) but rows changed: ${counts.join(", ")}`);
+          }
           if (!(JSON.parse(text) as { error?: { message?: string } }).error?.message) failures.push(`${route.name}, ${what}: ${response.status} without a message`);
         }
       }

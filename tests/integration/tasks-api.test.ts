@@ -8,9 +8,11 @@ import { createDb, type Db } from "@/lib/db";
 import { createTask } from "@/lib/tasks/create-task";
 import type { TaskDetail, TaskSummary } from "@/lib/tasks/views";
 import { createSignedInUser, createTestUser } from "../support/factories";
+import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 import { startWorker, type WorkerProcess } from "../support/worker-process";
 
+let database: TestDatabase;
 let model: ScriptedModelServer;
 let worker: WorkerProcess;
 let db: Db;
@@ -29,7 +31,10 @@ beforeAll(async () => {
   model = await startScriptedModelServer({ latencyMs: 1500, reply: (input) => `# Answer\n\nYou asked: ${input}` });
   // This process plays the web server: same model configuration as the worker.
   Object.assign(process.env, { BATON_MODEL_PROVIDER: "openai", OPENAI_API_KEY: "sk-test-not-a-real-key-000000", OPENAI_BASE_URL: model.url });
-  const url = process.env.DATABASE_URL!;
+  // A database of its own: its worker would otherwise run every task other files create on the shared one.
+  database = await testDatabase("tasks-api");
+  process.env.DATABASE_URL = database.url;
+  const url = database.url;
   worker = await startWorker({ databaseUrl: url, workerId: `api-${randomUUID()}`, modelBaseUrl: model.url, env: { BATON_MODEL_POLL_MS: "100" } });
   db = createDb(url);
   engine = new DbosDispatcher(url);
@@ -47,6 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await worker?.kill();
   await Promise.allSettled([engine?.close(), db?.$disconnect(), model?.close()]);
+  await database?.destroy();
 });
 
 const base = "http://127.0.0.1:3000";
