@@ -29,8 +29,11 @@ export function createBrowserPool({ maxRuns, idleMs = 60_000, launch = launchBro
   let closed = false;
 
   const current = async (): Promise<Browser> => {
-    const existing = browser && (await browser.catch(() => undefined));
+    const seen = browser;
+    const existing = seen && (await seen.catch(() => undefined));
     if (existing?.isConnected()) return existing;
+    // Runs that found the same dead browser start one new one between them, not one each.
+    if (browser !== seen && browser) return browser;
     browser = launch();
     // A launch that failed is not kept: the next run tries again.
     browser.catch(() => (browser = undefined));

@@ -44,9 +44,14 @@ describe("the worker's browser pool", () => {
   });
 
   it("starts Chromium again after it died, and a run that failed frees its slot", { timeout: 30_000 }, async () => {
-    pool = createBrowserPool({ maxRuns: 1 });
+    let launches = 0;
+    pool = createBrowserPool({ maxRuns: 2, launch: () => (launches++, launchBrowser()) });
     const first = await pool.use(async (browser) => browser);
     await first.close();
+    // Two runs that find it dead at once start one new Chromium between them.
+    const [a, b] = await Promise.all([pool.use(async (browser) => browser), pool.use(async (browser) => browser)]);
+    expect(a).toBe(b);
+    expect(launches).toBe(2);
     await expect(pool.use(async () => Promise.reject(new Error("a step failed")))).rejects.toThrow("a step failed");
     const second = await pool.use(async (browser) => browser);
     expect(second).not.toBe(first);
