@@ -41,6 +41,11 @@ const envSchema = z.object({
   BATON_CHROMIUM_PATH: z.string().trim().min(1).default("/usr/bin/chromium"),
   /** Browser runs (playbooks) one worker does at once in its shared Chromium; more wait for a slot. */
   BATON_BROWSER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  /** Folders whose git repositories the agent may clone by path (comma-separated); none by default. */
+  BATON_LOCAL_REPOSITORIES: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean)),
   /** How long a worker's Chromium stays up with no browser run. */
   BATON_BROWSER_IDLE_MS: z.coerce.number().int().min(100).max(3_600_000).default(60_000),
   BATON_SCHEDULE_TICK_MS: z.coerce.number().int().min(100).max(60_000).default(1000),

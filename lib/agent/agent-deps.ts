@@ -41,7 +41,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   // Detected once at start; without a sandbox the code tools refuse every command with the reason.
   const sandbox = await detectSandbox();
   if (!sandbox.available) console.warn(`Commands are disabled: ${sandbox.reason}`);
-  const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db) });
+  const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db), localRepositories: config.BATON_LOCAL_REPOSITORIES });
   const builtin = [...builtinTools(), runPlaybookTool, ...code];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];

@@ -39,7 +39,7 @@ beforeAll(async () => {
   forge = await startFakeGithub({ root: path.join(root, "forge"), token });
   await mkdir(path.join(root, "forge", "acme"), { recursive: true });
   await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
-  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor });
+  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor, localRepositories: [path.join(root, "forge")] });
 });
 
 afterAll(async () => {
@@ -48,6 +48,15 @@ afterAll(async () => {
 });
 
 describe("the PR handoff tools", () => {
+  test("a repository on this machine is cloned by path only from a folder the admin opened, never Baton's own", async () => {
+    const context = testToolContext({ workspaceDir: path.join(root, "data", "workspaces", "task-local") });
+    const call = async (name: string, args: unknown) => tool(name).run(tool(name).input.parse(args), context);
+    await expect(call("clone_repository", { repository: process.cwd() })).rejects.toThrow(/not in a folder opened to the agent.*BATON_LOCAL_REPOSITORIES/);
+    await expect(call("clone_repository", { repository: `${path.join(root, "forge")}/../data` })).rejects.toThrow(/not in a folder opened/);
+    await call("clone_repository", { repository: forge.repositoryPath("acme", "widgets") });
+    expect(await readFile(path.join(context.workspaceDir, "repo", "src", "cart.js"), "utf8")).toContain("line.quantity");
+  });
+
   test("from a failing test to a draft pull request", async () => {
     const context = testToolContext({ workspaceDir: path.join(root, "data", "workspaces", "task-1") });
     const repository = forge.cloneUrl("acme", "widgets");

@@ -1,6 +1,7 @@
 // What the code tools share: the sandbox, where a forge token comes from, and the branch rules.
 // The model names a stored credential; the runtime resolves it for one git or API call, only for
 // one of the credential's own origins, so the model never sees the token.
+import path from "node:path";
 import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -20,6 +21,8 @@ export interface CodeToolsOptions {
   credentialsFor: CredentialsFor;
   /** Branches the tools may push to start with this (default "baton/"). */
   branchPrefix?: string;
+  /** Folders whose repositories may be cloned by path (BATON_LOCAL_REPOSITORIES); none by default. */
+  localRepositories?: readonly string[];
 }
 
 /** A stored credential (the Credentials page): its user name and its password, the token. */
@@ -37,10 +40,24 @@ export const credentialNameInput = z
   .optional()
   .describe("The name of the stored credential holding the forge token (e.g. \"github\"); you never see the token. Omit for a public or local repository.");
 
-export function remoteOrThrow(text: string): RepositoryRemote {
+/**
+ * The remote a tool may use. A path is a repository on Baton's own machine, read by git outside the
+ * sandbox, so only the folders the admin named are open: the model cannot clone its way into any
+ * other repository (Baton's own included).
+ */
+export function remoteOrThrow(options: CodeToolsOptions, text: string): RepositoryRemote {
   const parsed = parseRepositoryRemote(text);
   if (!parsed.ok) throw new ToolError(parsed.problem);
-  return parsed.remote;
+  const { remote } = parsed;
+  if (remote.kind === "local" && !(options.localRepositories ?? []).some((folder) => isInside(remote.path, folder))) {
+    throw new ToolError(`${remote.path} is not in a folder opened to the agent; the admin lists those in BATON_LOCAL_REPOSITORIES.`);
+  }
+  return remote;
+}
+
+function isInside(target: string, folder: string): boolean {
+  const relative = path.relative(path.resolve(folder), target);
+  return relative !== "" && !relative.startsWith("..") && !path.isAbsolute(relative);
 }
 
 export async function credentialsOrThrow(options: CodeToolsOptions, params: { userId: string; name: string | undefined; url: string }): Promise<GitCredentials | undefined> {
