@@ -403,3 +403,18 @@ describe("feed triggers", () => {
     }
   });
 });
+
+describe("the page's curl example", () => {
+  it("run as written in bash with openssl and curl, it starts a task", async () => {
+    const { execFile } = await import("node:child_process");
+    const { curlExample } = await import("@/lib/triggers/webhook-example");
+    const userId = await createTestUser(db());
+    const { trigger, secret } = await webhookTrigger(userId);
+    const script = curlExample({ url: `${origin}${trigger.webhookPath}`, secret });
+    const output = await new Promise<string>((resolve, reject) =>
+      execFile("bash", ["-euo", "pipefail", "-c", script], (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout))),
+    );
+    expect(JSON.parse(output)).toMatchObject({ outcome: "created" });
+    expect(await tasksOf(userId)).toHaveLength(1);
+  });
+});
