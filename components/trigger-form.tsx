@@ -14,7 +14,7 @@ import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 
 interface TriggerFormProps {
   triggerId?: string;
-  kind: "webhook" | "feed";
+  kind: "webhook" | "feed" | "calendar";
   initial?: Partial<TriggerFormValues>;
   models: ModelChoice[];
 }
@@ -36,6 +36,8 @@ export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormPro
     dedupeField: initial?.dedupeField ?? "",
     feedUrl: initial?.feedUrl ?? "",
     pollIntervalSeconds: initial?.pollIntervalSeconds ?? "300",
+    calendarUrl: initial?.calendarUrl ?? "",
+    leadMinutes: initial?.leadMinutes ?? "30",
   });
   const set = <K extends keyof TriggerFormValues>(name: K, value: TriggerFormValues[K]) => setValues((current) => ({ ...current, [name]: value }));
 
@@ -86,6 +88,18 @@ export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormPro
           </Field>
           <Field label="Or a JSON field (optional)" name="dedupeField" errors={errors.dedupeField} hint='Wins over the header, e.g. "id" or "data.object.id".'>
             <input id="dedupeField" value={values.dedupeField} onChange={(event) => set("dedupeField", event.target.value)} spellCheck={false} placeholder="id" className={`${inputClass} font-mono`} />
+          </Field>
+        </div>
+      ) : kind === "calendar" ? (
+        <div className="grid gap-5 sm:grid-cols-[2fr_1fr_1fr]">
+          <Field label="Calendar URL (.ics)" name="calendarUrl" errors={errors.calendarUrl}>
+            <input id="calendarUrl" type="url" inputMode="url" value={values.calendarUrl} onChange={(event) => set("calendarUrl", event.target.value)} spellCheck={false} placeholder="https://calendar.example/team.ics" className={inputClass} aria-invalid={Boolean(errors.calendarUrl)} />
+          </Field>
+          <Field label="Minutes before it starts" name="leadMinutes" errors={errors.leadMinutes}>
+            <input id="leadMinutes" inputMode="numeric" value={values.leadMinutes} onChange={(event) => set("leadMinutes", event.target.value)} className={inputClass} />
+          </Field>
+          <Field label="Check every (seconds)" name="pollIntervalSeconds" errors={errors.pollIntervalSeconds}>
+            <input id="pollIntervalSeconds" inputMode="numeric" value={values.pollIntervalSeconds} onChange={(event) => set("pollIntervalSeconds", event.target.value)} className={inputClass} />
           </Field>
         </div>
       ) : (

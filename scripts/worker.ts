@@ -13,7 +13,7 @@ import { fireDueSchedules } from "../lib/schedules/fire-due-schedules";
 import { assertSecretsReadable } from "../lib/secrets/secret-store";
 import { startStrandedRuns } from "../lib/tasks/stranded-runs";
 import { guardedFeedFetcher } from "../lib/triggers/fetch-feed";
-import { pollDueFeedTriggers } from "../lib/triggers/poll-feed-triggers";
+import { pollDueTriggers } from "../lib/triggers/poll-triggers";
 
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -65,16 +65,16 @@ async function main(): Promise<void> {
       ticking = false;
     }
   }, config.BATON_SCHEDULE_TICK_MS);
-  // Feed triggers are polled on the same tick; each worker claims different due ones.
+  // Feed and calendar triggers are polled on the same tick; each worker claims different due ones.
   const fetchFeed = guardedFeedFetcher({ allowlist: config.BATON_HTTP_ALLOWLIST });
   let polling = false;
   const feedTimer = setInterval(async () => {
     if (polling) return;
     polling = true;
     try {
-      await pollDueFeedTriggers({ db, engine: dispatcher, fetchFeed });
+      await pollDueTriggers({ db, engine: dispatcher, fetchFeed });
     } catch (error) {
-      console.warn(`[worker] feed trigger poll failed: ${error instanceof Error ? error.message : String(error)}`);
+      console.warn(`[worker] trigger poll failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       polling = false;
     }

@@ -9,7 +9,7 @@ import { createTrigger, deleteTrigger, rotateTriggerSecret, setTriggerPaused, up
 import { triggerInput } from "@/lib/triggers/schemas";
 
 export interface TriggerFormValues {
-  kind: "webhook" | "feed";
+  kind: "webhook" | "feed" | "calendar";
   name: string;
   prompt: string;
   model: string;
@@ -19,6 +19,8 @@ export interface TriggerFormValues {
   dedupeField: string;
   feedUrl: string;
   pollIntervalSeconds: string;
+  calendarUrl: string;
+  leadMinutes: string;
 }
 
 /** Creating answers with the new trigger's id and, for a webhook, its secret (shown once); saving an edit opens the trigger. */

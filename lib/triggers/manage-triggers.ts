@@ -34,6 +34,8 @@ export interface TriggerView {
   dedupeHeader: string;
   dedupeField: string | null;
   feedUrl: string | null;
+  calendarUrl: string | null;
+  leadMinutes: number;
   pollIntervalSeconds: number;
   lastPolledAt: string | null;
   lastPollError: string | null;
@@ -64,16 +66,21 @@ async function editableFields(db: Db, input: TriggerInput) {
     rateLimitPerMinute: input.rateLimitPerMinute,
     policyFloor: input.askBeforeActing ? (ASK_BEFORE_ACTING as Prisma.InputJsonValue) : ({} as Prisma.InputJsonValue),
   };
-  return input.kind === "webhook"
-    ? { ...common, dedupeHeader: input.dedupeHeader, dedupeField: input.dedupeField ?? null }
-    : { ...common, feedUrl: input.feedUrl, pollIntervalSeconds: input.pollIntervalSeconds };
+  switch (input.kind) {
+    case "webhook":
+      return { ...common, dedupeHeader: input.dedupeHeader, dedupeField: input.dedupeField ?? null };
+    case "feed":
+      return { ...common, feedUrl: input.feedUrl, pollIntervalSeconds: input.pollIntervalSeconds };
+    case "calendar":
+      return { ...common, calendarUrl: input.calendarUrl, leadMinutes: input.leadMinutes, pollIntervalSeconds: input.pollIntervalSeconds };
+  }
 }
 
-/** A webhook trigger comes with its secret, shown this once. A feed trigger polls soon after. */
+/** A webhook trigger comes with its secret, shown this once. A feed or calendar trigger polls soon after. */
 export async function createTrigger(db: Db, params: TriggerInput & { userId: string }): Promise<{ trigger: TriggerView; secret: string | null }> {
   const fields = await editableFields(db, params);
   const { trigger, secret } = await db.$transaction(async (tx) => {
-    const trigger = await tx.trigger.create({ data: { userId: params.userId, kind: params.kind, ...fields, nextPollAt: params.kind === "feed" ? new Date() : null } });
+    const trigger = await tx.trigger.create({ data: { userId: params.userId, kind: params.kind, ...fields, nextPollAt: params.kind === "webhook" ? null : new Date() } });
     const secret = params.kind === "webhook" ? await issueWebhookSecret(tx, { userId: params.userId, triggerId: trigger.id }) : null;
     return { trigger, secret };
   });
@@ -110,7 +117,7 @@ export async function getTrigger(db: Db, params: { userId: string; triggerId: st
 /** A paused trigger starts nothing and counts what it skipped; resuming does not replay them. */
 export async function setTriggerPaused(db: Db, params: { userId: string; triggerId: string; paused: boolean }): Promise<TriggerView> {
   const trigger = await findOrThrow(db, params);
-  const updated = await db.trigger.update({ where: { id: trigger.id }, data: { paused: params.paused, ...(trigger.kind === "feed" && !params.paused ? { nextPollAt: new Date() } : {}) } });
+  const updated = await db.trigger.update({ where: { id: trigger.id }, data: { paused: params.paused, ...(trigger.kind !== "webhook" && !params.paused ? { nextPollAt: new Date() } : {}) } });
   return viewOf(db, updated);
 }
 
@@ -152,6 +159,8 @@ async function viewOf(db: Db, trigger: Trigger, eventCount = 50): Promise<Trigge
     dedupeHeader: trigger.dedupeHeader,
     dedupeField: trigger.dedupeField,
     feedUrl: trigger.feedUrl,
+    calendarUrl: trigger.calendarUrl,
+    leadMinutes: trigger.leadMinutes,
     pollIntervalSeconds: trigger.pollIntervalSeconds,
     lastPolledAt: trigger.lastPolledAt?.toISOString() ?? null,
     lastPollError: trigger.lastPollError,

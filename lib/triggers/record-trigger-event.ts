@@ -19,6 +19,8 @@ export interface IncomingEvent {
   data: TriggerEventData;
   /** A feed's first poll: remember the event, start nothing. */
   seenOnly?: boolean;
+  /** Polled sources see their events again on every poll: that is not a duplicate delivery. */
+  polled?: boolean;
 }
 
 export interface EventResult {
@@ -47,8 +49,10 @@ export async function recordTriggerEvent(tx: DbTx, trigger: Trigger, event: Inco
   }
   const claimed = await tx.triggerEvent.findUnique({ where: { triggerId_claimedKey: { triggerId: trigger.id, claimedKey: event.key } } });
   if (claimed) {
-    await tx.triggerEvent.update({ where: { id: claimed.id }, data: { duplicates: { increment: 1 } } });
-    await count("dedupedCount");
+    if (!event.polled) {
+      await tx.triggerEvent.update({ where: { id: claimed.id }, data: { duplicates: { increment: 1 } } });
+      await count("dedupedCount");
+    }
     return { outcome: "deduped", ...(claimed.taskId ? { taskId: claimed.taskId } : {}) };
   }
   const row = { triggerId: trigger.id, eventKey: event.key, signature: event.signature ?? null, preview: event.preview, receivedAt: now };

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 import { numberFromInput, titleSchema } from "@/lib/validation/input";
 
-export const TRIGGER_KINDS = ["webhook", "feed"] as const;
+export const TRIGGER_KINDS = ["webhook", "feed", "calendar"] as const;
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -36,17 +36,30 @@ const webhookFields = z.object({
   dedupeField: z.preprocess(emptyToUndefined, z.string().trim().max(200).regex(FIELD_PATH, 'Use a field path like "id" or "event.id".').optional()),
 });
 
+const pollIntervalSeconds = z.preprocess(
+  (value) => numberFromInput(emptyToUndefined(value)),
+  z.number({ message: "Use a whole number of seconds." }).int().min(60, "Poll at most once a minute.").max(86_400, "Poll at least once a day.").default(300),
+);
+
 const feedFields = z.object({
   kind: z.literal("feed"),
   ...commonFields,
   feedUrl: z.url({ protocol: /^https?$/, message: "Use the feed's http(s) URL." }).max(2000),
-  pollIntervalSeconds: z.preprocess(
-    (value) => numberFromInput(emptyToUndefined(value)),
-    z.number({ message: "Use a whole number of seconds." }).int().min(60, "Poll at most once a minute.").max(86_400, "Poll at least once a day.").default(300),
-  ),
+  pollIntervalSeconds,
 });
 
-export const triggerInput = z.discriminatedUnion("kind", [webhookFields, feedFields], { message: "Choose webhook or feed." });
+const calendarFields = z.object({
+  kind: z.literal("calendar"),
+  ...commonFields,
+  calendarUrl: z.url({ protocol: /^(https?|webcal)$/, message: "Use the calendar's http(s) or webcal URL (.ics)." }).max(2000),
+  leadMinutes: z.preprocess(
+    (value) => numberFromInput(emptyToUndefined(value)),
+    z.number({ message: "Use a whole number of minutes." }).int().min(5, "At least 5 minutes ahead.").max(1440, "At most a day ahead.").default(30),
+  ),
+  pollIntervalSeconds,
+});
+
+export const triggerInput = z.discriminatedUnion("kind", [webhookFields, feedFields, calendarFields], { message: "Choose webhook, feed or calendar." });
 export type TriggerInput = z.infer<typeof triggerInput>;
 
 export const pauseTriggerInput = z.object({ paused: z.boolean({ message: "Use true or false." }) });

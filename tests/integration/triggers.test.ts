@@ -13,7 +13,7 @@ import { withoutUntrusted } from "@/lib/policy/untrusted-data";
 import { beginRun } from "@/lib/tasks/run-lifecycle";
 import { guardedFeedFetcher } from "@/lib/triggers/fetch-feed";
 import { ASK_BEFORE_ACTING, createTrigger, getTrigger, listTriggers, setTriggerPaused } from "@/lib/triggers/manage-triggers";
-import { pollDueFeedTriggers } from "@/lib/triggers/poll-feed-triggers";
+import { pollDueTriggers } from "@/lib/triggers/poll-triggers";
 import { MAX_WEBHOOK_BYTES } from "@/lib/triggers/receive-webhook";
 import { triggerInput } from "@/lib/triggers/schemas";
 import { signWebhook } from "@/lib/triggers/webhook-signature";
@@ -343,7 +343,7 @@ describe("feed triggers", () => {
       const input = triggerInput.parse({ kind: "feed", name: "New blog post", prompt: "Summarise the new post for the team.", feedUrl: feed.url, pollIntervalSeconds: 60 });
       const { trigger } = await createTrigger(db(), { ...input, userId });
       const fetchFeed = guardedFeedFetcher({ allowlist: ["127.0.0.1/32:*"] });
-      const poll = (client: typeof otherDb, minutes: number) => pollDueFeedTriggers({ db: client, engine: recordingEngine, fetchFeed }, new Date(Date.now() + minutes * 60_000));
+      const poll = (client: typeof otherDb, minutes: number) => pollDueTriggers({ db: client, engine: recordingEngine, fetchFeed }, new Date(Date.now() + minutes * 60_000));
       const tasks = () => db().task.findMany({ where: { userId }, orderBy: { createdAt: "asc" } });
 
       expect(await poll(db(), 0)).toMatchObject({ created: 0 });
@@ -369,7 +369,7 @@ describe("feed triggers", () => {
 
       // A restarted worker (a new client, the same database) polls again: nothing is repeated.
       const restarted = createDb();
-      await pollDueFeedTriggers({ db: restarted, engine: recordingEngine, fetchFeed: guardedFeedFetcher({ allowlist: ["127.0.0.1/32:*"] }) }, new Date(Date.now() + 5 * 60_000));
+      await pollDueTriggers({ db: restarted, engine: recordingEngine, fetchFeed: guardedFeedFetcher({ allowlist: ["127.0.0.1/32:*"] }) }, new Date(Date.now() + 5 * 60_000));
       await restarted.$disconnect();
       expect(await tasks()).toHaveLength(2);
       expect(feed.notModified).toBe(2);
@@ -380,7 +380,8 @@ describe("feed triggers", () => {
       expect(await tasks()).toHaveLength(2);
 
       const detail = await getTrigger(db(), { userId, triggerId: trigger.id });
-      expect(detail.counts).toMatchObject({ created: 2, notModified: 2 });
+      // Seeing the old items again on a full fetch is not a duplicate delivery.
+      expect(detail.counts).toMatchObject({ created: 2, notModified: 2, deduped: 0 });
       expect(detail.events.map((event) => event.preview)).toEqual(["Fourth post", "Third post"]);
       expect(detail.lastPollError).toBeNull();
     } finally {
@@ -394,7 +395,7 @@ describe("feed triggers", () => {
     try {
       const userId = await createTestUser(db());
       const { trigger } = await createTrigger(db(), { ...triggerInput.parse({ kind: "feed", name: "Blocked", prompt: "p", feedUrl: feed.url }), userId });
-      await pollDueFeedTriggers({ db: db(), engine: recordingEngine, fetchFeed: guardedFeedFetcher({ allowlist: [] }) });
+      await pollDueTriggers({ db: db(), engine: recordingEngine, fetchFeed: guardedFeedFetcher({ allowlist: [] }) });
       const detail = await getTrigger(db(), { userId, triggerId: trigger.id });
       expect(detail.lastPollError).toMatch(/^Could not read the feed at 127\.0\.0\.1:\d+: /);
       expect(feed.full).toBe(0);
@@ -416,5 +417,62 @@ describe("the page's curl example", () => {
     );
     expect(JSON.parse(output)).toMatchObject({ outcome: "created" });
     expect(await tasksOf(userId)).toHaveLength(1);
+  });
+});
+
+describe("calendar triggers (meeting prep)", () => {
+  it("each timed meeting starting within the lead time starts one task, however often and by however many it is polled", async () => {
+    const { createServer: createHttpServer } = await import("node:http");
+    const minute = 60_000;
+    const start = new Date(Math.ceil(Date.now() / minute) * minute + 10 * minute);
+    const ics = (date: Date) => date.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    const event = (uid: string, summary: string, at: Date, extra = "") =>
+      `BEGIN:VEVENT\r\nUID:${uid}\r\nDTSTAMP:${ics(new Date())}\r\nDTSTART:${ics(at)}\r\nDTEND:${ics(new Date(at.getTime() + 30 * minute))}\r\nSUMMARY:${summary}\r\n${extra}END:VEVENT\r\n`;
+    const today = new Date().toISOString().slice(0, 10).replace(/-/g, "");
+    const calendar =
+      "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" +
+      event("standup", "Standup", start, "RRULE:FREQ=DAILY;COUNT=3\r\n") +
+      event("review", "Design review", new Date(start.getTime() + 3 * 60 * minute)) +
+      event("running", "Already running", new Date(start.getTime() - 20 * minute)) +
+      `BEGIN:VEVENT\r\nUID:holiday\r\nDTSTAMP:${ics(new Date())}\r\nDTSTART;VALUE=DATE:${today}\r\nSUMMARY:Company holiday\r\nEND:VEVENT\r\n` +
+      "END:VCALENDAR\r\n";
+    let served = 0;
+    const server = createHttpServer((_req, res) => {
+      served += 1;
+      res.writeHead(200, { "content-type": "text/calendar; charset=utf-8" });
+      res.end(calendar);
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const otherDb = createDb();
+    try {
+      const userId = await createTestUser(db());
+      const calendarUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/team.ics`;
+      const input = triggerInput.parse({ kind: "calendar", name: "Meeting prep", prompt: "Prepare me for this meeting.", calendarUrl, leadMinutes: 30, pollIntervalSeconds: 60 });
+      await createTrigger(db(), { ...input, userId });
+      const fetchFeed = guardedFeedFetcher({ allowlist: ["127.0.0.1/32:*"] });
+      const at = (offset: number) => new Date(start.getTime() - 10 * minute + offset);
+      const poll = (client: typeof otherDb, offset: number) => pollDueTriggers({ db: client, engine: recordingEngine, fetchFeed }, at(offset));
+      const prompts = async () => (await db().task.findMany({ where: { userId }, orderBy: { createdAt: "asc" } })).map((task) => /"summary": "([^"]+)"/.exec(task.prompt)?.[1]);
+
+      await Promise.all([poll(db(), 0), poll(otherDb, 0)]);
+      expect(await prompts()).toEqual(["Standup"]);
+      await poll(db(), 2 * minute);
+      await poll(otherDb, 4 * minute);
+      expect(await prompts()).toEqual(["Standup"]);
+      expect(served).toBe(3);
+      // Two and three quarter hours later the review is 15 minutes away; the next day, the next standup.
+      await poll(db(), 165 * minute);
+      await poll(db(), 24 * 60 * minute);
+      expect(await prompts()).toEqual(["Standup", "Design review", "Standup"]);
+      const [task] = await db().task.findMany({ where: { userId }, orderBy: { createdAt: "asc" }, take: 1 });
+      expect(task?.prompt).toMatch(/started by a meeting in the calendar at 127\.0\.0\.1:\d+ starting within 30 minutes/);
+      expect(task?.prompt).toContain(`"start": "${start.toISOString().slice(0, 19)}+00:00"`);
+    } finally {
+      await otherDb.$disconnect();
+      await new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+    }
   });
 });

@@ -39,7 +39,7 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
             {trigger.name}
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {trigger.kind === "webhook" ? "Webhook" : "Feed"} · at most {trigger.rateLimitPerMinute} tasks a minute
+            {{ webhook: "Webhook", feed: "Feed", calendar: "Meeting prep" }[trigger.kind]} · at most {trigger.rateLimitPerMinute} tasks a minute
             {trigger.askBeforeActing && <> · asks before acting elsewhere</>}
             {trigger.paused && <> · paused</>}
           </p>
@@ -79,12 +79,12 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
           </details>
         </section>
       )}
-      {trigger.kind === "feed" && (
+      {trigger.kind !== "webhook" && (
         <section className={sectionClass} aria-labelledby="feed-heading">
           <h2 id="feed-heading" className={headingClass}>
-            Feed
+            {trigger.kind === "feed" ? "Feed" : "Calendar"}
           </h2>
-          <p className="mt-2 text-sm break-all text-slate-800">{trigger.feedUrl}</p>
+          <p className="mt-2 text-sm break-all text-slate-800">{trigger.kind === "feed" ? trigger.feedUrl : trigger.calendarUrl}</p>
           <p className="mt-1 text-sm text-slate-600">
             Checked every {Math.round(trigger.pollIntervalSeconds / 60)} min
             {trigger.lastPolledAt ? (
@@ -94,7 +94,8 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
             ) : (
               ", not yet"
             )}
-            {trigger.counts.notModified > 0 && <> · unchanged {trigger.counts.notModified} times</>}. Items there at the first check start nothing.
+            {trigger.counts.notModified > 0 && <> · unchanged {trigger.counts.notModified} times</>}.{" "}
+            {trigger.kind === "feed" ? "Items there at the first check start nothing." : `Each meeting starting within ${trigger.leadMinutes} minutes starts one task.`}
           </p>
           {trigger.lastPollError && <p className="mt-2 text-sm text-rose-700">{trigger.lastPollError}</p>}
         </section>

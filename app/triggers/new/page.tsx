@@ -11,19 +11,20 @@ export const dynamic = "force-dynamic";
 const KINDS = [
   { id: "webhook", name: "Webhook", description: "A signed POST from another service starts a task." },
   { id: "feed", name: "Feed", description: "Each new item in an RSS or Atom feed starts a task." },
+  { id: "calendar", name: "Meeting prep", description: "Each meeting in an .ics calendar starts a task shortly before it begins." },
 ] as const;
 
 export default async function NewTriggerPage({ searchParams }: PageProps<"/triggers/new">) {
   await requireUser();
   const { kind: asked } = await searchParams;
-  const kind = asked === "feed" ? "feed" : "webhook";
+  const kind = asked === "feed" || asked === "calendar" ? asked : "webhook";
   return (
     <div className="space-y-5">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight">New trigger</h1>
         <p className="mt-1 text-sm text-slate-600">Each event becomes a task of its own, linked from the trigger. One event never starts two.</p>
       </div>
-      <nav aria-label="Kind" className="grid gap-2 sm:grid-cols-2">
+      <nav aria-label="Kind" className="grid gap-2 sm:grid-cols-3">
         {KINDS.map((option) => (
           <Link
             key={option.id}

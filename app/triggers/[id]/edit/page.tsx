@@ -35,6 +35,8 @@ export default async function EditTriggerPage({ params }: PageProps<"/triggers/[
             dedupeField: trigger.dedupeField ?? "",
             feedUrl: trigger.feedUrl ?? "",
             pollIntervalSeconds: String(trigger.pollIntervalSeconds),
+            calendarUrl: trigger.calendarUrl ?? "",
+            leadMinutes: String(trigger.leadMinutes),
           }}
         />
       </div>

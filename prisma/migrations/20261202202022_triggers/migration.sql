@@ -1,5 +1,5 @@
 -- CreateEnum
-CREATE TYPE "TriggerKind" AS ENUM ('webhook', 'feed');
+CREATE TYPE "TriggerKind" AS ENUM ('webhook', 'feed', 'calendar');
 
 -- CreateTable
 CREATE TABLE "triggers" (
@@ -21,6 +21,8 @@ CREATE TABLE "triggers" (
     "last_polled_at" TIMESTAMP(3),
     "etag" TEXT,
     "last_modified" TEXT,
+    "calendar_url" TEXT,
+    "lead_minutes" INTEGER NOT NULL DEFAULT 30,
     "feed_primed" BOOLEAN NOT NULL DEFAULT false,
     "last_poll_error" TEXT,
     "created_count" INTEGER NOT NULL DEFAULT 0,
