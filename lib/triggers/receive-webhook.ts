@@ -42,7 +42,7 @@ export async function receiveWebhook(deps: { db: Db; engine: TaskDispatcher }, p
   const secret = await readWebhookSecret(db, { userId: trigger.userId, triggerId: trigger.id });
   if (!secret) throw notFound();
   const verdict = verifyWebhookSignature({ header: params.request.headers.get(SIGNATURE_HEADER), secret, rawBody });
-  if (!verdict.ok) await refuse(new AppError("UNAUTHORIZED", { message: verdict.message }), `Refused a delivery: ${verdict.reason === "stale" ? "its timestamp was outside the 5-minute window" : verdict.reason === "missing" ? "it was not signed" : "its signature was wrong"}.`);
+  if (!verdict.ok) await refuse(new AppError("UNAUTHORIZED", { message: verdict.message }), refusalReason(verdict.reason));
   const signature = verdict.ok ? verdict.signature : "";
   let body: unknown;
   try {
@@ -105,6 +105,20 @@ export function dedupeKeyOf(params: { body: unknown; rawBody: Buffer; headers: H
   const fromHeader = params.headers.get(params.header)?.trim();
   if (fromHeader) return `header:${fromHeader.slice(0, MAX_KEY_CHARS)}`;
   return `sha256:${createHash("sha256").update(params.rawBody).digest("hex")}`;
+}
+
+/** What the owner reads on the trigger's page: which rule failed (the sender is told less about a wrong signature). */
+function refusalReason(reason: "missing" | "malformed" | "stale" | "mismatch"): string {
+  switch (reason) {
+    case "missing":
+      return "The delivery was not signed.";
+    case "malformed":
+      return "The signature header was malformed.";
+    case "stale":
+      return "The signature's timestamp was more than 5 minutes from Baton's clock (a slow sender, or a replay).";
+    case "mismatch":
+      return "The signature did not match (the wrong secret, or a changed body).";
+  }
 }
 
 function toAppErrorOf(error: unknown): AppError {

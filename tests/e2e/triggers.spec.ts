@@ -43,8 +43,10 @@ test("a webhook trigger: made on a phone, fired by a signed POST, paused, refuse
   await page.reload();
   await expect(page.locator('[data-count="skipped"]')).toHaveText("1 skipped while paused");
   await expect(page.locator('[data-count="rejected"]')).toHaveText("1 refused");
-  await expect(page.getByTestId("last-refusal")).toContainText("it was not signed");
+  await expect(page.getByTestId("last-refusal")).toContainText("The delivery was not signed.");
   await page.screenshot({ path: "test-results/triggers-phone.png", fullPage: true });
+  await page.emulateMedia({ colorScheme: "dark" });
+  await page.screenshot({ path: "test-results/triggers-phone-dark.png", fullPage: true });
   await sender.dispose();
   await page.context().close();
 });
