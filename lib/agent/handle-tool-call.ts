@@ -9,7 +9,9 @@ import { StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { egressHostOf, egressRisk, type EgressContext } from "@/lib/policy/egress";
-import { applyFloor, policyFor } from "@/lib/policy/risk-policy";
+import { approvedPlanTools, offeredTools, PLAN_NEEDED } from "@/lib/plans/plan-first";
+import { PROPOSE_PLAN_TOOL } from "@/lib/plans/propose-plan-tool";
+import { applyFloor, policyFor, type PolicyDecision } from "@/lib/policy/risk-policy";
 import { appendStepEvent } from "@/lib/tasks/timeline";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
 import type { RiskClass, ToolCheckpoint, ToolDefinition } from "@/lib/tools/types";
@@ -34,7 +36,7 @@ export async function handleToolCall(
   reason: string,
   egress: RunEgress,
 ): Promise<CallOutcome> {
-  const tools = deps.tools();
+  const tools = offeredTools(deps.tools(), work);
   const tool = tools.find((candidate) => candidate.name === call.name);
   if (!tool) return { ok: false, output: `There is no tool named ${call.name}. Available: ${tools.map((t) => t.name).join(", ")}.` };
   const parsed = tool.input.safeParse(call.arguments);
@@ -47,7 +49,7 @@ export async function handleToolCall(
   const { risk, reason: raisedBecause } = egressRisk(tool.risk(args), reaches, egress);
   const target = tool.target(args);
 
-  const decision = await ctx.step(
+  let decision = await ctx.step(
     `policy-${key}`,
     async () => {
       if (raisedBecause) {
@@ -57,6 +59,11 @@ export async function handleToolCall(
     },
     DB_STEP,
   );
+  if (work.planFirst) {
+    const plan = await planDecision(ctx, deps, work, { key, toolName: tool.name, decision });
+    if (plan === "no plan yet") return { ok: false, output: PLAN_NEEDED };
+    decision = plan;
+  }
   if (decision === "deny") {
     await ctx.step(`refuse-${key}`, () =>
       appendStepEvent(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: `refuse-${key}`, type: "tool.refused", actor: "system", message: `Policy refused ${tool.name} on ${target}` }),
@@ -77,6 +84,32 @@ export async function handleToolCall(
   const checkpoints = tool.checkpoints?.(args) ?? [];
   if (checkpoints.length > 0) return runInSegments(ctx, deps, work, { tool, args, call, key, reason, checkpoints });
   return runTool(ctx, deps, work, { tool, args, call, key, stepName: `tool-${key}` });
+}
+
+/**
+ * A plan-first task's say on a call: propose_plan always asks the person (no policy allows a plan
+ * by itself); before an approved plan nothing else runs; a tool the approved plan names no longer
+ * asks. A refusal by the policy stands either way.
+ */
+async function planDecision(
+  ctx: DurableContext,
+  deps: AgentDeps,
+  work: RunWork,
+  params: { key: string; toolName: string; decision: PolicyDecision },
+): Promise<PolicyDecision | "no plan yet"> {
+  const { key, toolName, decision } = params;
+  if (toolName === PROPOSE_PLAN_TOOL) return "ask";
+  return ctx.step(
+    `plan-${key}`,
+    async () => {
+      const planned = await approvedPlanTools(deps.db, work.runId);
+      if (planned === null) return "no plan yet";
+      if (decision !== "ask" || !planned.includes(toolName)) return decision;
+      await appendStepEvent(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: `planned-${key}`, type: "tool.planned", actor: "system", message: `${toolName} runs without asking: the approved plan names it` });
+      return "allow";
+    },
+    DB_STEP,
+  );
 }
 
 async function runTool(

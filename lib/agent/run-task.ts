@@ -10,6 +10,7 @@ import { takeMessages } from "@/lib/tasks/messages";
 import { beginRun, finishRun, recordModelResponse, type RunWork } from "@/lib/tasks/run-lifecycle";
 import type { RunToolContext, ToolDefinition } from "@/lib/tools/types";
 import { toolSpecs } from "@/lib/tools/registry";
+import { offeredTools, PLAN_FIRST_INSTRUCTIONS } from "@/lib/plans/plan-first";
 import { hostsNamedIn } from "@/lib/policy/egress";
 import { handleToolCall } from "./handle-tool-call";
 import type { ConversationItem, TurnResult } from "./providers/conversation";
@@ -46,8 +47,9 @@ const AGENT_INSTRUCTIONS = [
 ].join(" ");
 
 /** The instructions, with when the run began: "last month" or "today" in a task means something. */
-export function agentInstructions(work: Pick<RunWork, "startedAt">): string {
-  return `${AGENT_INSTRUCTIONS} This run began at ${work.startedAt.slice(0, 16)} UTC.`;
+export function agentInstructions(work: Pick<RunWork, "startedAt" | "planFirst">): string {
+  const plan = work.planFirst ? ` ${PLAN_FIRST_INSTRUCTIONS}` : "";
+  return `${AGENT_INSTRUCTIONS}${plan} This run began at ${work.startedAt.slice(0, 16)} UTC.`;
 }
 
 type Ending =
@@ -105,7 +107,7 @@ async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" |
 
 async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): Promise<Ending> {
   const conversation: ConversationItem[] = [...work.thread];
-  const tools = toolSpecs(deps.tools());
+  const tools = toolSpecs(offeredTools(deps.tools(), work));
   // Rebuilt the same way on a replay: approvals come back from their recorded steps in order.
   const approvedHosts = new Set<string>();
   for (let turn = 1; turn <= deps.maxTurns; turn++) {

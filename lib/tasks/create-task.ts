@@ -37,6 +37,7 @@ export async function createTask(
         runAt: params.runAt ?? null,
         budgetTokens: params.budgetTokens ?? null,
         budgetUsd: params.budgetUsd ?? null,
+        planFirst: params.planFirst ?? false,
         provider: choice.provider,
         model: choice.model,
         idempotencyKey: params.idempotencyKey ?? null,

@@ -25,6 +25,8 @@ export interface RunWork {
   startedAt: string;
   /** Stricter-than-policy rules the task carries from its template. */
   policyFloor: PolicyFloor;
+  /** The run's first act is a plan for the person to approve (lib/plans/plan-first.ts). */
+  planFirst: boolean;
   /** The task's conversation so far: the request, earlier runs' answers and read follow-ups. */
   thread: ConversationItem[];
 }
@@ -76,6 +78,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       budgetUsd: task.budgetUsd === null ? null : Number(task.budgetUsd),
       startedAt: (run.startedAt ?? new Date()).toISOString(),
       policyFloor: policyFloorSchema.parse(task.policyFloor ?? {}),
+      planFirst: task.planFirst,
       thread: [
         { type: "user", text: task.prompt },
         ...(previous ? [{ type: "user" as const, text: previous.text }] : []),

@@ -33,6 +33,8 @@ export const createTaskInput = z.object({
   ),
   provider: z.preprocess(emptyToUndefined, z.string().max(40).optional()),
   model: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+  /** Start with a plan for the person to approve (a form's checkbox sends "on"). */
+  planFirst: z.preprocess((value) => (value === "on" ? true : emptyToUndefined(value)), z.boolean({ message: "Use true or false." }).optional()),
 });
 
 export type CreateTaskInput = z.infer<typeof createTaskInput>;

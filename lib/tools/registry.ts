@@ -3,6 +3,7 @@ import { z } from "zod";
 import type { ArgumentValidator } from "@/lib/approvals/decide-approval";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import type { ToolSpec } from "@/lib/agent/providers/conversation";
+import { proposePlanTool } from "@/lib/plans/propose-plan-tool";
 import { writeArtifactTool } from "./artifacts/write-artifact";
 import { createReadCalendarTool } from "./calendar/read-calendar";
 import { MAX_FETCHED_BYTES, type FetchText } from "./feeds/fetch-text";
@@ -41,6 +42,7 @@ export function builtinTools(options: HttpRequestToolOptions = {}): ToolDefiniti
     writeFileTool,
     listFilesTool,
     writeArtifactTool,
+    proposePlanTool,
   ];
   return tools as unknown as ToolDefinition[];
 }
