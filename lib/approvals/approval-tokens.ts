@@ -1,4 +1,4 @@
-// Approve / Deny from a notification: a token naming one approval and one decision, signed with
+// Approve / Deny from a notification (a push or a mail): a token naming one approval and one decision, signed with
 // the instance's secret, valid once and only while the approval is. The token string itself is
 // never stored (only its id), so a database or workflow-history reader cannot use it; a refused
 // token (forged, replayed, expired) is recorded in the security log and on the task's timeline.
@@ -56,7 +56,7 @@ export interface TokenDecisionDeps {
 }
 
 /** Decides an approval with a notification's token. Throws a readable AppError when refused. */
-export async function decideWithToken(deps: TokenDecisionDeps, token: string, client: { ip: string }): Promise<ApprovalView> {
+export async function decideWithToken(deps: TokenDecisionDeps, token: string, client: { ip: string; via?: "push" | "mail" }): Promise<ApprovalView> {
   const { db } = deps;
   const claims = verifySignature(deps.authSecret, token);
   if (!claims) {
@@ -87,5 +87,5 @@ export async function decideWithToken(deps: TokenDecisionDeps, token: string, cl
       message: reason === "expired" ? "This approval link has expired. Open Baton to see the task." : "This approval link was already used. Open Baton to see the task.",
     });
   }
-  return decideApproval(deps, { userId: approval.userId, approvalId: approval.id, decision: claims.decision, via: "push" });
+  return decideApproval(deps, { userId: approval.userId, approvalId: approval.id, decision: claims.decision, via: client.via ?? "push" });
 }

@@ -1,10 +1,12 @@
 // The push delivery workflow, written once against the durable-context port (DBOS runs it on the
-// worker; Inngest as a function). Each device gets its own send steps: a busy push service (429,
+// worker; Inngest as a function); a person who turned mail notices on gets the notice by mail
+// too, in one last step. Each device gets its own send steps: a busy push service (429,
 // 5xx) is retried after a durable sleep that honours Retry-After, a 404/410 removes the
 // subscription, any other refusal is recorded and left. Every outcome lands on the task's timeline.
 import { signApprovalToken } from "@/lib/approvals/approval-tokens";
 import type { Db } from "@/lib/db";
 import type { DurableContext } from "@/lib/engine/port";
+import { sendMailNotice } from "@/lib/mail/mail-notices";
 import { instanceSecrets } from "@/lib/secrets/instance-secrets";
 import { appendEvent } from "@/lib/tasks/timeline";
 import { notificationRequest } from "./notification-request";
@@ -37,6 +39,16 @@ export async function deliverNotification(ctx: DurableContext, deps: PushDeliver
       await ctx.sleep(`backoff-${target.subscriptionId}-${attempt}`, retryInMs);
     }
   }
+  if (plan.mail) await ctx.step("send-mail", () => mailNotice(deps, request.userId, request.id, plan), { retries: 3 });
+}
+
+/** The same notice by mail, with the same token pair signed into its links. */
+async function mailNotice(deps: PushDeliveryDeps, userId: string, notificationId: string, plan: NotificationPlan): Promise<void> {
+  const { authSecret } = await instanceSecrets(deps.db);
+  const approve = plan.tokens.find((claims) => claims.decision === "approve");
+  const deny = plan.tokens.find((claims) => claims.decision === "deny");
+  const tokens = approve && deny ? { approve: signApprovalToken(authSecret, approve), deny: signApprovalToken(authSecret, deny) } : undefined;
+  await sendMailNotice(deps.db, { userId, notificationId, plan, tokens, expiresAt: approve ? new Date(approve.exp * 1000) : undefined });
 }
 
 /** One attempt at one device; returns how long to wait before the next attempt, or null if done. */
