@@ -34,7 +34,8 @@ export function signApprovalToken(authSecret: string, claims: ApprovalTokenClaim
   return `${body}.${signature}`;
 }
 
-function verifySignature(authSecret: string, token: string): ApprovalTokenClaims | null {
+/** The claims of a token signed by this instance, or null (not checked: used, expired). */
+export function verifySignature(authSecret: string, token: string): ApprovalTokenClaims | null {
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined) return null;
   const expected = createHmac("sha256", signingKey(authSecret)).update(body).digest();
