@@ -19,6 +19,7 @@ import { createTestUser } from "../support/factories";
 import { startMailServers, type MailServers } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { testToolContext } from "../support/tool-context";
+import { waitFor } from "../support/wait-for";
 
 process.env.BATON_SECRET_KEY ??= randomBytes(32).toString("hex");
 
@@ -67,6 +68,7 @@ beforeAll(async () => {
     await seed("multipart-attachment.eml", "2026-12-01T08:00:00Z");
     await seed("latin1-header.eml", "2026-12-02T06:30:00Z");
     await client.mailboxCreate("Archive");
+    await client.mailboxCreate("Sent");
   } finally {
     await client.logout();
   }
@@ -178,6 +180,22 @@ describe("search_mail and read_mail", () => {
     const archive = (await call("search_mail", { folder: "Archive" })).output as { messages: Array<{ subject: string; unread: boolean }> };
     expect(archive.messages).toMatchObject([{ subject: "Lunch on Friday?", unread: false }]);
     expect(((await call("search_mail", {})).output as { total: number }).total).toBe(3);
+  });
+
+  test("send_mail repeated with the same idempotency key (the journal's retry after a crash) sends once", async () => {
+    const send = tools.send_mail!;
+    expect(send.risk(send.input.parse({ to: [mail.friend.address], subject: "s", body: "b" }))).toBe("external");
+    const args = send.input.parse({ to: [mail.friend.address], subject: "Invoice 2026-11 received", body: "Thanks, paying it this week." });
+    const context = testToolContext({ userId, workspaceDir, idempotencyKey: "baton-0123456789abcdef0123456789abcdef01234567" });
+    const first = await send.run(args, context);
+    expect(first.output).toMatchObject({ messageId: "<baton-0123456789abcdef0123456789abcdef01234567@example.test>", alreadySent: false, sentCopy: "kept", accepted: [mail.friend.address] });
+    const again = await send.run(args, context);
+    expect(again.output).toMatchObject({ alreadySent: true });
+    expect(again.summary).toMatch(/already sent.*not sent again/);
+    expect(mail.accepted()).toEqual(["<baton-0123456789abcdef0123456789abcdef01234567@example.test>"]);
+    const sent = (await call("search_mail", { folder: "Sent" })).output as { messages: Array<{ subject: string; unread: boolean }> };
+    expect(sent.messages).toMatchObject([{ subject: "Invoice 2026-11 received", unread: false }]);
+    await waitFor(async () => mail.delivered(mail.friend) === 1, { what: "the mail in friend's INBOX" });
   });
 
   test("removing the mailbox removes its password too", async () => {

@@ -20,16 +20,22 @@ export function sendMailTool(mailboxFor: MailboxFor): ToolDefinition<typeof inpu
     input,
     risk: () => "external",
     target: ({ to, cc, subject }) => `mail to ${[...to, ...(cc ?? [])].join(", ")}: "${subject}"`,
-    // Not retried within an attempt: the journal and the stable Message-ID make a repeat after a crash the same message.
+    // Not retried within an attempt. After a crash the journal runs it again with the same key: the
+    // Sent folder then shows it went, and the Message-ID is the same should it go twice.
     idempotent: () => false,
     async run(args, context) {
       const mailbox = await requireMailbox(mailboxFor, context);
       const sent = await asToolError(() =>
-        sendMail(mailbox.smtp, { from: mailbox.address, to: args.to, cc: args.cc, subject: args.subject, text: args.body, inReplyTo: args.inReplyTo, idempotencyKey: context.idempotencyKey }),
+        sendMail(
+          mailbox.smtp,
+          { from: mailbox.address, to: args.to, cc: args.cc, subject: args.subject, text: args.body, inReplyTo: args.inReplyTo, idempotencyKey: context.idempotencyKey },
+          { sentFolder: mailbox.imap },
+        ),
       );
+      const recipients = `${args.to.join(", ")}${args.cc?.length ? ` (cc ${args.cc.join(", ")})` : ""}`;
       return {
-        output: { messageId: sent.messageId, accepted: sent.accepted, server: sent.response },
-        summary: `Sent "${args.subject}" to ${args.to.join(", ")}${args.cc?.length ? ` (cc ${args.cc.join(", ")})` : ""}`,
+        output: { messageId: sent.messageId, accepted: sent.accepted, server: sent.response, alreadySent: sent.alreadySent, sentCopy: sent.sentCopy },
+        summary: sent.alreadySent ? `"${args.subject}" to ${recipients} was already sent (found in the Sent folder); not sent again` : `Sent "${args.subject}" to ${recipients}`,
       };
     },
   };
