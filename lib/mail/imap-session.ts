@@ -17,7 +17,7 @@ export async function withImap<T>(options: ImapFlowOptions, work: (client: ImapF
   try {
     await client.connect();
   } catch (error) {
-    throw new MailServerError(`The IMAP server ${options.host}:${options.port} refused the connection: ${serverMessage(error)}`, { cause: error });
+    throw new MailServerError(`The IMAP server ${options.servername ?? options.host}:${options.port} refused the connection: ${serverMessage(error)}`, { cause: error });
   }
   try {
     return await work(client);

@@ -7,6 +7,7 @@ import type { Db } from "@/lib/db";
 import { env } from "@/lib/env";
 import type { NotificationPlan } from "@/lib/push/plan-notification";
 import { appendEvent } from "@/lib/tasks/timeline";
+import { MailServerError } from "./imap-session";
 import { serverMessage } from "./mail-errors";
 import { mailboxConnection } from "./mailbox-connection";
 import { sendMail } from "./send-mail";
@@ -60,7 +61,14 @@ export async function sendMailNotice(
   const { plan } = params;
   const record = (type: string, text: string) =>
     plan.taskId ? appendEvent(db, { taskId: plan.taskId, runId: plan.runId ?? undefined, type, actor: "system", message: text, data: { kind: plan.message.kind, channel: "mail" } }) : Promise.resolve();
-  const mailbox = await mailboxConnection(db, { userId: params.userId });
+  let mailbox;
+  try {
+    mailbox = await mailboxConnection(db, { userId: params.userId });
+  } catch (error) {
+    if (!(error instanceof MailServerError)) throw error;
+    await record("mail.notice_failed", `Notice by mail not sent: ${error.message}`.slice(0, 500));
+    return;
+  }
   if (!mailbox) return;
   const notice = composeMailNotice(plan, { origin: publicOrigin(), ...params.tokens, expiresAt: params.expiresAt });
   try {

@@ -1,10 +1,13 @@
 // For the mail tools and notices only: the settings and password needed to reach a person's
-// mailbox. The secret store remembers the password it hands out, so redaction removes it from
-// anything stored or logged afterwards.
+// mailbox, with each host pinned to an address the egress rules allow (./mail-egress.ts). The
+// secret store remembers the password it hands out, so redaction removes it from anything stored
+// or logged afterwards.
 import type { ImapFlowOptions } from "imapflow";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import type { DbTx } from "@/lib/db";
+import { env } from "@/lib/env";
 import { revealSecret } from "@/lib/secrets/secret-store";
+import { pinMailHost, type PinnedHost } from "./mail-egress";
 import { mailSecretRef } from "./manage-mailbox";
 import type { MailSecurity } from "./schemas";
 
@@ -18,10 +21,14 @@ export interface MailboxConnection {
 /** Seconds a server gets to answer before the tool reports it unreachable. */
 const TIMEOUT_MS = 15_000;
 
-export function imapOptions(settings: { imapHost: string; imapPort: number; imapSecurity: string; username: string }, password: string): ImapFlowOptions {
+/** Hosts the admin allows although private (the HTTP tools' list): BATON_HTTP_ALLOWLIST. */
+const egressAllowlist = () => env().BATON_HTTP_ALLOWLIST;
+
+export function imapOptions(settings: { imapPort: number; imapSecurity: string; username: string }, password: string, host: PinnedHost): ImapFlowOptions {
   const security = settings.imapSecurity as MailSecurity;
   return {
-    host: settings.imapHost,
+    host: host.address,
+    servername: host.servername,
     port: settings.imapPort,
     secure: security === "tls",
     // "none" means none: ImapFlow would otherwise upgrade whenever the server offers STARTTLS.
@@ -34,10 +41,11 @@ export function imapOptions(settings: { imapHost: string; imapPort: number; imap
   };
 }
 
-export function smtpOptions(settings: { smtpHost: string; smtpPort: number; smtpSecurity: string; username: string }, password: string): SMTPTransport.Options {
+export function smtpOptions(settings: { smtpPort: number; smtpSecurity: string; username: string }, password: string, host: PinnedHost): SMTPTransport.Options {
   const security = settings.smtpSecurity as MailSecurity;
   return {
-    host: settings.smtpHost,
+    host: host.address,
+    tls: host.servername ? { servername: host.servername } : undefined,
     port: settings.smtpPort,
     secure: security === "tls",
     requireTLS: security === "starttls",
@@ -55,5 +63,9 @@ export async function mailboxConnection(db: DbTx, params: { userId: string }): P
   if (!row) return null;
   const password = await revealSecret(db, mailSecretRef(params.userId));
   if (password === null) return null;
-  return { address: row.address, noticeKinds: row.noticeKinds, imap: imapOptions(row, password), smtp: smtpOptions(row, password) };
+  const [imapHost, smtpHost] = await Promise.all([pinImap(row), pinSmtp(row)]);
+  return { address: row.address, noticeKinds: row.noticeKinds, imap: imapOptions(row, password, imapHost), smtp: smtpOptions(row, password, smtpHost) };
 }
+
+export const pinImap = (settings: { imapHost: string; imapPort: number }) => pinMailHost(settings.imapHost, settings.imapPort, { allowlist: egressAllowlist() });
+export const pinSmtp = (settings: { smtpHost: string; smtpPort: number }) => pinMailHost(settings.smtpHost, settings.smtpPort, { allowlist: egressAllowlist() });

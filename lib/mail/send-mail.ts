@@ -58,7 +58,7 @@ export async function sendMail(smtp: SMTPTransport.Options, mail: OutgoingMail, 
     const info = await transport.sendMail({ envelope: { from: mail.from, to: [...mail.to, ...(mail.cc ?? [])] }, raw });
     sent = { messageId, accepted: info.accepted.map(String), response: info.response, alreadySent: false };
   } catch (error) {
-    throw new MailServerError(`The SMTP server ${smtp.host}:${smtp.port} refused the message: ${serverMessage(error)}`, { cause: error });
+    throw new MailServerError(`The SMTP server ${smtp.tls?.servername ?? smtp.host}:${smtp.port} refused the message: ${serverMessage(error)}`, { cause: error });
   } finally {
     transport.close();
   }

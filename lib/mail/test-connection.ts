@@ -3,9 +3,9 @@
 import nodemailer from "nodemailer";
 import type { DbTx } from "@/lib/db";
 import { revealSecret } from "@/lib/secrets/secret-store";
-import { withImap } from "./imap-session";
+import { MailServerError, withImap } from "./imap-session";
 import { serverMessage } from "./mail-errors";
-import { imapOptions, smtpOptions } from "./mailbox-connection";
+import { imapOptions, pinImap, pinSmtp, smtpOptions } from "./mailbox-connection";
 import { mailSecretRef } from "./manage-mailbox";
 import type { SaveMailboxInput } from "./schemas";
 
@@ -32,7 +32,7 @@ export async function testMailbox(db: DbTx, params: { userId: string; input: Sav
 
 async function checkImap(input: SaveMailboxInput, password: string): Promise<ConnectionCheck> {
   try {
-    const exists = await withImap(imapOptions(input, password), async (client) => {
+    const exists = await withImap(imapOptions(input, password, await pinImap(input)), async (client) => {
       const status = await client.status("INBOX", { messages: true });
       return status ? (status.messages ?? 0) : 0;
     });
@@ -43,14 +43,15 @@ async function checkImap(input: SaveMailboxInput, password: string): Promise<Con
 }
 
 async function checkSmtp(input: SaveMailboxInput, password: string): Promise<ConnectionCheck> {
-  const options = smtpOptions(input, password);
-  const transport = nodemailer.createTransport(options);
+  let transport: ReturnType<typeof nodemailer.createTransport> | undefined;
   try {
+    transport = nodemailer.createTransport(smtpOptions(input, password, await pinSmtp(input)));
     await transport.verify();
     return { ok: true, message: `Signed in to ${input.smtpHost}:${input.smtpPort}; ready to send.` };
   } catch (error) {
+    if (error instanceof MailServerError) return { ok: false, message: error.message };
     return { ok: false, message: `The SMTP server ${input.smtpHost}:${input.smtpPort} answered: ${serverMessage(error)}` };
   } finally {
-    transport.close();
+    transport?.close();
   }
 }

@@ -21,6 +21,8 @@ import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
 process.env.BATON_SECRET_KEY ??= randomBytes(32).toString("hex");
+// The test servers listen on loopback, which mail connections may reach only when allowlisted.
+process.env.BATON_HTTP_ALLOWLIST = "127.0.0.1/32:*";
 process.env.BATON_PUBLIC_URL = "https://baton.example.com";
 
 let pg: TestDatabase;

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createDb, type Db } from "@/lib/db";
+import { pinMailHost } from "@/lib/mail/mail-egress";
 import { mailboxConnection } from "@/lib/mail/mailbox-connection";
 import { getMailbox, removeMailbox, saveMailbox } from "@/lib/mail/manage-mailbox";
 import { saveMailboxInput, type SaveMailboxInput } from "@/lib/mail/schemas";
@@ -22,6 +23,8 @@ import { testToolContext } from "../support/tool-context";
 import { waitFor } from "../support/wait-for";
 
 process.env.BATON_SECRET_KEY ??= randomBytes(32).toString("hex");
+// The test servers listen on loopback, which mail connections may reach only when allowlisted.
+process.env.BATON_HTTP_ALLOWLIST = "127.0.0.1/32:*";
 
 const fixtures = path.resolve(import.meta.dirname, "..", "fixtures", "mail");
 
@@ -92,6 +95,10 @@ describe("the mailbox connection", () => {
     expect(wrong.smtp.ok).toBe(false);
     expect(wrong.smtp.message).toMatch(/535.*authentication failed/i);
     expect(JSON.stringify(wrong)).not.toContain("not-the-password");
+
+    // Without the admin's allowlist, a mailbox setting cannot reach this machine's own ports.
+    await expect(pinMailHost("127.0.0.1", mail.imapPort, { allowlist: [] })).rejects.toThrow(/Refused: 127\.0\.0\.1 is .*allowlist/);
+    await expect(pinMailHost("localhost", 5432, { allowlist: [] })).rejects.toThrow(/localhost resolves to .* which is/);
 
     const closed = await testMailbox(db, { userId, input: settings({ imapPort: "1" }) });
     expect(closed.imap).toMatchObject({ ok: false, message: expect.stringMatching(/127\.0\.0\.1:1 refused the connection/) });

@@ -127,6 +127,8 @@ smtpd_sasl_auth_enable = yes
 smtpd_sasl_type = dovecot
 smtpd_sasl_path = inet:127.0.0.1:${ports.auth}
 smtpd_recipient_restrictions = permit_sasl_authenticated, reject
+# Tests refuse wrong passwords on purpose; a real server pauses after each error.
+smtpd_error_sleep_time = 0
 `;
 }
 
