@@ -9,6 +9,8 @@ import { decideWithToken } from "@/lib/approvals/approval-tokens";
 import { createDb, type Db } from "@/lib/db";
 import type { DurableContext } from "@/lib/engine/port";
 import { saveMailbox } from "@/lib/mail/manage-mailbox";
+import { createSchedule } from "@/lib/schedules/manage-schedules";
+import { createScheduleInput } from "@/lib/schedules/schemas";
 import { saveMailboxInput } from "@/lib/mail/schemas";
 import { deliverNotification } from "@/lib/push/deliver-notification";
 import { hasSubscribers } from "@/lib/push/subscriptions";
@@ -139,5 +141,15 @@ describe("notifications by mail", () => {
     expect(notice.text).not.toMatch(/Approve:|Deny:/);
     // Sending is synchronous with Postfix's acceptance: only the completed notice went out.
     expect(mail.accepted().slice(before)).toHaveLength(1);
+  });
+
+  test("a missed schedule run is mailed with a link to the schedule", async () => {
+    const userId = await personWithMailbox(["schedule"]);
+    const schedule = await createSchedule(db, { ...createScheduleInput.parse({ title: "Hourly inbox sweep", prompt: "p", cron: "0 * * * *", timezone: "UTC" }), userId });
+    await db.schedule.update({ where: { id: schedule.id }, data: { missedRuns: 3 } });
+    await deliverNotification(inline, { db, allowlist: [] }, { id: `schedule-missed-${schedule.id}`, kind: "schedule", userId, scheduleId: schedule.id });
+    const notice = await noticeMail("Missed: Hourly inbox sweep");
+    expect(notice.text).toContain("(3 so far)");
+    expect(notice.text).toContain(`Open it: https://baton.example.com/schedules/${schedule.id}`);
   });
 });

@@ -159,6 +159,9 @@ function postfixMaster(smtpPort: number): string {
 }
 
 export async function startMailServers(): Promise<MailServers> {
+  for (const binary of ["/usr/sbin/dovecot", "/usr/sbin/postfix"]) {
+    if (!existsSync(binary)) throw new Error(`${binary} is missing: the mail tests need Debian's dovecot-imapd and postfix (apt-get install -y dovecot-imapd postfix).`);
+  }
   const dir = mkdtempSync(path.join(tmpdir(), "baton-mail-"));
   // Dovecot and Postfix's daemons run as unprivileged users and must reach the folder.
   chmodSync(dir, 0o755);
@@ -180,6 +183,7 @@ export async function startMailServers(): Promise<MailServers> {
   const output: string[] = [];
   const run = (command: string, args: string[]) => {
     const child = spawn(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+    child.on("error", (error) => output.push(`${command}: ${error.message}`));
     child.stdout?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     children.push(child);
