@@ -1,5 +1,5 @@
-// Approve / Deny from a notification (a push or a mail): a token naming one approval and one decision, signed with
-// the instance's secret, valid once and only while the approval is. The token string itself is
+// Approve / Deny from a notification (a push or a mail): a token naming one approval and one
+// decision, signed with the instance's secret, valid once and only while the approval is. The token string itself is
 // never stored (only its id), so a database or workflow-history reader cannot use it; a refused
 // token (forged, replayed, expired) is recorded in the security log and on the task's timeline.
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
