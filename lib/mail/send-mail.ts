@@ -3,7 +3,7 @@
 // the Sent folder is checked first and gets a copy after (./sent-folder.ts).
 import type { ImapFlowOptions } from "imapflow";
 import nodemailer from "nodemailer";
-import MailComposer from "nodemailer/lib/mail-composer";
+import MailComposer from "nodemailer/lib/mail-composer/index.js";
 import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { MailServerError } from "./imap-session";
 import { serverMessage } from "./mail-errors";
