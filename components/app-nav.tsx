@@ -20,6 +20,7 @@ export async function AppNav() {
   const user = await currentUser().catch(() => null);
   if (!user) return null;
   const more = [
+    { href: "/triggers", label: "Triggers" },
     { href: "/settings", label: "Settings" },
     { href: "/devices", label: "Devices" },
     { href: "/credentials", label: "Credentials" },

@@ -12,6 +12,8 @@ import { prepareDatabase } from "../lib/database/prepare-database";
 import { fireDueSchedules } from "../lib/schedules/fire-due-schedules";
 import { assertSecretsReadable } from "../lib/secrets/secret-store";
 import { startStrandedRuns } from "../lib/tasks/stranded-runs";
+import { guardedFeedFetcher } from "../lib/triggers/fetch-feed";
+import { pollDueTriggers } from "../lib/triggers/poll-triggers";
 
 const SWEEP_INTERVAL_MS = 10_000;
 
@@ -63,6 +65,20 @@ async function main(): Promise<void> {
       ticking = false;
     }
   }, config.BATON_SCHEDULE_TICK_MS);
+  // Feed and calendar triggers are polled on the same tick; each worker claims different due ones.
+  const fetchFeed = guardedFeedFetcher({ allowlist: config.BATON_HTTP_ALLOWLIST });
+  let polling = false;
+  const feedTimer = setInterval(async () => {
+    if (polling) return;
+    polling = true;
+    try {
+      await pollDueTriggers({ db, engine: dispatcher, fetchFeed });
+    } catch (error) {
+      console.warn(`[worker] trigger poll failed: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      polling = false;
+    }
+  }, config.BATON_SCHEDULE_TICK_MS);
   void sweep();
   console.log(`[worker] ${executorId} ready (concurrency ${config.BATON_WORKER_CONCURRENCY}, ${agent.toolCount} tools)`);
 
@@ -73,6 +89,7 @@ async function main(): Promise<void> {
     console.log(`[worker] ${signal}: stopping; unfinished runs resume on the next start`);
     clearInterval(sweepTimer);
     clearInterval(scheduleTimer);
+    clearInterval(feedTimer);
     await worker.shutdown().catch(() => {});
     await Promise.allSettled([dispatcher.close(), db.$disconnect(), agent.close()]);
     await database.close().catch(() => {});

@@ -5,6 +5,7 @@
 // person named (in the task's prompt or their follow-ups, never in what a tool returned), the
 // admin allowlisted, or the person already approved a call to in this run.
 import type { RiskClass } from "@/lib/tools/types";
+import { withoutUntrusted } from "./untrusted-data";
 
 const HOST_IN_TEXT = /\b(?:https?|webcal):\/\/([^\s/?#"'<>)\]]+)/gi;
 
@@ -17,11 +18,11 @@ export function egressHostOf(url: string): string | null {
   }
 }
 
-/** Hosts (with their port) written in the person's own words. */
+/** Hosts (with their port) written in the person's own words: quoted event data does not count. */
 export function hostsNamedIn(texts: readonly string[]): Set<string> {
   const hosts = new Set<string>();
   for (const text of texts) {
-    for (const match of text.matchAll(HOST_IN_TEXT)) {
+    for (const match of withoutUntrusted(text).matchAll(HOST_IN_TEXT)) {
       const host = egressHostOf(`https://${match[1]}`);
       if (host) hosts.add(host);
     }

@@ -131,7 +131,7 @@ export interface GuardedResponse {
  * One request through the SSRF guard, redirects followed by hand so every hop is checked again.
  * The body is raw bytes, capped at `maxResponseBytes`; the feed and calendar tools read it too.
  */
-export async function sendGuarded(input: HttpRequestInput, context: ToolContext, options: HttpRequestToolOptions = {}): Promise<GuardedResponse> {
+export async function sendGuarded(input: HttpRequestInput, context: Pick<ToolContext, "idempotencyKey" | "httpAllowlist" | "httpOpenings">, options: HttpRequestToolOptions = {}): Promise<GuardedResponse> {
   const limits = limitsOf(options);
   const deadline = AbortSignal.timeout(limits.totalTimeoutMs);
   let url = new URL(input.url);
