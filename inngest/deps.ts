@@ -7,12 +7,14 @@ import { db } from "@/lib/db";
 import { createInngestDispatcher, type InngestDispatcher } from "@/lib/engine/inngest/dispatcher";
 import { env } from "@/lib/env";
 import type { PushDeliveryDeps } from "@/lib/push/deliver-notification";
+import { guardedFeedFetcher, type FetchFeed } from "@/lib/triggers/fetch-feed";
 
 export interface InngestDeps {
   agent: AgentDeps;
   push: PushDeliveryDeps;
   dispatcher: InngestDispatcher;
   scheduleGraceMs: number;
+  fetchFeed: FetchFeed;
 }
 
 const globalForDeps = globalThis as unknown as { batonInngestDeps?: Promise<InngestDeps> };
@@ -32,6 +34,7 @@ async function buildDeps(): Promise<InngestDeps> {
   return {
     dispatcher,
     scheduleGraceMs: config.BATON_SCHEDULE_GRACE_MS,
+    fetchFeed: guardedFeedFetcher({ allowlist: config.BATON_HTTP_ALLOWLIST }),
     push: { db: database, allowlist: config.BATON_PUSH_ALLOWLIST },
     agent: (await createAgentDeps(database, dispatcher)).deps,
   };

@@ -9,8 +9,8 @@ export const functions = [
   createRunTaskFunction(async () => (await inngestDeps()).agent),
   createRunCanceledFunction(async () => (await inngestDeps()).agent),
   createScheduleTickFunction(async () => {
-    const { agent, dispatcher, scheduleGraceMs } = await inngestDeps();
-    return { db: agent.db, dispatcher, graceMs: scheduleGraceMs };
+    const { agent, dispatcher, scheduleGraceMs, fetchFeed } = await inngestDeps();
+    return { db: agent.db, dispatcher, graceMs: scheduleGraceMs, fetchFeed };
   }),
   createDeliverNotificationFunction(async () => (await inngestDeps()).push),
 ];

@@ -9,10 +9,13 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/
 import { createDb, type Db } from "@/lib/db";
 import { RUN_CANCELED_FUNCTION, RUN_REQUESTED_EVENT, RUN_SIGNAL_EVENT, RUN_TASK_FUNCTION, signalMatch } from "@/lib/engine/inngest/names";
 import { createSchedule } from "@/lib/schedules/manage-schedules";
+import { createTrigger } from "@/lib/triggers/manage-triggers";
+import { triggerInput } from "@/lib/triggers/schemas";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { OPENAI_MODEL, answerOf, configureModelsInThisProcess, startFixtureSite, timeline, waitForStatus, type FixtureSite } from "../support/agent-harness";
+import { startEtagFeedServer } from "../fakes/etag-feed-server";
 import { createTestUser } from "../support/factories";
 import { startInngestBackend, type InngestBackend } from "../support/inngest-backend";
 import type { ServerRun } from "../support/inngest-test-server";
@@ -269,7 +272,7 @@ describe("schedule-tick", () => {
     const ticks = [tick(), tick(), tick()];
     await Promise.all(ticks.map((run) => run.done));
     expect(ticks.map((run) => run.status)).toEqual(["completed", "completed", "completed"]);
-    expect(ticks.map((run) => stepNames(run))).toEqual(Array(3).fill(["fire-due-schedules", "start-stranded-runs", "redeliver-signals"]));
+    expect(ticks.map((run) => stepNames(run))).toEqual(Array(3).fill(["fire-due-schedules", "start-stranded-runs", "redeliver-signals", "poll-triggers"]));
     expect(ticks.reduce((sum, run) => sum + (run.output as { created: number }).created, 0)).toBe(1);
 
     const tasks = await db.task.findMany({ where: { scheduleId: schedule.id }, include: { runs: true } });
@@ -283,5 +286,33 @@ describe("schedule-tick", () => {
     await again.done;
     expect(again.output).toMatchObject({ created: 0 });
     expect(await db.task.count({ where: { scheduleId: schedule.id } })).toBe(1);
+  });
+
+  test("a feed trigger is polled by the tick: the first poll records what is there, a new item then starts one task and its run", async () => {
+    const feed = await startEtagFeedServer();
+    try {
+      const userId = await createTestUser(db);
+      const input = triggerInput.parse({ kind: "feed", name: "New post", prompt: "Summarise the new post.", feedUrl: feed.url, pollIntervalSeconds: 60 });
+      const { trigger } = await createTrigger(db, { ...input, userId });
+      const tick = async () => {
+        // Due now: the tick's own clock decides, so move the next poll back rather than waiting a minute.
+        await db.trigger.update({ where: { id: trigger.id }, data: { nextPollAt: new Date(Date.now() - 1_000) } });
+        const run = inngest.server.invoke(inngest.functions.scheduleTick, { name: "inngest/scheduled.timer", data: { cron: "* * * * *" } });
+        await run.done;
+        return run.output as { triggers: { polled: number; created: number } };
+      };
+
+      expect((await tick()).triggers).toEqual({ polled: 1, created: 0 });
+      feed.publish("post-9", "Ninth post");
+      expect((await tick()).triggers).toEqual({ polled: 1, created: 1 });
+      expect((await tick()).triggers).toEqual({ polled: 1, created: 0 });
+
+      const tasks = await db.task.findMany({ where: { userId }, include: { runs: true } });
+      expect(tasks).toHaveLength(1);
+      expect(tasks[0]!.prompt).toContain("Ninth post");
+      expect(inngest.server.events.filter((event) => event.name === RUN_REQUESTED_EVENT && event.data.runId === tasks[0]!.runs[0]!.id)).toHaveLength(1);
+    } finally {
+      await feed.close();
+    }
   });
 });

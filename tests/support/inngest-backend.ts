@@ -9,6 +9,7 @@ import OpenAI from "openai";
 import { createDeliverNotificationFunction } from "@/inngest/deliver-notification";
 import { createRunCanceledFunction } from "@/inngest/run-canceled";
 import { createRunTaskFunction } from "@/inngest/run-task";
+import { guardedFeedFetcher } from "@/lib/triggers/fetch-feed";
 import { createScheduleTickFunction } from "@/inngest/schedule-tick";
 import { anthropicMessagesProvider } from "@/lib/agent/providers/anthropic-messages";
 import { openAiResponsesProvider } from "@/lib/agent/providers/openai-responses";
@@ -79,7 +80,8 @@ export function startInngestBackend(options: InngestBackendOptions): InngestBack
   const functions: InngestBackend["functions"] = {
     runTask: createRunTaskFunction(async () => agent),
     runCanceled: createRunCanceledFunction(async () => agent),
-    scheduleTick: createScheduleTickFunction(async () => ({ db, dispatcher, graceMs: 60_000 })),
+    // Feeds the tests serve on loopback, which the SSRF guard refuses unless allowlisted.
+    scheduleTick: createScheduleTickFunction(async () => ({ db, dispatcher, graceMs: 60_000, fetchFeed: guardedFeedFetcher({ allowlist: ["127.0.0.1/32:*"] }) })),
     deliverNotification: createDeliverNotificationFunction(async () => ({ db, allowlist: [] })),
   };
   const server: InngestTestServer = new InngestTestServer(Object.values(functions));
