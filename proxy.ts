@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import { SESSION_COOKIE_NAMES } from "@/lib/auth/session-cookie";
 import { checkRequestOrigin } from "@/lib/http/same-origin";
 
-const PUBLIC_PATHS = ["/sign-in", "/setup", "/pair", "/invite/", "/api/auth/", "/api/health", "/api/approvals/token-decision", "/api/inngest", "/api/hooks/", "/demo/", "/offline.html", "/sw.js", "/manifest.webmanifest"];
+const PUBLIC_PATHS = ["/sign-in", "/setup", "/pair", "/invite/", "/api/auth/", "/api/health", "/api/approvals/token-decision", "/approvals/link", "/api/inngest", "/api/hooks/", "/demo/", "/offline.html", "/sw.js", "/manifest.webmanifest"];
 
 const isPublic = (pathname: string) => PUBLIC_PATHS.some((path) => pathname === path || (path.endsWith("/") && pathname.startsWith(path)));
 

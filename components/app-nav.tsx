@@ -24,6 +24,7 @@ export async function AppNav() {
     { href: "/settings", label: "Settings" },
     { href: "/devices", label: "Devices" },
     { href: "/credentials", label: "Credentials" },
+    { href: "/mail", label: "Mail" },
     ...(user.role === "owner"
       ? [
           { href: "/people", label: "People" },

@@ -4,6 +4,7 @@ import { useState, useTransition } from "react";
 import { decideApprovalAction, type DecisionFormInput } from "@/app/tasks/actions";
 import { failureOf, type ActionFailure } from "@/lib/http/action-result";
 import { LocalTime } from "@/components/local-time";
+import { MailDraft } from "@/components/mail-draft";
 import { RiskBadge } from "@/components/risk-badge";
 import type { ApprovalView } from "@/lib/approvals/views";
 
@@ -110,6 +111,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
             </dd>
           </div>
         )}
+        {approval.toolName === "send_mail" && <MailDraft args={approval.arguments} />}
         <div>
           <dt className="text-slate-500">Arguments</dt>
           <dd className="mt-1">

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { DeviceList } from "@/components/device-list";
 import { PairDevicePanel } from "@/components/pair-device-panel";
 import { PushSettings } from "@/components/push-settings";
@@ -36,6 +37,13 @@ export default async function DevicesPage() {
           Notifications on this device
         </h2>
         <PushSettings />
+        <p className="mt-3 text-sm text-slate-600">
+          No push here (an iPhone without Baton installed)? Get the same notices, with Approve and Deny links, by mail: turn them on under{" "}
+          <Link href="/mail" className="text-indigo-700 underline">
+            Mail
+          </Link>
+          .
+        </p>
       </section>
       <section className={sectionClass} aria-labelledby="devices-heading">
         <h2 id="devices-heading" className={headingClass}>

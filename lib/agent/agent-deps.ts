@@ -12,6 +12,8 @@ import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
 import { codeTools } from "@/lib/tools/code/code-tools";
 import { credentialsFromStore } from "@/lib/tools/code/code-tools-options";
 import { hasSubscribers } from "@/lib/push/subscriptions";
+import { mailboxConnection } from "@/lib/mail/mailbox-connection";
+import { mailTools } from "@/lib/tools/mail/mail-tools";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
 import { createRunPlaybookTool } from "@/lib/tools/playbooks/run-playbook-tool";
@@ -42,7 +44,8 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const sandbox = await detectSandbox();
   if (!sandbox.available) console.warn(`Commands are disabled: ${sandbox.reason}`);
   const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db), localRepositories: config.BATON_LOCAL_REPOSITORIES });
-  const builtin = [...builtinTools(), runPlaybookTool, ...code];
+  const mail = mailTools((userId) => mailboxConnection(db, { userId }));
+  const builtin = [...builtinTools(), runPlaybookTool, ...code, ...mail];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a

@@ -1,5 +1,5 @@
-// Approve / Deny from a notification: a token naming one approval and one decision, signed with
-// the instance's secret, valid once and only while the approval is. The token string itself is
+// Approve / Deny from a notification (a push or a mail): a token naming one approval and one
+// decision, signed with the instance's secret, valid once and only while the approval is. The token string itself is
 // never stored (only its id), so a database or workflow-history reader cannot use it; a refused
 // token (forged, replayed, expired) is recorded in the security log and on the task's timeline.
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
@@ -34,7 +34,8 @@ export function signApprovalToken(authSecret: string, claims: ApprovalTokenClaim
   return `${body}.${signature}`;
 }
 
-function verifySignature(authSecret: string, token: string): ApprovalTokenClaims | null {
+/** The claims of a token signed by this instance, or null (not checked: used, expired). */
+export function verifySignature(authSecret: string, token: string): ApprovalTokenClaims | null {
   const [body, signature, extra] = token.split(".");
   if (!body || !signature || extra !== undefined) return null;
   const expected = createHmac("sha256", signingKey(authSecret)).update(body).digest();
@@ -56,7 +57,7 @@ export interface TokenDecisionDeps {
 }
 
 /** Decides an approval with a notification's token. Throws a readable AppError when refused. */
-export async function decideWithToken(deps: TokenDecisionDeps, token: string, client: { ip: string }): Promise<ApprovalView> {
+export async function decideWithToken(deps: TokenDecisionDeps, token: string, client: { ip: string; via?: "push" | "mail" }): Promise<ApprovalView> {
   const { db } = deps;
   const claims = verifySignature(deps.authSecret, token);
   if (!claims) {
@@ -87,5 +88,5 @@ export async function decideWithToken(deps: TokenDecisionDeps, token: string, cl
       message: reason === "expired" ? "This approval link has expired. Open Baton to see the task." : "This approval link was already used. Open Baton to see the task.",
     });
   }
-  return decideApproval(deps, { userId: approval.userId, approvalId: approval.id, decision: claims.decision, via: "push" });
+  return decideApproval(deps, { userId: approval.userId, approvalId: approval.id, decision: claims.decision, via: client.via ?? "push" });
 }

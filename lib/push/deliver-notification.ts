@@ -1,10 +1,12 @@
 // The push delivery workflow, written once against the durable-context port (DBOS runs it on the
-// worker; Inngest as a function). Each device gets its own send steps: a busy push service (429,
+// worker; Inngest as a function); a person who turned mail notices on gets the notice by mail
+// too, in its own step. Each device gets its own send steps: a busy push service (429,
 // 5xx) is retried after a durable sleep that honours Retry-After, a 404/410 removes the
 // subscription, any other refusal is recorded and left. Every outcome lands on the task's timeline.
 import { signApprovalToken } from "@/lib/approvals/approval-tokens";
 import type { Db } from "@/lib/db";
 import type { DurableContext } from "@/lib/engine/port";
+import { sendMailNotice } from "@/lib/mail/mail-notices";
 import { instanceSecrets } from "@/lib/secrets/instance-secrets";
 import { appendEvent } from "@/lib/tasks/timeline";
 import { notificationRequest } from "./notification-request";
@@ -30,6 +32,9 @@ export async function deliverNotification(ctx: DurableContext, deps: PushDeliver
   const request = notificationRequest.parse(input);
   const plan = await ctx.step("plan", () => planNotification(deps.db, request), DB_STEP);
   if (!plan) return;
+  // Mail first: a busy push service's backoff (minutes) must not hold an approval mail back. Only
+  // plans that ask for mail have this step, so workflows started before it replay unchanged.
+  if (plan.mail) await ctx.step("send-mail", () => mailNotice(deps, request.userId, request.id, plan), { retries: 3 });
   for (const target of plan.targets) {
     for (let attempt = 1; attempt <= MAX_SEND_ATTEMPTS; attempt++) {
       const retryInMs = await ctx.step(`send-${target.subscriptionId}-${attempt}`, () => sendToDevice(deps, plan, target, attempt));
@@ -37,6 +42,15 @@ export async function deliverNotification(ctx: DurableContext, deps: PushDeliver
       await ctx.sleep(`backoff-${target.subscriptionId}-${attempt}`, retryInMs);
     }
   }
+}
+
+/** The same notice by mail, with the same token pair signed into its links. */
+async function mailNotice(deps: PushDeliveryDeps, userId: string, notificationId: string, plan: NotificationPlan): Promise<void> {
+  const { authSecret } = await instanceSecrets(deps.db);
+  const approve = plan.tokens.find((claims) => claims.decision === "approve");
+  const deny = plan.tokens.find((claims) => claims.decision === "deny");
+  const tokens = approve && deny ? { approve: signApprovalToken(authSecret, approve), deny: signApprovalToken(authSecret, deny) } : undefined;
+  await sendMailNotice(deps.db, { userId, notificationId, plan, tokens, expiresAt: approve ? new Date(approve.exp * 1000) : undefined });
 }
 
 /** One attempt at one device; returns how long to wait before the next attempt, or null if done. */

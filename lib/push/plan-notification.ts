@@ -3,6 +3,7 @@
 // goes into a payload, and everything passes the secret redactor.
 import { mintApprovalTokens, type ApprovalTokenClaims } from "@/lib/approvals/approval-tokens";
 import type { Db } from "@/lib/db";
+import { wantsMailNotice } from "@/lib/mail/mail-notices";
 import { redactSecrets } from "@/lib/redact";
 import type { NotificationRequest } from "./notification-request";
 import type { PushPayload } from "./payload";
@@ -19,6 +20,8 @@ export interface NotificationPlan {
   /** Approve and Deny token ids; signed per send so the token strings are never stored. */
   tokens: ApprovalTokenClaims[];
   targets: Array<{ subscriptionId: string; deviceName: string }>;
+  /** The person takes this kind by mail too (lib/mail/mail-notices.ts). */
+  mail: boolean;
 }
 
 const clip = (text: string, max: number) => {
@@ -34,8 +37,10 @@ export async function planNotification(db: Db, request: NotificationRequest): Pr
     select: { id: true, device: { select: { name: true } } },
   });
   const targets = subscriptions.map((row) => ({ subscriptionId: row.id, deviceName: row.device.name }));
-  const tokens = request.kind === "approval" && targets.length && content.approval ? await mintApprovalTokens(db, content.approval) : [];
-  return { taskId: content.taskId, runId: content.runId, message: content.message, urgency: content.urgency, ttlSeconds: content.ttlSeconds, tokens, targets };
+  const mail = await wantsMailNotice(db, request);
+  // One pair for every channel: whichever link is used first decides, and the rest are refused.
+  const tokens = request.kind === "approval" && (targets.length || mail) && content.approval ? await mintApprovalTokens(db, content.approval) : [];
+  return { taskId: content.taskId, runId: content.runId, message: content.message, urgency: content.urgency, ttlSeconds: content.ttlSeconds, tokens, targets, mail };
 }
 
 interface Content {

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
+import { wantsMailNotice } from "@/lib/mail/mail-notices";
 import { notificationKinds } from "./notification-request";
 import { urlAllowlisted } from "@/lib/tools/http/allowlist";
 
@@ -66,7 +67,7 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
   return row ? { enabled: true, kinds: row.kinds } : { enabled: false, kinds: [...notificationKinds] };
 }
 
-/** Whether anyone would receive this kind of notification: most don't, and then no delivery starts. */
+/** Whether anyone would receive this kind of notification (a device or by mail): most don't, and then no delivery starts. */
 export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
-  return (await db.pushSubscription.count({ where: { userId: input.userId, kinds: { has: input.kind } } })) > 0;
+  return (await db.pushSubscription.count({ where: { userId: input.userId, kinds: { has: input.kind } } })) > 0 || (await wantsMailNotice(db, input));
 }

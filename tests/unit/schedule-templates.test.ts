@@ -3,12 +3,13 @@ import { applyFloor } from "@/lib/policy/risk-policy";
 import { cronProblem } from "@/lib/schedules/schedule-time";
 import { demoSources } from "@/lib/demo/demo-origin";
 import { fillTemplatePrompt, findTemplate, SCHEDULE_TEMPLATES, templateDefaults } from "@/lib/schedules/templates";
+import { mailToolSchemas } from "@/lib/tools/mail/mail-tools";
 import { RUN_PLAYBOOK_TOOL } from "@/lib/tools/playbooks/run-playbook-tool";
 import { builtinTools } from "@/lib/tools/registry";
 
 describe("schedule templates", () => {
   it("each names a valid time, real built-in tools, and a prompt slot for each field", () => {
-    const toolNames = [...builtinTools().map((tool) => tool.name), RUN_PLAYBOOK_TOOL];
+    const toolNames = [...builtinTools().map((tool) => tool.name), ...mailToolSchemas.map((tool) => tool.name), RUN_PLAYBOOK_TOOL];
     for (const template of SCHEDULE_TEMPLATES) {
       expect(cronProblem(template.cron), template.id).toBeNull();
       for (const tool of template.tools) expect(toolNames, `${template.id} uses ${tool}`).toContain(tool);
@@ -24,6 +25,13 @@ describe("schedule templates", () => {
     expect(prompt).toContain("with http_request: (none)");
     expect(prompt).toContain("use the CSV table it returns:\n(none)");
     expect(prompt).not.toContain("{{");
+  });
+
+  it("the morning briefing reads an inbox folder when one is given, and only reads", () => {
+    const briefing = findTemplate("morning-briefing")!;
+    expect(fillTemplatePrompt(briefing, { feeds: "f", calendar: "c", inbox: "INBOX" })).toContain("with search_mail (unread: true) and read the ones that look important with read_mail: INBOX");
+    expect(fillTemplatePrompt(briefing, { feeds: "f", calendar: "c" })).toContain("with read_mail: (none)");
+    for (const name of briefing.tools) expect(mailToolSchemas.find((tool) => tool.name === name)?.risk({ folder: "INBOX", uid: 1, saveAttachments: false } as never) ?? "read").toBe("read");
   });
 
   it("exports last month's invoices with the shipped playbook, asking before anything is paid or submitted", () => {
