@@ -52,6 +52,7 @@ export async function transitionTask(tx: DbTx, params: TransitionParams): Promis
         ...(to === "completed" || to === "failed" || to === "canceled" ? { finishedAt: now } : {}),
         ...(to === "failed" ? { error: reason ?? null } : {}),
       },
+      select: { id: true },
     });
   }
   await appendEvent(tx, {
