@@ -15,6 +15,7 @@ import {
   RUN_TASK_WORKFLOW,
   TASK_QUEUE,
 } from "./names";
+import { startQueueWake } from "./queue-wake";
 import { noteRunExecutor, startFailover } from "./worker-failover";
 
 export interface DbosWorkerOptions {
@@ -50,7 +51,7 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     name: DELIVER_NOTIFICATION_WORKFLOW,
   });
   await DBOS.launch();
-  await DBOS.registerQueue(TASK_QUEUE, {
+  const taskQueue = await DBOS.registerQueue(TASK_QUEUE, {
     workerConcurrency: options.concurrency,
     minPollingIntervalMs: options.queuePollMs,
     onConflict: "always_update",
@@ -62,10 +63,12 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     minPollingIntervalMs: Math.max(options.queuePollMs, 250),
     onConflict: "always_update",
   });
+  const queueWake = startQueueWake({ databaseUrl: options.databaseUrl, queue: taskQueue, log: (line) => console.log(`[worker] ${line}`) });
   const failover = await startFailover({ db: options.db, executorId: options.executorId, ...options.failover, log: (line) => console.log(`[worker] ${line}`) });
   return {
     shutdown: async () => {
       failover.stop();
+      await queueWake.stop();
       await DBOS.shutdown();
     },
   };
