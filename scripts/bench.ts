@@ -10,6 +10,7 @@
 //   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
 //   BENCH_TOP_STATEMENTS=0: also print the statements Baton's burst ran most often, per task
+//   BENCH_INBOX_TASKS=10000: then time the inbox's first page with this many tasks (0: skip)
 import { loadavg } from "node:os";
 import { z } from "zod";
 import { DEMO_CHOICE } from "../lib/agent/providers/registry";
@@ -18,7 +19,8 @@ import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { DBOS_SCHEMA } from "../lib/engine/dbos/names";
 import { createTask } from "../lib/tasks/create-task";
 import { startTestPostgres, type TestPostgres } from "../tests/support/test-postgres";
-import { cpuDelta, cpuSnapshot, percentile, type CpuSeconds } from "./bench/measure";
+import { benchInbox, printInbox } from "./bench/inbox";
+import { cpuDelta, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
 import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
 import { enableStatementCounts, readStatementCounts, resetStatementCounts, topStatements, type StatementCounts } from "./bench/statements";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
@@ -40,6 +42,7 @@ const options = z
     // How long the demo model "thinks"; 0 measures Baton's own overhead.
     BENCH_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
     BENCH_TOP_STATEMENTS: z.coerce.number().int().min(0).max(200).default(0),
+    BENCH_INBOX_TASKS: z.coerce.number().int().min(0).max(2_000_000).default(10_000),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
 
@@ -88,13 +91,14 @@ async function main(res: Resources): Promise<void> {
     const countsSince = counting ? await resetStatementCounts(url) : undefined;
     const cpuBefore = cpuSnapshot(res.worker.child.pid, options.BENCH_PG_PORT);
     const createMs = await createTasks(deps, userId, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
-    const polls = await waitUntilFinished(res, userId, options.BENCH_TASKS);
+    const { polls, peakRssMiB } = await waitUntilFinished(res, userId, options.BENCH_TASKS);
     const cpuAfter = cpuSnapshot(res.worker.child.pid, options.BENCH_PG_PORT);
     const counts = countsSince === undefined ? undefined : await readStatementCounts(url, countsSince);
     // The bench's own polls for the burst's end are not Baton's work.
     if (counts) counts.statements -= polls;
     const top = countsSince !== undefined && options.BENCH_TOP_STATEMENTS > 0 ? await topStatements(url, options.BENCH_TOP_STATEMENTS) : [];
     const baton = report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined, counts);
+    if (peakRssMiB) console.log(`  worker RSS              ${rssMiB(res.worker.child.pid)?.toFixed(0)} MiB after, peak ${peakRssMiB.toFixed(0)} MiB during the burst`);
     for (const statement of top) console.log(`    ${(statement.calls / options.BENCH_TASKS).toFixed(2).padStart(6)}  ${statement.query.slice(0, 160)}`);
 
     log(`round ${round}: ${options.BENCH_TASKS} raw DBOS workflows of 3 trivial steps`);
@@ -105,6 +109,10 @@ async function main(res: Resources): Promise<void> {
     const rawCounts = rawCountsSince === undefined ? undefined : await readStatementCounts(url, rawCountsSince);
     const ceiling = reportCeiling(raw, rawBefore && rawAfter ? cpuDelta(rawBefore, rawAfter) : undefined, rawCounts);
     compare(baton, ceiling, loadAverage());
+  }
+  if (options.BENCH_INBOX_TASKS > 0) {
+    log(`inbox: ${options.BENCH_INBOX_TASKS} tasks of one user`);
+    printInbox(await benchInbox(res.db, options.BENCH_INBOX_TASKS));
   }
 }
 
@@ -131,13 +139,15 @@ async function createTasks(deps: { db: Db; engine: DbosDispatcher }, userId: str
   return durations;
 }
 
-/** Returns how many times it asked the database. */
-async function waitUntilFinished(res: Resources, userId: string, count: number): Promise<number> {
+/** Returns how many times it asked the database, and the worker's largest RSS seen meanwhile. */
+async function waitUntilFinished(res: Resources, userId: string, count: number): Promise<{ polls: number; peakRssMiB: number }> {
+  let peakRssMiB = 0;
   for (let polls = 1; ; polls++) {
     const child = res.worker!.child;
+    peakRssMiB = Math.max(peakRssMiB, rssMiB(child.pid) ?? 0);
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the worker exited:\n${res.worker!.output()}`);
     const finished = await res.db!.run.count({ where: { task: { userId }, status: { in: ["completed", "failed", "canceled"] } } });
-    if (finished >= count) return polls;
+    if (finished >= count) return { polls, peakRssMiB };
     await sleep(100);
   }
 }
