@@ -51,11 +51,16 @@ export class DbosDispatcher implements TaskDispatcher {
 
   async startRun(runId: string, options?: { delayMs?: number }): Promise<void> {
     const client = await this.getClient();
+    await this.enqueueAndWake(TASK_QUEUE, (connection) => client.enqueueInTransaction(connection, runEnqueueOptions(runId, options), runId));
+  }
+
+  /** One transaction: DBOS's rows for the workflow, and the notification that wakes a worker. */
+  private async enqueueAndWake(queueName: string, enqueue: (connection: pg.PoolClient) => Promise<unknown>): Promise<void> {
     const connection = await this.getPool().connect();
     try {
       await connection.query("BEGIN");
-      await client.enqueueInTransaction(connection, runEnqueueOptions(runId, options), runId);
-      await connection.query("SELECT pg_notify($1, '')", [WORK_CHANNEL]);
+      await enqueue(connection);
+      await connection.query("SELECT pg_notify($1, $2)", [WORK_CHANNEL, queueName]);
       await connection.query("COMMIT");
     } catch (error) {
       await connection.query("ROLLBACK").catch(() => undefined);
@@ -72,7 +77,7 @@ export class DbosDispatcher implements TaskDispatcher {
   async startRunInTransaction(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void> {
     const client = await this.getClient();
     await client.enqueueInTransaction(pgClientOverTransaction(tx), runEnqueueOptions(runId, options), runId);
-    await tx.$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, '')`;
+    await tx.$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, ${TASK_QUEUE})`;
   }
 
   async signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void> {
@@ -82,9 +87,12 @@ export class DbosDispatcher implements TaskDispatcher {
 
   async deliverNotification(notification: NotificationRequest): Promise<void> {
     const client = await this.getClient();
-    await client.enqueue(
-      { queueName: NOTIFICATION_QUEUE, workflowName: DELIVER_NOTIFICATION_WORKFLOW, workflowID: `notification-${notification.id}`, appVersion: DBOS_APP_VERSION },
-      notification,
+    await this.enqueueAndWake(NOTIFICATION_QUEUE, (connection) =>
+      client.enqueueInTransaction(
+        connection,
+        { queueName: NOTIFICATION_QUEUE, workflowName: DELIVER_NOTIFICATION_WORKFLOW, workflowID: `notification-${notification.id}`, appVersion: DBOS_APP_VERSION },
+        notification,
+      ),
     );
   }
 

@@ -1,8 +1,8 @@
 // Workers start new work when it arrives, not at their next queue poll. DBOS's queue only polls
 // (minPollingIntervalMs), so a fast start used to mean a fast poll, and idle CPU spent on it. Each
-// enqueue of a run notifies WORK_CHANNEL in its own transaction (dispatcher.ts); the worker LISTENs
-// and polls the task queue at once, and again whenever one of its runs on that queue has ended
-// (DBOS released its slot, so a backlog moves on without waiting for a poll). The poll interval stays as the fallback while the listening connection is down.
+// enqueue notifies WORK_CHANNEL with the queue's name in its own transaction (dispatcher.ts); the
+// worker LISTENs and polls that queue at once, and again whenever one of its workflows on it has
+// ended (DBOS released the slot, so a backlog moves on without waiting for a poll). The poll interval stays as the fallback while the listening connection is down.
 //
 // DBOS has no public "poll now". This calls its queue runner's own poll for the queue, chained
 // after any poll of that queue in flight (the runner's included), so two polls never race for
@@ -24,35 +24,40 @@ interface RunningWorkflowRegistry {
 }
 
 export interface QueueWake {
-    /** Polls the queue as soon as any poll in flight ends; wakes before that poll starts fold into it. */
-  wake(): void;
+  /** Polls the queue as soon as any poll of it in flight ends; wakes before that poll starts fold into it. */
+  wake(queueName: string): void;
   stop(): Promise<void>;
 }
 
-/** `queue` is what DBOS.registerQueue returned (the runner itself only learns of it within a second). */
-export function startQueueWake(options: { databaseUrl: string; queue: WorkflowQueue; log?: (line: string) => void }): QueueWake {
-  const queueName = options.queue.name;
+/** `queues` are what DBOS.registerQueue returned (the runner itself only learns of them within a second). */
+export function startQueueWake(options: { databaseUrl: string; queues: WorkflowQueue[]; log?: (line: string) => void }): QueueWake {
   const runner = wfQueueRunner as unknown as QueueRunnerInternals;
   const poll = runner.pollQueue.bind(runner);
-  let chain: Promise<unknown> = Promise.resolve();
-  const serialized = (run: () => Promise<boolean>) => {
-    const next = chain.then(run);
-    chain = next.catch(() => undefined);
+  const lanes = new Map(options.queues.map((queue) => [queue.name, { queue, chain: Promise.resolve() as Promise<unknown>, pending: false }]));
+  const serialized = (lane: { chain: Promise<unknown> }, run: () => Promise<boolean>) => {
+    const next = lane.chain.then(run);
+    lane.chain = next.catch(() => undefined);
     return next;
   };
-  runner.pollQueue = (exec, queue) => (queue.name === queueName ? serialized(() => poll(exec, queue)) : poll(exec, queue));
+  runner.pollQueue = (exec, queue) => {
+    const lane = lanes.get(queue.name);
+    return lane ? serialized(lane, () => poll(exec, queue)) : poll(exec, queue);
+  };
 
-  let pending = false;
   let stopped = false;
-  const wake = () => {
-    if (pending || stopped) return;
+  const wake = (queueName: string) => {
+    const lane = lanes.get(queueName);
+    if (!lane || lane.pending || stopped) return;
     const exec = DBOSExecutor.globalInstance;
     if (!exec) return; // not launched yet: the runner's first poll comes soon
-    pending = true;
-    void serialized(() => {
-      pending = false;
-      return poll(exec, options.queue);
-    }).catch((error: unknown) => options.log?.(`poll on wake-up failed: ${error instanceof Error ? error.message : String(error)}`));
+    lane.pending = true;
+    void serialized(lane, () => {
+      lane.pending = false;
+      return poll(exec, lane.queue);
+    }).catch((error: unknown) => options.log?.(`poll of ${queueName} on wake-up failed: ${error instanceof Error ? error.message : String(error)}`));
+  };
+  const wakeAll = () => {
+    for (const name of lanes.keys()) wake(name);
   };
 
   // Called once DBOS has launched: runs recovered during the launch end without a wake-up (the
@@ -62,11 +67,11 @@ export function startQueueWake(options: { databaseUrl: string; queue: WorkflowQu
   if (registry && register) {
     registry.registerRunningWorkflow = (workflowId, queueName, partitionKey) => {
       const entry = register(workflowId, queueName, partitionKey);
-      if (queueName !== options.queue.name) return entry;
+      if (!queueName || !lanes.has(queueName)) return entry;
       const release = entry.release.bind(entry);
       entry.release = () => {
         release();
-        wake();
+        wake(queueName);
       };
       return entry;
     };
@@ -77,7 +82,8 @@ export function startQueueWake(options: { databaseUrl: string; queue: WorkflowQu
   const listen = async () => {
     if (stopped) return;
     const next = new pg.Client({ connectionString: options.databaseUrl, connectionTimeoutMillis: 5000, keepAlive: true });
-    next.on("notification", wake);
+    // The payload names the queue; an empty one (or an unknown name) wakes them all.
+    next.on("notification", (message) => (message.payload && lanes.has(message.payload) ? wake(message.payload) : wakeAll()));
     const lost = () => {
       if (client !== next) return;
       client = undefined;
@@ -94,7 +100,7 @@ export function startQueueWake(options: { databaseUrl: string; queue: WorkflowQu
       await next.query(`LISTEN ${WORK_CHANNEL}`);
       retryMs = 250;
       // Work enqueued while this connection was down is found by this poll.
-      wake();
+      wakeAll();
     } catch {
       lost();
     }

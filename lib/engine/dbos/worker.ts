@@ -56,14 +56,14 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     minPollingIntervalMs: options.queuePollMs,
     onConflict: "always_update",
   });
-  // Notifications have a queue of their own: a backlog of pushes never delays task work. A quarter
-  // second is quick enough for a person and keeps an idle worker's polling cheap.
-  await DBOS.registerQueue(NOTIFICATION_QUEUE, {
+  // Notifications have a queue of their own: a backlog of pushes never delays task work. Its
+  // enqueues wake the worker too, so its poll is only the fallback and may be slow.
+  const notificationQueue = await DBOS.registerQueue(NOTIFICATION_QUEUE, {
     workerConcurrency: 10,
-    minPollingIntervalMs: Math.max(options.queuePollMs, 250),
+    minPollingIntervalMs: Math.max(options.queuePollMs, 1000),
     onConflict: "always_update",
   });
-  const queueWake = startQueueWake({ databaseUrl: options.databaseUrl, queue: taskQueue, log: (line) => console.log(`[worker] ${line}`) });
+  const queueWake = startQueueWake({ databaseUrl: options.databaseUrl, queues: [taskQueue, notificationQueue], log: (line) => console.log(`[worker] ${line}`) });
   const failover = await startFailover({ db: options.db, executorId: options.executorId, ...options.failover, log: (line) => console.log(`[worker] ${line}`) });
   return {
     shutdown: async () => {
