@@ -7,7 +7,7 @@
 //
 //   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=300000  BENCH_PG_PORT=25430
 //   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
-//   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
+//   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's and the raw ceiling's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
 //   BENCH_TOP_STATEMENTS=0: also print the statements Baton's burst ran most often, per task
 //   BENCH_INBOX_TASKS=10000: then time the inbox's first page with this many tasks (0: skip)
@@ -34,7 +34,9 @@ const options = z
     BENCH_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(300_000),
     // Ports 25430-25439 are the bench's; others belong to running Batons and test suites.
     BENCH_PG_PORT: z.coerce.number().int().min(25430).max(25439).default(25430),
-    // The worker's own defaults (lib/env.ts), passed explicitly: startWorker would otherwise set its test value.
+    // Passed explicitly: startWorker would otherwise set its test value. The poll is 50 ms, not the
+    // worker's 1 s default: Baton's worker is woken on new work, the raw ceiling only polls, and
+    // its start latency should be what DBOS gives at a fast poll, not at a slow one.
     BENCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     BENCH_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
     // Bursts of each, alternating: Baton, the raw DBOS ceiling, Baton, ...
