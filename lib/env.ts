@@ -17,7 +17,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   BATON_WORKER_ID: optionalString,
   BATON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
-  BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
+  // A fallback: workers are woken on new work (lib/engine/dbos/queue-wake.ts), so the poll only
+  // matters while their LISTEN connection is down, or for work enqueued by something else.
+  BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(1000),
   /** How often a worker writes its heartbeat; and how long one may stay silent before its runs are taken over. */
   BATON_WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   BATON_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(1000).max(3600_000).default(15_000),
