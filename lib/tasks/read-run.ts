@@ -22,6 +22,7 @@ export interface RunWithTask {
     budgetTokens: number | null;
     budgetUsd: number | null;
     policyFloor: unknown;
+    planFirst: boolean;
     scheduleId: string | null;
     createdAt: Date;
   };
@@ -44,6 +45,7 @@ interface Row {
   budget_tokens: number | null;
   budget_usd: string | null;
   policy_floor: unknown;
+  plan_first: boolean;
   schedule_id: string | null;
   created_at: Date;
 }
@@ -76,6 +78,7 @@ export async function readRunWithTask(tx: DbTx, runId: string, options: { lockTa
       budgetTokens: row.budget_tokens,
       budgetUsd: row.budget_usd === null ? null : Number(row.budget_usd),
       policyFloor: row.policy_floor,
+      planFirst: row.plan_first,
       scheduleId: row.schedule_id,
       createdAt: row.created_at,
     },
@@ -87,5 +90,5 @@ const RUN_WITH_TASK = Prisma.sql`
   SELECT r.id::text, r.number, r.status::text AS status, r.provider, r.model, r.started_at,
          t.id::text AS task_id, t.user_id::text, t.status::text AS task_status, t.title, t.prompt,
          t.provider AS task_provider, t.model AS task_model, t.budget_tokens, t.budget_usd::text,
-         t.policy_floor, t.schedule_id::text, t.created_at
+         t.policy_floor, t.plan_first, t.schedule_id::text, t.created_at
     FROM runs r JOIN tasks t ON t.id = r.task_id`;
