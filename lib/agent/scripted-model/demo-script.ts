@@ -8,6 +8,7 @@ import type { DemoSources } from "@/lib/demo/demo-origin";
 import type { ConversationItem, ToolCall } from "../providers/conversation";
 import { intentOf, isCalendarUrl, isDestinationUrl, messageIn, styleOf, urlsIn, type DemoIntent, type DemoStyle } from "./demo-request";
 import { briefAnswer, DEMO_FOOTER, describeSend, metricsCsv, metricsSummary, readMetrics, writeBrief, writeMetricsAnswer, type BriefInput, type ToolAnswer } from "./demo-writing";
+import { withPlanFirst } from "./demo-plan";
 import type { Script, ScriptedReply, ScriptedTurn } from "./script";
 
 export interface DemoScriptOptions {
@@ -70,7 +71,8 @@ function finalText(reading: Reading, body: string): ScriptedReply {
 
 export function demoScript(options: DemoScriptOptions): Script {
   const now = options.now ?? (() => new Date());
-  return ({ input, tools }: ScriptedTurn): ScriptedReply => {
+  // On a plan-first task the same turns come after a plan the person approved.
+  return withPlanFirst(({ input, tools }: ScriptedTurn): ScriptedReply => {
     const reading = read(input);
     const offered = (name: string) => tools.includes(name);
     switch (reading.intent) {
@@ -84,7 +86,7 @@ export function demoScript(options: DemoScriptOptions): Script {
       case "help":
         return helpTurn(reading);
     }
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
