@@ -9,7 +9,7 @@ import { StepFailedError, type DurableContext } from "@/lib/engine/port";
 import { fieldErrorsOf } from "@/lib/http/respond";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { egressHostOf, egressRisk, type EgressContext } from "@/lib/policy/egress";
-import { applyFloor, policyFor } from "@/lib/policy/risk-policy";
+import { applyFloor, policyFor, toolClassPolicyFor } from "@/lib/policy/risk-policy";
 import { appendStepEvent } from "@/lib/tasks/timeline";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
 import type { RiskClass, ToolCheckpoint, ToolDefinition } from "@/lib/tools/types";
@@ -17,6 +17,7 @@ import type { ToolCall } from "./providers/conversation";
 import type { AgentDeps } from "./run-task";
 import type { RunWork } from "@/lib/tasks/run-lifecycle";
 import { redactArguments, restoreRedacted, runToolCall, type ToolOutcome } from "./tool-step";
+import { runDurableTool } from "./durable-tool";
 
 const DB_STEP = { retries: 10 };
 
@@ -53,6 +54,8 @@ export async function handleToolCall(
       if (raisedBecause) {
         await appendStepEvent(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: `egress-${key}`, type: "tool.egress", actor: "system", message: `${tool.name} counts as external: ${raisedBecause}` });
       }
+      // A tool with a class of its own (computer use) starts only as that class's rule says.
+      if (tool.policyClass) return toolClassPolicyFor(deps.db, { userId: work.userId, toolClass: tool.policyClass });
       return applyFloor(await policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), work.policyFloor, risk);
     },
     DB_STEP,
@@ -74,6 +77,7 @@ export async function handleToolCall(
     if (approvedHost) egress.approved.add(approvedHost);
   }
 
+  if (tool.runDurably) return runDurableTool(ctx, deps, work, { tool, args, call, key });
   const checkpoints = tool.checkpoints?.(args) ?? [];
   if (checkpoints.length > 0) return runInSegments(ctx, deps, work, { tool, args, call, key, reason, checkpoints });
   return runTool(ctx, deps, work, { tool, args, call, key, stepName: `tool-${key}` });
@@ -95,10 +99,10 @@ async function runTool(
   }
 }
 
-type PersonDecision = { kind: "approved"; editedArguments: Prisma.JsonValue | null } | { kind: "not approved"; outcome: CallOutcome };
+export type PersonDecision = { kind: "approved"; editedArguments: Prisma.JsonValue | null } | { kind: "not approved"; outcome: CallOutcome };
 
 /** Asks the person and waits, durably, for their decision (or the approval's expiry); `key` names the steps. */
-async function askPerson(
+export async function askPerson(
   ctx: DurableContext,
   deps: AgentDeps,
   work: RunWork,
