@@ -45,8 +45,10 @@ export interface ComputerModel {
   begin(goal: string, frame: Frame): void;
   /** One turn's result, sent with the next request. */
   record(turn: ComputerTurn): void;
-  /** The answer to an ask_person call (with the new frame as a turn of its own). */
+  /** The answer to an ask_person call. */
   recordPerson(callId: string, note: string): void;
+  /** Text (and a fresh frame) for the model beside the next request: what a person did in between. */
+  tell(text: string, frame?: Frame): void;
   next(): Promise<ModelStep>;
   conversation(): ComputerConversation;
 }
@@ -74,6 +76,13 @@ export function openAiComputerModel(client: OpenAI, options: { model: string; in
     },
     recordPerson(callId, note) {
       state.input.push({ type: "function_call_output", call_id: callId, output: note || "The person handed the browser back." });
+    },
+    tell(text, frame) {
+      if (state.notes.length > 0) state.input.push({ role: "user", content: state.notes.splice(0).join("\n") });
+      state.input.push({
+        role: "user",
+        content: [{ type: "input_text", text }, ...(frame ? [{ type: "input_image", detail: "auto", image_url: `data:${frame.mimeType};base64,${frame.image.toString("base64")}` }] : [])],
+      });
     },
     async next() {
       // What stopped a turn short goes beside the screenshot, the only place the model reads it.
@@ -129,6 +138,11 @@ export function anthropicComputerModel(
     },
     recordPerson(callId, note) {
       state.pending.push({ type: "tool_result", tool_use_id: callId, content: [{ type: "text", text: note || "The person handed the browser back." }] });
+    },
+    tell(text, frame) {
+      // Text and images may follow the tool results in the same user message.
+      state.pending.push({ type: "text", text });
+      if (frame) state.pending.push({ type: "image", source: { type: "base64", media_type: frame.mimeType, data: frame.image.toString("base64") } });
     },
     async next() {
       // Every tool_result of one assistant message goes back in one user message.

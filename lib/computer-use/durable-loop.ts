@@ -44,8 +44,6 @@ export interface DurableComputerUse {
   budget: ComputerUseBudget;
 }
 
-const DB_STEP = { retries: 3 };
-
 /** What a call's step returns (JSON, replayed as is): never a frame's bytes. */
 interface CallStepResult {
   done: boolean;
@@ -106,7 +104,7 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
   };
 
   // Opening: the start page, its frame (the first picture on the timeline), the goal given to the model.
-  const opened = await ctx.step(`cu-${key}-open`, async () => {
+  await ctx.step(`cu-${key}-open`, async () => {
     await closeLive(runId, key);
     const session = await openSession();
     const page = await session.newPage();
@@ -122,10 +120,30 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
     await turnEvent(db, { taskId, runId, stepKey: `cu-${key}-open`, message: `Browser opened ${frame.url}`, screenshot: { artifactId, name }, data: { turn: 0, url: frame.url } });
     return { url: frame.url };
   });
-  void opened;
   // The policy for each risk class, read once for the call: the actions inside it are judged by it.
   const policies: Partial<Record<RiskClass, PolicyDecision>> = {};
   for (const risk of ["write", "external", "destructive"] as const) policies[risk] = await run.decide(risk);
+
+  /** The model (or the task page) asked for a person: wait for the hand-back, then show the model the page as the person left it. */
+  const personTurn = async (stepKey: string, reason: string, callId?: string): Promise<DurableToolEnding | null> => {
+    const result = await awaitPerson(ctx, { db }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
+    if (result.outcome === "canceled") return { kind: "canceled" };
+    if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };
+    const note = result.note ? `The person handed the browser back with a note: ${result.note}` : "The person handed the browser back.";
+    await ctx.step(`cu-${key}-person-${stepKey}`, async () => {
+      const state = await ensureLive();
+      const frame = await state.browser.session.run(() => captureFrame(state.browser.page));
+      const name = `browser-${key}-person-${stepKey}.png`;
+      const artifactId = await saveFrame(frame, name);
+      if (callId) state.model.recordPerson(callId, note);
+      state.model.tell(`${callId ? "" : `${note} `}This is the page now.`, frame);
+      state.seen = frame;
+      state.seenRef = { artifactId, scale: frame.scale, url: frame.url };
+      await checkpoint(state);
+      await turnEvent(db, { taskId, runId, stepKey: `cu-${key}-person-${stepKey}`, message: redactSecrets(`${note} The agent goes on from ${frame.url}.`).slice(0, 500), screenshot: { artifactId, name }, data: { url: frame.url } });
+    });
+    return null;
+  };
 
   let tokens = 0;
   let ending: DurableToolEnding | undefined;
@@ -136,8 +154,8 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
       // The task page's "Take over" arrives between turns.
       const takeover = await ctx.waitForSignal<{ reason?: string }>(TAKEOVER_REQUEST_TOPIC, { timeoutMs: 0 });
       if (takeover !== null) {
-        const handed = await personTurn(cu, `${turn}-takeover`, "The person asked to take over.");
-        if (handed) return handed;
+        const handed = await personTurn(`${turn}-takeover`, takeover.reason ?? "You asked to take over from the task page.");
+        if (handed) return (ending = handed);
       }
       const stepped = await ctx.step(
         `cu-${key}-model-${turn}`,
@@ -168,8 +186,8 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
         if (stopped) return (ending = stopped);
       }
       if (stepped.askPerson) {
-        const handed = await personTurn(cu, `${turn}-ask`, stepped.askPerson.reason, stepped.askPerson.callId);
-        if (handed) return handed;
+        const handed = await personTurn(`${turn}-ask`, stepped.askPerson.reason, stepped.askPerson.callId);
+        if (handed) return (ending = handed);
       }
     }
     const finished = await ctx.step(`cu-${key}-finish`, async () => {
@@ -186,8 +204,8 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
     const saved = finished.saved.length > 0 ? `, saved ${finished.saved.join(", ")}` : "";
     return { kind: "result", result: { output, summary: redactSecrets(`${turnsTaken} turns${saved}: ${report}`).slice(0, 300) } };
   } finally {
-    // Close only once the call is over for this worker: waits keep the browser open for the person.
-    if (ending) await closeLive(runId, key);
+    // The call is over for this worker (its waits happen inside): no browser stays behind.
+    await closeLive(runId, key);
   }
 }
 
@@ -198,22 +216,6 @@ async function closeLive(runId: string, key: string): Promise<void> {
   live.delete(id);
   releaseRunBrowser(runId);
   await held.browser.session.close();
-}
-
-/** The model (or the task page) asked for a person: wait for the hand-back, then tell the model. */
-async function personTurn(cu: DurableComputerUse, stepKey: string, reason: string, callId?: string): Promise<DurableToolEnding | null> {
-  const { ctx, context, key } = cu.run;
-  const result = await awaitPerson(ctx, { db: cu.db }, { taskId: context.taskId, runId: context.runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
-  if (result.outcome === "canceled") return { kind: "canceled" };
-  if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };
-  const note = result.note ? `The person handed the browser back: ${result.note}` : "The person handed the browser back.";
-  if (callId) {
-    await ctx.step(`cu-${key}-person-${stepKey}`, async () => {
-      const state = live.get(`${context.runId}/${key}`);
-      state?.model.recordPerson(callId, `${note} Take a screenshot to see the page now.`);
-    });
-  }
-  return null;
 }
 
 type Checkpoint = (state: Live) => Promise<void>;

@@ -91,10 +91,15 @@ const PLANS: Record<string, Step[][]> = {
 
 function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): ScriptedReply {
   const goal = turn.input.find((item) => item.type === "user");
-  const marker = goal?.type === "user" ? (/\b(EXPORT|INJECT)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
+  const marker = markerOf(turn);
+  void goal;
   const log = computerTurns.get(marker) ?? [];
   log.push(turn);
   computerTurns.set(marker, log);
+  if (marker.startsWith("PERSON")) {
+    // A fake CAPTCHA: only a person can go on. After the hand-back the model reads the note and stops.
+    return log.length === 1 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA." } }] } : { text: "The person solved it; done." };
+  }
   const plan = PLANS[marker.split("-")[0]!] ?? [];
   const done = log.length - 1;
   const steps = plan[done];
@@ -134,7 +139,7 @@ function script(turn: ScriptedTurn): ScriptedReply {
 const currentWire = new Map<string, "openai" | "anthropic">();
 function markerOf(turn: ScriptedTurn): string {
   const goal = turn.input.find((item) => item.type === "user");
-  return goal?.type === "user" ? (/\b(EXPORT|INJECT)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
+  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
 }
 
 const startTheWorker = () => startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY! } });
@@ -158,7 +163,7 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-async function startBrowseTask(kind: "EXPORT" | "INJECT", wire: "openai" | "anthropic", start: string) {
+async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON", wire: "openai" | "anthropic", start: string) {
   const marker = `${kind}-${randomUUID().slice(0, 8)}`;
   currentWire.set(marker, wire);
   const { prompt } = scripted.prompt("browse", `goal=${marker} start=${start}`);
@@ -234,6 +239,20 @@ describe("use_browser", () => {
     expect(portal.deletions()).toBe(0);
     const turns = computerTurns.get(marker)!;
     expect(JSON.stringify(turns.at(-1)!.input)).toContain("A person did not approve");
+  });
+
+  test.each(["openai", "anthropic"] as const)("the %s wire: the model asks for a person; the loop waits (the takeover seam), then goes on with the note and a new frame", { timeout: 90_000 }, async (wire) => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    const { taskId, runId, marker } = await startBrowseTask("PERSON", wire, "/login");
+    await waitFor(async () => (await timeline(db, taskId)).some((event) => event.type === "takeover.requested"), { timeoutMs: 60_000, what: "the request for a person" });
+    expect(computerTurns.get(marker)).toHaveLength(1);
+    await engine.signal(runId, "takeover-done", { note: "Solved the CAPTCHA" });
+    await waitForStatus(db, taskId, "completed", worker, 60_000);
+    const turns = computerTurns.get(marker)!;
+    expect(turns).toHaveLength(2);
+    expect(JSON.stringify(turns[1]!.input)).toContain("Solved the CAPTCHA");
+    // The model got a fresh frame after the hand-back.
+    expect(turns[1]!.screenshots!.length).toBeGreaterThan(turns[0]!.screenshots!.length);
   });
 
   test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no turn asked again", { timeout: 180_000 }, async () => {
