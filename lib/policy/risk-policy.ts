@@ -27,6 +27,20 @@ export const DEFAULT_TOOL_POLICY: Record<string, PolicyDecision> = {
   propose_patch: "allow",
 };
 
+/**
+ * Classes a tool belongs to beside its risk, deciding whether a call may start at all. Computer use
+ * (the model driving a browser from screenshots) is the most dangerous tier: off until the person
+ * turns it on (allow, or ask before each start).
+ */
+export const TOOL_CLASSES = ["computer-use"] as const;
+export type ToolClass = (typeof TOOL_CLASSES)[number];
+export const DEFAULT_TOOL_CLASS_POLICY: Record<ToolClass, PolicyDecision> = { "computer-use": "deny" };
+
+export async function toolClassPolicyFor(db: Db, params: { userId: string; toolClass: string }): Promise<PolicyDecision> {
+  const rule = await db.policyRule.findFirst({ where: { userId: params.userId, scope: "class", key: params.toolClass } });
+  return rule?.decision ?? DEFAULT_TOOL_CLASS_POLICY[params.toolClass as ToolClass] ?? "deny";
+}
+
 /** Per-task minimums by risk class, e.g. {"external": "ask"}: a template's risk defaults. */
 export const policyFloorSchema = z.partialRecord(z.enum(RISK_CLASSES), z.enum(["ask", "deny"]));
 export type PolicyFloor = z.infer<typeof policyFloorSchema>;
