@@ -4,7 +4,10 @@
 import { randomUUID } from "node:crypto";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { launchBrowser } from "@/lib/browser";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { launchBrowser, openBrowserSession } from "@/lib/browser";
 import { createDb, type Db } from "@/lib/db";
 import { createTask } from "@/lib/tasks/create-task";
 import { handBack } from "@/lib/takeover/hand-back";
@@ -12,6 +15,7 @@ import { forwardToRelay } from "@/lib/takeover/live-proxy";
 import { attachLiveView, setRelayPageSource, stopLiveRelay } from "@/lib/takeover/live-relay";
 import { claimTakeoverLink, mintTakeoverLink } from "@/lib/takeover/takeover-links";
 import { recordTakeoverRequest } from "@/lib/takeover/takeovers";
+import { CAPTCHA_LIGHTS, startPortal, type PortalServer } from "../fixtures/portal/portal-server";
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
@@ -20,6 +24,7 @@ let pg: TestDatabase;
 let db: Db;
 let browser: Browser;
 let page: Page;
+let portal: PortalServer;
 let owner: string;
 let stranger: string;
 const signals: Array<{ runId: string; topic: string; payload: unknown }> = [];
@@ -31,6 +36,7 @@ beforeAll(async () => {
   db = createDb(pg.url);
   owner = await createTestUser(db, "Owner");
   stranger = await createTestUser(db, "Stranger");
+  portal = await startPortal({});
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   setRelayPageSource(() => page);
@@ -38,7 +44,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await stopLiveRelay();
-  await Promise.allSettled([browser?.close(), db?.$disconnect()]);
+  await Promise.allSettled([browser?.close(), portal?.close(), db?.$disconnect()]);
   await pg?.destroy();
 });
 
@@ -154,5 +160,33 @@ describe("live view", () => {
     // A second hand-back (a double tap) changes nothing.
     await expect(handBack({ db, engine }, { userId: owner, takeoverId: takeover.id })).rejects.toMatchObject({ code: "NOT_FOUND" });
     console.log(`[takeover] page change -> frame at the viewer: ${latencyMs} ms; ${fps.toFixed(1)} frames/s while the page animates (1280x800 JPEG q70)`);
+  });
+
+  test("the fixture CAPTCHA is solved by taps through the live view, and the pages visited are on the hand-back", { timeout: 60_000 }, async () => {
+    // A session like the loop's (its proxy lets the portal through), as a run's page would be.
+    const host = new URL(portal.url).host;
+    const session = await openBrowserSession({ browser, allowlist: [host], adminAllowlist: [host], workspaceDir: mkdtempSync(path.join(tmpdir(), "baton-takeover-")) });
+    page = await session.newPage();
+    await page.goto(`${portal.url}/captcha`);
+    const { taskId, runId, takeover } = await waitingTakeover();
+    await attachLiveView(db, { takeoverId: takeover.id, runId });
+    expect(await claimTakeoverLink(db, { token: await mintTakeoverLink(db, takeover), userId: owner })).toMatchObject({ ok: true });
+    const abort = new AbortController();
+    // Watching records the page the person is on.
+    await forwardToRelay(db, { userId: owner, takeoverId: takeover.id, path: "frames", init: { signal: abort.signal } });
+    const tap = async (selector: string) => {
+      const box = (await page.locator(selector).boundingBox())!;
+      const response = await forwardToRelay(db, { userId: owner, takeoverId: takeover.id, path: "input", init: { method: "POST", body: JSON.stringify({ kind: "tap", x: box.x + box.width / 2, y: box.y + box.height / 2 }) } });
+      expect(response.status).toBe(204);
+    };
+    for (const index of CAPTCHA_LIGHTS) await tap(`.sq[data-index="${index}"]`);
+    await tap("#verify");
+    await page.locator("#captcha-ok").waitFor({ timeout: 10_000 });
+    expect(portal.captchaSolves()).toBe(1);
+    abort.abort();
+    await handBack({ db, engine }, { userId: owner, takeoverId: takeover.id });
+    const back = await db.timelineEvent.findFirstOrThrow({ where: { taskId, type: "takeover.handed_back" } });
+    expect((back.data as { pages: string[] }).pages).toEqual([`${portal.url}/captcha`]);
+    await session.close();
   });
 });
