@@ -126,7 +126,7 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
 
   /** The model (or the task page) asked for a person: wait for the hand-back, then show the model the page as the person left it. */
   const personTurn = async (stepKey: string, reason: string, callId?: string): Promise<DurableToolEnding | null> => {
-    const result = await awaitPerson(ctx, { db, notify: run.notify }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
+    const result = await awaitPerson(ctx, { db, notify: run.notify, openPage: ensureLive }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
     if (result.outcome === "canceled") return { kind: "canceled" };
     if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };
     const note = result.note ? `The person handed the browser back with a note: ${result.note}` : "The person handed the browser back.";

@@ -112,7 +112,7 @@ describe("live view", () => {
         }
       }
     })();
-    await waitFor(() => frames.length > 0, { timeoutMs: 15_000, what: "the first live frame" });
+    await waitFor(async () => frames.length > 0, { timeoutMs: 15_000, what: "the first live frame" });
     expect(frames[0]).toMatchObject({ width: 1280, height: 800 });
 
     // The phone shows the frame 390 px wide: the viewer maps its tap to page pixels (as the component does).
@@ -127,7 +127,7 @@ describe("live view", () => {
     const before = frames.length;
     const changedAt = Date.now();
     await page.evaluate(() => (document.body.style.background = "rgb(200, 30, 30)"));
-    await waitFor(() => frames.length > before, { timeoutMs: 5_000, what: "a frame after the change" });
+    await waitFor(async () => frames.length > before, { timeoutMs: 5_000, what: "a frame after the change" });
     const latencyMs = frames[before]!.receivedAt - changedAt;
 
     // Frames per second while the page animates for 2 s (a measuring window, not a wait for a signal).
