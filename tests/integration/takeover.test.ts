@@ -13,7 +13,8 @@ import { createTask } from "@/lib/tasks/create-task";
 import { handBack } from "@/lib/takeover/hand-back";
 import { forwardToRelay } from "@/lib/takeover/live-proxy";
 import { attachLiveView, setRelayPageSource, stopLiveRelay } from "@/lib/takeover/live-relay";
-import { claimTakeoverLink, mintTakeoverLink } from "@/lib/takeover/takeover-links";
+import { planNotification } from "@/lib/push/plan-notification";
+import { claimTakeoverLink, mintTakeoverLink, takeoverLinkPath } from "@/lib/takeover/takeover-links";
 import { recordTakeoverRequest } from "@/lib/takeover/takeovers";
 import { CAPTCHA_LIGHTS, startPortal, type PortalServer } from "../fixtures/portal/portal-server";
 import { createTestUser } from "../support/factories";
@@ -81,6 +82,18 @@ describe("takeover links", () => {
     const late = await mintTakeoverLink(db, takeover);
     expect(await claimTakeoverLink(db, { token: late, userId: owner })).toMatchObject({ ok: false, refusal: "not-waiting" });
     expect(await refusals(taskId)).toEqual(["expired", "not-waiting"]);
+  });
+
+  test("the 'Baton needs you' push plans a takeover message; each send mints its own link, which opens the live view", async () => {
+    const { takeover } = await waitingTakeover();
+    const plan = await planNotification(db, { id: `takeover-${takeover.id}`, kind: "takeover", userId: owner, takeoverId: takeover.id });
+    expect(plan).toMatchObject({ takeoverId: takeover.id, urgency: "high", ttlSeconds: 600, message: { kind: "takeover", title: "Baton needs you: Export invoices", body: "A CAPTCHA" } });
+    const url = await takeoverLinkPath(db, takeover.id);
+    expect(url).toMatch(/^\/takeover\/[A-Za-z0-9_-]{43}$/);
+    expect(await claimTakeoverLink(db, { token: url!.split("/").at(-1)!, userId: owner })).toMatchObject({ ok: true });
+    // Taken: a later send has no link to carry (and is not sent).
+    expect(await takeoverLinkPath(db, takeover.id)).toBeNull();
+    expect(await planNotification(db, { id: `takeover-${takeover.id}-2`, kind: "takeover", userId: owner, takeoverId: takeover.id })).toBeNull();
   });
 });
 
