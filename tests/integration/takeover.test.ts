@@ -10,7 +10,7 @@ import path from "node:path";
 import { launchBrowser, openBrowserSession } from "@/lib/browser";
 import { createDb, type Db } from "@/lib/db";
 import { createTask } from "@/lib/tasks/create-task";
-import { handBack } from "@/lib/takeover/hand-back";
+import { handBack, requestTakeover } from "@/lib/takeover/hand-back";
 import { forwardToRelay } from "@/lib/takeover/live-proxy";
 import { attachLiveView, setRelayPageSource, stopLiveRelay } from "@/lib/takeover/live-relay";
 import { planNotification } from "@/lib/push/plan-notification";
@@ -94,6 +94,17 @@ describe("takeover links", () => {
     // Taken: a later send has no link to carry (and is not sent).
     expect(await takeoverLinkPath(db, takeover.id)).toBeNull();
     expect(await planNotification(db, { id: `takeover-${takeover.id}-2`, kind: "takeover", userId: owner, takeoverId: takeover.id })).toBeNull();
+  });
+});
+
+describe("Take over from the task page", () => {
+  test("asks the running run to hand over; another user's task, or one not running, is refused", async () => {
+    const { taskId, runId } = await waitingTakeover();
+    await requestTakeover({ db, engine }, { userId: owner, taskId });
+    expect(signals.at(-1)).toMatchObject({ runId, topic: "takeover-request" });
+    await expect(requestTakeover({ db, engine }, { userId: stranger, taskId })).rejects.toMatchObject({ code: "CONFLICT" });
+    await db.run.update({ where: { id: runId }, data: { status: "completed" } });
+    await expect(requestTakeover({ db, engine }, { userId: owner, taskId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
 });
 
