@@ -241,6 +241,21 @@ describe("use_browser", () => {
     expect(JSON.stringify(turns.at(-1)!.input)).toContain("A person did not approve");
   });
 
+  test("approved, the risky click runs once, after the stale-click guard finds the page unchanged", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: null });
+    const before = portal.deletions();
+    const { taskId, marker } = await startBrowseTask("INJECT", "anthropic", "/account");
+    const approval = await waitForPendingApproval(db, taskId, worker);
+    expect(portal.deletions()).toBe(before);
+    await decideApproval({ db, engine, tools: builtinArgumentValidator }, { userId, approvalId: approval.id, decision: "approve", via: "api" });
+    await waitForStatus(db, taskId, "completed", worker, 60_000);
+    expect(portal.deletions()).toBe(before + 1);
+    const turn = (await turnEvents(taskId)).at(-1)!;
+    expect(turn.message).toMatch(/Click at \d+,\d+: done/);
+    expect(computerTurns.get(marker)).toHaveLength(2);
+  });
+
   test.each(["openai", "anthropic"] as const)("the %s wire: the model asks for a person; the loop waits (the takeover seam), then goes on with the note and a new frame", { timeout: 90_000 }, async (wire) => {
     await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
     const { taskId, runId, marker } = await startBrowseTask("PERSON", wire, "/login");
