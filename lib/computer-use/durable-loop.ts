@@ -126,6 +126,10 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
 
   /** The model (or the task page) asked for a person: wait for the hand-back, then show the model the page as the person left it. */
   const personTurn = async (stepKey: string, reason: string, callId?: string): Promise<DurableToolEnding | null> => {
+    // Outside any step on purpose: a worker that picks the run up during the wait (a restart mid
+    // takeover) replays to here and restores the browser, so the person has a page to drive
+    // (currentRunPage). Once the call is over there is no checkpoint, and nothing is opened.
+    await ensureLive().catch(() => undefined);
     const result = await awaitPerson(ctx, { db }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
     if (result.outcome === "canceled") return { kind: "canceled" };
     if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };

@@ -270,6 +270,20 @@ describe("use_browser", () => {
     expect(turns[1]!.screenshots!.length).toBeGreaterThan(turns[0]!.screenshots!.length);
   });
 
+  test("kill -9 of the worker during the wait for a person: the wait survives, the hand-back resumes the run", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    const { taskId, runId, marker } = await startBrowseTask("PERSON", "openai", "/login");
+    await waitFor(async () => (await timeline(db, taskId)).some((event) => event.type === "takeover.requested"), { timeoutMs: 60_000, what: "the request for a person" });
+    await worker.kill("SIGKILL");
+    worker = await startTheWorker();
+    await engine.signal(runId, "takeover-done", { note: "Solved it after the restart" });
+    await waitForStatus(db, taskId, "completed", worker, 90_000);
+    const turns = computerTurns.get(marker)!;
+    expect(turns).toHaveLength(2);
+    expect(JSON.stringify(turns[1]!.input)).toContain("Solved it after the restart");
+    expect((await timeline(db, taskId)).filter((event) => event.type === "takeover.requested")).toHaveLength(1);
+  });
+
   test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no turn asked again", { timeout: 180_000 }, async () => {
     await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
     await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
