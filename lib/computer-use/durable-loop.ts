@@ -257,6 +257,8 @@ async function runCall(
         async beforeAction(action, point) {
           const mark = markOf(action, state.seen.scale, point);
           if (!mark) return;
+          // "Click at 812,440": the coordinates as the model named them, on the picture of the frame it saw.
+          if (mark.points.length > 0) mark.label = describeAction(action, null);
           marks.push(mark);
           // The first action's picture is the turn's: the page as it was, the action drawn on it.
           if (marked) return;
