@@ -46,7 +46,10 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   if (!sandbox.available) console.warn(`Commands are disabled: ${sandbox.reason}`);
   const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db), localRepositories: config.BATON_LOCAL_REPOSITORIES });
   const mail = mailTools((userId) => mailboxConnection(db, { userId }));
-  const useBrowserTool = createUseBrowserTool({ db }) as unknown as ToolDefinition;
+  const useBrowserTool = createUseBrowserTool({
+    db,
+    budget: { maxTurns: config.BATON_COMPUTER_USE_MAX_TURNS, maxMs: config.BATON_COMPUTER_USE_MAX_MINUTES * 60_000, maxTokens: config.BATON_COMPUTER_USE_MAX_TOKENS },
+  }) as unknown as ToolDefinition;
   const builtin = [...builtinTools(), runPlaybookTool, useBrowserTool, ...code, ...mail];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];

@@ -126,7 +126,11 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
 
   /** The model (or the task page) asked for a person: wait for the hand-back, then show the model the page as the person left it. */
   const personTurn = async (stepKey: string, reason: string, callId?: string): Promise<DurableToolEnding | null> => {
-    const result = await awaitPerson(ctx, { db, notify: run.notify, openPage: ensureLive }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
+    // Outside any step on purpose: a worker that picks the run up during the wait (a restart mid
+    // takeover) replays to here and restores the browser, so the person has a page to drive
+    // (currentRunPage). Once the call is over there is no checkpoint, and nothing is opened.
+    await ensureLive().catch(() => undefined);
+    const result = await awaitPerson(ctx, { db, notify: run.notify }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
     if (result.outcome === "canceled") return { kind: "canceled" };
     if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };
     const note = result.note ? `The person handed the browser back with a note: ${result.note}` : "The person handed the browser back.";
@@ -253,6 +257,8 @@ async function runCall(
         async beforeAction(action, point) {
           const mark = markOf(action, state.seen.scale, point);
           if (!mark) return;
+          // "Click at 812,440": the coordinates as the model named them, on the picture of the frame it saw.
+          if (mark.points.length > 0) mark.label = describeAction(action, null);
           marks.push(mark);
           // The first action's picture is the turn's: the page as it was, the action drawn on it.
           if (marked) return;

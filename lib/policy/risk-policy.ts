@@ -93,6 +93,8 @@ export const policyRuleInput = z.object({
 
 export interface PolicyView {
   classes: { risk: RiskClass; decision: PolicyDecision; isDefault: boolean }[];
+  /** Whether tools of a class of their own (computer use) may start. */
+  toolClasses: { toolClass: ToolClass; decision: PolicyDecision; isDefault: boolean }[];
   tools: { tool: string; decision: PolicyDecision }[];
 }
 
@@ -102,6 +104,10 @@ export async function getPolicy(db: Db, userId: string): Promise<PolicyView> {
     classes: RISK_CLASSES.map((risk) => {
       const rule = rules.find((candidate) => candidate.scope === "class" && candidate.key === risk);
       return { risk, decision: rule?.decision ?? DEFAULT_CLASS_POLICY[risk], isDefault: !rule };
+    }),
+    toolClasses: TOOL_CLASSES.map((toolClass) => {
+      const rule = rules.find((candidate) => candidate.scope === "class" && candidate.key === toolClass);
+      return { toolClass, decision: rule?.decision ?? DEFAULT_TOOL_CLASS_POLICY[toolClass], isDefault: !rule };
     }),
     tools: rules.filter((rule) => rule.scope === "tool").map((rule) => ({ tool: rule.key, decision: rule.decision })),
   };

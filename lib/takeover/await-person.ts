@@ -25,8 +25,6 @@ export interface AwaitPersonDeps {
   db: Db;
   /** Starts the "Baton needs you" push; without it the person finds the takeover on the task page. */
   notify?: (notification: NotificationRequest) => Promise<void>;
-  /** Opens (or, after a worker restart, restores) the run's page, so the live view has one to show. */
-  openPage?: () => Promise<unknown>;
 }
 
 type Done = { note?: unknown; canceled?: unknown };
@@ -51,8 +49,7 @@ export async function awaitPerson(
       notify({ id: `takeover-${takeover.id}`, kind: "takeover", userId: params.userId, taskId: params.taskId, takeoverId: takeover.id }).catch(() => undefined),
     );
   }
-  // Not a step: on a replay in another worker the page is restored here and the relay re-attached.
-  await deps.openPage?.().catch((error: unknown) => console.warn("Takeover: the run's page could not be opened for the live view:", error));
+  // Not a step: on a replay in another worker (which restored the page first) the relay re-attaches.
   await attachLiveView(db, { takeoverId: takeover.id, runId: params.runId });
   try {
     let done = await ctx.waitForSignal<Done>(TAKEOVER_DONE_TOPIC, { timeoutMs: TAKEOVER_TTL_MS });

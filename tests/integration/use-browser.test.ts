@@ -96,6 +96,10 @@ function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): Script
   const log = computerTurns.get(marker) ?? [];
   log.push(turn);
   computerTurns.set(marker, log);
+  if (marker.startsWith("LOOP")) {
+    // A model that never finishes: it keeps scrolling.
+    return { toolCalls: [{ name: "computer", arguments: wire === "openai" ? { actions: [{ type: "scroll", x: 100, y: 100, scroll_x: 0, scroll_y: 100 }] } : { action: "scroll", coordinate: [100, 100], scroll_direction: "down", scroll_amount: 1 } }] };
+  }
   if (marker.startsWith("PERSON")) {
     // A fake CAPTCHA: only a person can go on. After the hand-back the model reads the note and stops.
     return log.length === 1 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA." } }] } : { text: "The person solved it; done." };
@@ -139,7 +143,7 @@ function script(turn: ScriptedTurn): ScriptedReply {
 const currentWire = new Map<string, "openai" | "anthropic">();
 function markerOf(turn: ScriptedTurn): string {
   const goal = turn.input.find((item) => item.type === "user");
-  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
+  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON|LOOP)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
 }
 
 const startTheWorker = () => startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY! } });
@@ -163,7 +167,7 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON", wire: "openai" | "anthropic", start: string) {
+async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON" | "LOOP", wire: "openai" | "anthropic", start: string) {
   const marker = `${kind}-${randomUUID().slice(0, 8)}`;
   currentWire.set(marker, wire);
   const { prompt } = scripted.prompt("browse", `goal=${marker} start=${start}`);
@@ -241,6 +245,21 @@ describe("use_browser", () => {
     expect(JSON.stringify(turns.at(-1)!.input)).toContain("A person did not approve");
   });
 
+  test("approved, the risky click runs once, after the stale-click guard finds the page unchanged", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: null });
+    const before = portal.deletions();
+    const { taskId, marker } = await startBrowseTask("INJECT", "anthropic", "/account");
+    const approval = await waitForPendingApproval(db, taskId, worker);
+    expect(portal.deletions()).toBe(before);
+    await decideApproval({ db, engine, tools: builtinArgumentValidator }, { userId, approvalId: approval.id, decision: "approve", via: "api" });
+    await waitForStatus(db, taskId, "completed", worker, 60_000);
+    expect(portal.deletions()).toBe(before + 1);
+    const turn = (await turnEvents(taskId)).at(-1)!;
+    expect(turn.message).toMatch(/Click at \d+,\d+: done/);
+    expect(computerTurns.get(marker)).toHaveLength(2);
+  });
+
   test.each(["openai", "anthropic"] as const)("the %s wire: the model asks for a person; the loop waits (the takeover seam), then goes on with the note and a new frame", { timeout: 90_000 }, async (wire) => {
     await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
     const { taskId, runId, marker } = await startBrowseTask("PERSON", wire, "/login");
@@ -253,6 +272,38 @@ describe("use_browser", () => {
     expect(JSON.stringify(turns[1]!.input)).toContain("Solved the CAPTCHA");
     // The model got a fresh frame after the hand-back.
     expect(turns[1]!.screenshots!.length).toBeGreaterThan(turns[0]!.screenshots!.length);
+  });
+
+  test("a model that never stops is stopped cleanly at the turn budget, with a message the agent gets", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await worker.kill("SIGTERM");
+    worker = await startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY!, BATON_COMPUTER_USE_MAX_TURNS: "3" } });
+    try {
+      const { taskId, marker } = await startBrowseTask("LOOP", "anthropic", "/cu/target");
+      await waitForStatus(db, taskId, "completed", worker, 90_000);
+      // Turns 1-3 ran their calls; turn 4's answer was the one over budget and nothing of it ran.
+      expect(computerTurns.get(marker)).toHaveLength(4);
+      expect(await turnEvents(taskId)).toHaveLength(1 + 3 + 1);
+      const failed = (await timeline(db, taskId)).find((event) => event.type === "tool.failed")!;
+      expect(failed.message).toContain("its budget of 3 turns");
+    } finally {
+      await worker.kill("SIGTERM");
+      worker = await startTheWorker();
+    }
+  });
+
+  test("kill -9 of the worker during the wait for a person: the wait survives, the hand-back resumes the run", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    const { taskId, runId, marker } = await startBrowseTask("PERSON", "openai", "/login");
+    await waitFor(async () => (await timeline(db, taskId)).some((event) => event.type === "takeover.requested"), { timeoutMs: 60_000, what: "the request for a person" });
+    await worker.kill("SIGKILL");
+    worker = await startTheWorker();
+    await engine.signal(runId, "takeover-done", { note: "Solved it after the restart" });
+    await waitForStatus(db, taskId, "completed", worker, 90_000);
+    const turns = computerTurns.get(marker)!;
+    expect(turns).toHaveLength(2);
+    expect(JSON.stringify(turns[1]!.input)).toContain("Solved it after the restart");
+    expect((await timeline(db, taskId)).filter((event) => event.type === "takeover.requested")).toHaveLength(1);
   });
 
   test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no turn asked again", { timeout: 180_000 }, async () => {
