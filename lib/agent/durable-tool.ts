@@ -29,6 +29,7 @@ export async function runDurableTool(
     context,
     key,
     callId: call.id,
+    notify: (notification) => deps.notify(notification),
     decide: (risk) =>
       ctx.step(`policy-${key}-${risk}`, async () => applyFloor(await policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), work.policyFloor, risk), DB_STEP),
     async ask(request) {

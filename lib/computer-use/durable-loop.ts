@@ -130,7 +130,7 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
     // takeover) replays to here and restores the browser, so the person has a page to drive
     // (currentRunPage). Once the call is over there is no checkpoint, and nothing is opened.
     await ensureLive().catch(() => undefined);
-    const result = await awaitPerson(ctx, { db }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
+    const result = await awaitPerson(ctx, { db, notify: run.notify }, { taskId, runId, userId: cu.userId, key: `${key}-${stepKey}`, reason });
     if (result.outcome === "canceled") return { kind: "canceled" };
     if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };
     const note = result.note ? `The person handed the browser back with a note: ${result.note}` : "The person handed the browser back.";

@@ -7,6 +7,7 @@ import { signApprovalToken } from "@/lib/approvals/approval-tokens";
 import type { Db } from "@/lib/db";
 import type { DurableContext } from "@/lib/engine/port";
 import { sendMailNotice } from "@/lib/mail/mail-notices";
+import { takeoverLinkPath } from "@/lib/takeover/takeover-links";
 import { instanceSecrets } from "@/lib/secrets/instance-secrets";
 import { appendEvent } from "@/lib/tasks/timeline";
 import { notificationRequest } from "./notification-request";
@@ -72,10 +73,12 @@ async function sendToDevice(deps: PushDeliveryDeps, plan: NotificationPlan, targ
   const approve = plan.tokens.find((claims) => claims.decision === "approve");
   const deny = plan.tokens.find((claims) => claims.decision === "deny");
   const tokens = approve && deny ? { approve: signApprovalToken(authSecret, approve), deny: signApprovalToken(authSecret, deny) } : undefined;
+  const takeoverUrl = plan.takeoverId ? await takeoverLinkPath(db, plan.takeoverId) : undefined;
+  if (plan.takeoverId && !takeoverUrl) return null;
   const outcome: PushOutcome = await sendPush(
     {
       subscription,
-      payload: encodePushPayload({ v: 1, ...plan.message, ...(tokens ? { tokens } : {}) }),
+      payload: encodePushPayload({ v: 1, ...plan.message, ...(takeoverUrl ? { url: takeoverUrl } : {}), ...(tokens ? { tokens } : {}) }),
       vapid: config.vapid,
       ttlSeconds: plan.ttlSeconds,
       urgency: plan.urgency,

@@ -2,7 +2,7 @@
 // reads titles and links from the database, scoped to the user, when it runs.
 import { z } from "zod";
 
-export const notificationKinds = ["approval", "completed", "failed", "schedule"] as const;
+export const notificationKinds = ["approval", "completed", "failed", "schedule", "takeover"] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
 
 export const notificationRequest = z.object({
@@ -13,6 +13,12 @@ export const notificationRequest = z.object({
   taskId: z.uuid().optional(),
   approvalId: z.uuid().optional(),
   scheduleId: z.uuid().optional(),
+  takeoverId: z.uuid().optional(),
 });
 
 export type NotificationRequest = z.infer<typeof notificationRequest>;
+
+/** The subscription kinds that take a notification: a takeover asks like an approval does, so devices that take approvals take it too. */
+export function subscribedKinds(kind: string): string[] {
+  return kind === "takeover" ? ["takeover", "approval"] : [kind];
+}

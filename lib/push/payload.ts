@@ -19,7 +19,7 @@ const appPath = z
 
 export const pushPayload = z.strictObject({
   v: z.literal(1),
-  kind: z.enum(["approval", "completed", "failed", "schedule"]),
+  kind: z.enum(["approval", "completed", "failed", "schedule", "takeover"]),
   title: z.string().min(1).max(120),
   body: z.string().max(300),
   url: appPath,

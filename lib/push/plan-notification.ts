@@ -5,7 +5,7 @@ import { mintApprovalTokens, type ApprovalTokenClaims } from "@/lib/approvals/ap
 import type { Db } from "@/lib/db";
 import { wantsMailNotice } from "@/lib/mail/mail-notices";
 import { redactSecrets } from "@/lib/redact";
-import type { NotificationRequest } from "./notification-request";
+import { subscribedKinds, type NotificationRequest } from "./notification-request";
 import type { PushPayload } from "./payload";
 import type { PushUrgency } from "./send-push";
 
@@ -22,6 +22,8 @@ export interface NotificationPlan {
   targets: Array<{ subscriptionId: string; deviceName: string }>;
   /** The person takes this kind by mail too (lib/mail/mail-notices.ts). */
   mail: boolean;
+  /** A takeover's link is minted per send (lib/takeover/takeover-links.ts), so its token is never stored. */
+  takeoverId?: string;
 }
 
 const clip = (text: string, max: number) => {
@@ -33,14 +35,14 @@ export async function planNotification(db: Db, request: NotificationRequest): Pr
   const content = await describe(db, request);
   if (!content) return null;
   const subscriptions = await db.pushSubscription.findMany({
-    where: { userId: request.userId, kinds: { has: request.kind } },
+    where: { userId: request.userId, kinds: { hasSome: subscribedKinds(request.kind) } },
     select: { id: true, device: { select: { name: true } } },
   });
   const targets = subscriptions.map((row) => ({ subscriptionId: row.id, deviceName: row.device.name }));
   const mail = await wantsMailNotice(db, request);
   // One pair for every channel: whichever link is used first decides, and the rest are refused.
   const tokens = request.kind === "approval" && (targets.length || mail) && content.approval ? await mintApprovalTokens(db, content.approval) : [];
-  return { taskId: content.taskId, runId: content.runId, message: content.message, urgency: content.urgency, ttlSeconds: content.ttlSeconds, tokens, targets, mail };
+  return { taskId: content.taskId, runId: content.runId, message: content.message, urgency: content.urgency, ttlSeconds: content.ttlSeconds, tokens, targets, mail, ...(content.takeoverId ? { takeoverId: content.takeoverId } : {}) };
 }
 
 interface Content {
@@ -50,6 +52,7 @@ interface Content {
   urgency: PushUrgency;
   ttlSeconds: number;
   approval?: { id: string; expiresAt: Date };
+  takeoverId?: string;
 }
 
 async function describe(db: Db, request: NotificationRequest): Promise<Content | null> {
@@ -78,6 +81,20 @@ async function describe(db: Db, request: NotificationRequest): Promise<Content |
           { action: "deny", title: "Deny" },
         ],
       },
+    };
+  }
+  if (request.kind === "takeover") {
+    const takeover = await db.takeover.findFirst({ where: { id: request.takeoverId, userId: request.userId, status: "waiting" }, select: { id: true, taskId: true, runId: true, reason: true } });
+    const task = takeover && (await db.task.findFirst({ where: { id: takeover.taskId, userId: request.userId }, select: { title: true } }));
+    if (!takeover || !task) return null;
+    return {
+      taskId: takeover.taskId,
+      runId: takeover.runId,
+      takeoverId: takeover.id,
+      urgency: "high",
+      // The link lasts 10 minutes; a push delivered later would only open a refusal.
+      ttlSeconds: 600,
+      message: { kind: "takeover", title: clip(`Baton needs you: ${task.title}`, 120), body: clip(takeover.reason, 300), url: `/tasks/${takeover.taskId}`, tag: `takeover-${takeover.id}` },
     };
   }
   if (request.kind === "completed" || request.kind === "failed") {

@@ -5,7 +5,7 @@ import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
 import { wantsMailNotice } from "@/lib/mail/mail-notices";
-import { notificationKinds } from "./notification-request";
+import { notificationKinds, subscribedKinds } from "./notification-request";
 import { urlAllowlisted } from "@/lib/tools/http/allowlist";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
@@ -69,5 +69,5 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
 
 /** Whether anyone would receive this kind of notification (a device or by mail): most don't, and then no delivery starts. */
 export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
-  return (await db.pushSubscription.count({ where: { userId: input.userId, kinds: { has: input.kind } } })) > 0 || (await wantsMailNotice(db, input));
+  return (await db.pushSubscription.count({ where: { userId: input.userId, kinds: { hasSome: subscribedKinds(input.kind) } } })) > 0 || (await wantsMailNotice(db, input));
 }

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { ArtifactKind } from "@/lib/artifacts/save-artifact";
 import type { DurableContext } from "@/lib/engine/port";
 import type { PolicyDecision } from "@/lib/policy/risk-policy";
+import type { NotificationRequest } from "@/lib/push/notification-request";
 import type { EgressOpening } from "./http/ssrf-guard";
 
 /** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
@@ -103,6 +104,8 @@ export interface DurableToolRun {
   decide(risk: RiskClass): Promise<PolicyDecision>;
   /** Asks the person, durably, exactly as for a tool call; `key` names its steps within the call. */
   ask(request: { key: string; risk: RiskClass; target: string; shownArguments: Record<string, unknown>; reason: string }): Promise<{ decision: "approved" | "denied" | "expired" | "canceled"; note?: string }>;
+  /** Starts a push notification's delivery (a takeover's "Baton needs you"). */
+  notify?(notification: NotificationRequest): Promise<void>;
 }
 
 export type DurableToolEnding =

@@ -9,6 +9,7 @@ import { LocalTime } from "@/components/local-time";
 import { MessageForm } from "@/components/message-form";
 import { StatusChip } from "@/components/status-chip";
 import { TaskActions } from "@/components/task-actions";
+import { TakeoverButton } from "@/components/takeover-button";
 import { Timeline } from "@/components/timeline";
 import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
@@ -38,6 +39,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   // Playbook screenshots are shown on the timeline, beside the step they picture.
   const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
+  const waitingTakeover = await db().takeover.findFirst({ where: { taskId: id, userId, status: "waiting" }, select: { id: true } });
   // Past its expiry a request cannot be decided any more (the workflow settles it shortly): it
   // belongs with the history, not under the buttons.
   const now = new Date().toISOString();
@@ -64,6 +66,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
         )}
       </div>
       <TaskActions taskId={task.id} status={task.status} />
+      {task.status === "running" && <TakeoverButton taskId={task.id} waitingTakeoverId={waitingTakeover?.id ?? null} />}
     </div>
   );
 
