@@ -43,7 +43,12 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   // Detected once at start; without a sandbox the code tools refuse every command with the reason.
   const sandbox = await detectSandbox();
   if (!sandbox.available) console.warn(`Commands are disabled: ${sandbox.reason}`);
-  const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db), localRepositories: config.BATON_LOCAL_REPOSITORIES });
+  const code = codeTools({
+    sandbox: () => Promise.resolve(sandbox),
+    credentialsFor: credentialsFromStore(db),
+    localRepositories: config.BATON_LOCAL_REPOSITORIES,
+    remoteAddresses: { allowlist: config.BATON_HTTP_ALLOWLIST },
+  });
   const mail = mailTools((userId) => mailboxConnection(db, { userId }));
   const builtin = [...builtinTools(), runPlaybookTool, ...code, ...mail];
   // MCP servers that were down at the start join once they answer.

@@ -28,6 +28,12 @@ const credentialsFor: CredentialsFor = async ({ name, url }) => {
   return { username: "x-access-token", token };
 };
 
+// elsewhere.example stands for a public forge: its name resolves to a public address, never real DNS.
+const publicDns = async (hostname: string) => {
+  if (hostname !== "elsewhere.example") throw new Error(`ENOTFOUND ${hostname}`);
+  return [{ address: "93.184.216.34", family: 4 as const }];
+};
+
 function tool(name: string): ToolDefinition {
   const found = tools.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no tool ${name}`);
@@ -39,7 +45,7 @@ beforeAll(async () => {
   forge = await startFakeGithub({ root: path.join(root, "forge"), token });
   await mkdir(path.join(root, "forge", "acme"), { recursive: true });
   await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
-  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor, localRepositories: [path.join(root, "forge")] });
+  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor, localRepositories: [path.join(root, "forge")], remoteAddresses: { allowlist: [new URL(forge.url).host], lookup: publicDns } });
 });
 
 afterAll(async () => {
@@ -100,7 +106,7 @@ describe("the PR handoff tools", () => {
   });
 
   test("without a sandbox, run_command refuses instead of running unconfined", async () => {
-    const [, runCommand] = codeTools({ sandbox: () => detectSandbox({ bwrapPath: "/nonexistent/bwrap" }), credentialsFor });
+    const [, runCommand] = codeTools({ sandbox: () => detectSandbox({ bwrapPath: "/nonexistent/bwrap" }), credentialsFor, remoteAddresses: { allowlist: [] } });
     const context = testToolContext({ workspaceDir: path.join(root, "data", "workspaces", "task-2") });
     await expect(runCommand!.run({ command: "touch ran" }, context)).rejects.toThrow(/Commands cannot run here: bubblewrap/);
     await expect(readFile(path.join(context.workspaceDir, "ran"))).rejects.toThrow(/ENOENT/);

@@ -32,7 +32,7 @@ beforeAll(async () => {
   forge = await startFakeGithub({ root: path.join(root, "forge"), token });
   await mkdir(path.join(root, "forge", "acme"), { recursive: true });
   await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
-  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor: async () => ({ username: "x-access-token", token }) });
+  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor: async () => ({ username: "x-access-token", token }), remoteAddresses: { allowlist: [new URL(forge.url).host] } });
 });
 
 afterAll(async () => {

@@ -22,7 +22,7 @@ export function createCloneRepositoryTool(options: CodeToolsOptions): ToolDefini
     target: ({ repository, baseBranch }) => `${repository} (${baseBranch})`,
     idempotent: () => true,
     async run({ repository, baseBranch, credential }, context) {
-      const remote = remoteOrThrow(options, repository);
+      const remote = await remoteOrThrow(options, repository);
       const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
       try {
         const clone = await cloneRepository({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, baseBranch, credentials });
