@@ -1,21 +1,56 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { ModelNotice } from "@/components/model-notice";
 import { NewTaskForm } from "@/components/new-task-form";
+import { TemplateTaskForm } from "@/components/template-task-form";
 import { modelChoices } from "@/lib/agent/providers/registry";
+import { PR_HANDOFF_FIELDS, PR_HANDOFF_TEMPLATE_ID } from "@/lib/code/pr-handoff-template";
 import { db } from "@/lib/db";
 import { requireUser } from "@/lib/auth/current-user";
+import { TASK_TEMPLATES } from "@/lib/tasks/create-template-task";
 
 export const metadata: Metadata = { title: "New task" };
 export const dynamic = "force-dynamic";
 
-export default async function NewTaskPage() {
+// The issue is often pasted text: it gets a text area.
+const PR_HANDOFF_FORM_FIELDS = PR_HANDOFF_FIELDS.map((field) => ({
+  ...field,
+  multiline: field.name === "issue",
+  initialValue: field.name === "baseBranch" ? "main" : field.name === "branchPrefix" ? "baton/" : undefined,
+}));
+
+export default async function NewTaskPage({ searchParams }: { searchParams: Promise<{ template?: string }> }) {
   await requireUser();
+  const { template: templateId } = await searchParams;
+  const template = TASK_TEMPLATES.find((candidate) => candidate.id === templateId);
+  const models = await modelChoices(db());
+  if (template?.id === PR_HANDOFF_TEMPLATE_ID) {
+    return (
+      <div>
+        <h1 className="mb-1 text-2xl font-semibold tracking-tight">{template.name}</h1>
+        <p className="mb-5 text-sm text-slate-600">
+          {template.description} Pushing and opening the pull request always wait for your approval. <Link href="/tasks/new" className="font-medium text-indigo-700 underline">Blank task instead</Link>
+        </p>
+        <ModelNotice />
+        <TemplateTaskForm templateId={template.id} fields={PR_HANDOFF_FORM_FIELDS} models={models} />
+      </div>
+    );
+  }
   return (
     <div>
       <h1 className="mb-1 text-2xl font-semibold tracking-tight">New task</h1>
       <p className="mb-5 text-sm text-slate-600">Describe the outcome you want. Baton works on it in the background; you can close this page.</p>
       <ModelNotice />
-      <NewTaskForm models={await modelChoices(db())} />
+      <nav aria-label="Start from a template" className="mb-6 space-y-2">
+        <h2 className="text-sm font-medium text-slate-700">Start from a template</h2>
+        {TASK_TEMPLATES.map((candidate) => (
+          <Link key={candidate.id} href={`/tasks/new?template=${candidate.id}`} className="block min-h-11 rounded-lg border border-slate-200 bg-white px-3 py-2.5 shadow-sm hover:border-indigo-300">
+            <span className="block font-medium text-slate-900">{candidate.name}</span>
+            <span className="block text-sm text-slate-600">{candidate.description}</span>
+          </Link>
+        ))}
+      </nav>
+      <NewTaskForm models={models} />
     </div>
   );
 }
