@@ -22,11 +22,12 @@ export function TemplateTaskForm(props: { templateId: string; fields: readonly T
   // One key per form: a double submit cannot start a second handoff.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const errors = state.fieldErrors ?? {};
+  // After a refused submit, go to the first field that needs fixing (a screen below on a phone).
   useEffect(() => {
-    const invalid = props.fields.find((field) => errors[field.name]?.length);
+    const invalid = props.fields.find((field) => state.fieldErrors?.[field.name]?.length);
     if (invalid) document.getElementById(invalid.name)?.focus();
     else if (state.message) document.getElementById("form-message")?.scrollIntoView({ block: "center" });
-  }, [state, props.fields, errors]);
+  }, [state, props.fields]);
 
   return (
     <form action={formAction} noValidate className="space-y-5" aria-describedby={state.message ? "form-message" : undefined}>

@@ -9,6 +9,10 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToolCall } from "@/lib/agent/tool-step";
+import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
+import { putArtifact } from "@/lib/artifacts/save-artifact";
+import { parseDiff } from "@/lib/code/parse-diff";
+import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { db } from "@/lib/db";
 import { openEffect } from "@/lib/effects/effect-journal";
 import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
@@ -48,7 +52,13 @@ describe("the PR handoff through the effect journal", () => {
     const userId = await createTestUser(db(), "Handoff");
     const { task } = await createTask({ db: db(), engine }, { userId, title: "Fix the cart", prompt: "p", runAt: new Date(Date.now() + 3600_000) });
     const run = await db().run.findFirstOrThrow({ where: { taskId: task.id } });
-    const context = testToolContext({ taskId: task.id, runId: run.id, userId, workspaceDir: path.join(root, "data", "workspaces", task.id) });
+    const context = testToolContext({
+      taskId: task.id,
+      runId: run.id,
+      userId,
+      workspaceDir: path.join(root, "data", "workspaces", task.id),
+      saveArtifact: (artifact) => putArtifact(db(), { ...artifact, taskId: task.id, runId: run.id }),
+    });
     const repository = forge.cloneUrl("acme", "widgets");
     const call = (name: string, args: unknown, key: string) =>
       runToolCall(db(), { tool: tool(name), args: tool(name).input.parse(args), context, call: { key, id: `call_${key}` } });
@@ -82,6 +92,12 @@ describe("the PR handoff through the effect journal", () => {
     expect(forge.pulls).toEqual([expect.objectContaining({ head: "baton/fix-empty-cart", base: "main", draft: true })]);
     const retried = await db().timelineEvent.findMany({ where: { taskId: task.id, type: "tool.retried" } });
     expect(retried.map((event) => (event.data as { tool: string }).tool).sort()).toEqual(["open_pull_request", "push_branch"]);
+
+    // The task page links the one pull request, and shows the patch as a diff of the fixed file.
+    expect(await taskPullRequests(db(), { userId, taskId: task.id })).toEqual([{ number: 1, url: forge.pulls[0]!.html_url, draft: true }]);
+    expect(await taskPullRequests(db(), { userId: await createTestUser(db(), "Someone else"), taskId: task.id })).toEqual([]);
+    const previews = [...(await artifactPreviews(db(), { userId, taskId: task.id })).values()];
+    expect(previews.flatMap((text) => parseDiff(text)).map((file) => [file.path, file.added, file.removed])).toEqual([["src/cart.js", 1, 1]]);
 
     const rows = JSON.stringify([
       await db().timelineEvent.findMany({ where: { taskId: task.id } }),

@@ -12,6 +12,7 @@ import { TaskActions } from "@/components/task-actions";
 import { Timeline } from "@/components/timeline";
 import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
+import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -34,7 +35,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const previews = await artifactPreviews(db(), { userId, taskId: id });
+  const [previews, pullRequests] = await Promise.all([artifactPreviews(db(), { userId, taskId: id }), taskPullRequests(db(), { userId, taskId: id })]);
   // Playbook screenshots are shown on the timeline, beside the step they picture.
   const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
@@ -89,6 +90,19 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
         )}
 
         {header}
+
+        {pullRequests.length > 0 && (
+          <ul aria-label="Pull requests" className="space-y-2">
+            {pullRequests.map((pull) => (
+              <li key={pull.url} className="rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-2 text-sm text-emerald-900">
+                {pull.draft ? "Draft pull request" : "Pull request"}{" "}
+                <a href={pull.url} target="_blank" rel="noreferrer noopener" data-testid="pull-request-link" className="inline-flex min-h-11 items-center font-semibold break-all underline">
+                  #{pull.number}: {pull.url}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
 
         {task.status === "failed" && (
           <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">
