@@ -72,15 +72,22 @@ describe("the PR handoff tools", () => {
     expect(tool("open_pull_request").risk({})).toBe("external");
     expect(tool("run_command").risk({})).toBe("write");
 
-    await call("clone_repository", { repository, credential: "github" });
-    const failing = await call("run_command", { command: "npm test", cwd: "repo" });
+    const cloned = await call("clone_repository", { repository, credential: "github" });
+    expect(cloned.summary).toMatch(/its tests run with npm test \(from AGENTS\.md\)$/);
+    const failing = await call("run_command", { command: "npm test", cwd: "repo", testResults: "before" });
     expect(failing.output).toMatchObject({ exitCode: 1 });
-    expect(failing.summary).toBe("npm test exited 1 in " + failing.summary.split(" in ")[1]);
+    expect(failing.summary).toMatch(/^npm test exited 1 in [\d.]+ s: 0 passed, 2 failed \(test-results-before\.md\)$/);
+    const before = context.artifacts.get("test-results-before.md")!;
+    expect(before).toContain("The tests fail (exit code 1): **0 passed, 2 failed**");
+    expect(before).toMatch(/## Failing tests\n\n- .+\n- .+/);
+    expect(before).toContain("Reduce of empty array with no initial value");
 
     const source = await readFile(path.join(context.workspaceDir, "repo", "src", "cart.js"), "utf8");
     await writeFileTool.run({ path: "repo/src/cart.js", content: source.replace("line.quantity);", "line.quantity, 0);") }, context);
-    const passing = await call("run_command", { command: "npm test", cwd: "repo" });
+    const passing = await call("run_command", { command: "npm test", cwd: "repo", testResults: "after" });
     expect(passing.output).toMatchObject({ exitCode: 0 });
+    expect(context.artifacts.get("test-results-after.md")).toContain("The tests pass: **2 passed, 0 failed**");
+    expect(context.artifacts.get("test-results-after.md")).not.toContain("## Failing tests");
 
     await expect(call("propose_patch", { branch: "main", message: "x" })).rejects.toThrow(/base branch/);
     const proposed = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Start an empty cart's total at 0" });
