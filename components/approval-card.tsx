@@ -4,7 +4,9 @@ import { useState, useTransition } from "react";
 import { decideApprovalAction, type DecisionFormInput } from "@/app/tasks/actions";
 import { failureOf, type ActionFailure } from "@/lib/http/action-result";
 import { LocalTime } from "@/components/local-time";
+import { CodeChangeSummary } from "@/components/code-change-summary";
 import { MailDraft } from "@/components/mail-draft";
+import type { PendingCodeChange } from "@/lib/code/pending-code-change";
 import { RiskBadge } from "@/components/risk-badge";
 import type { ApprovalView } from "@/lib/approvals/views";
 
@@ -23,7 +25,7 @@ const fieldClass =
  * deny (with an optional reason the agent reads) or approve edited arguments. The agent's reason
  * is model output: it is rendered as text, never as markup.
  */
-export function ApprovalCard({ approval }: { approval: ApprovalView }) {
+export function ApprovalCard({ approval, codeChange }: { approval: ApprovalView; codeChange?: PendingCodeChange }) {
   const [mode, setMode] = useState<Mode>("choose");
   const [note, setNote] = useState("");
   const argumentsText = JSON.stringify(approval.arguments, null, 2);
@@ -112,6 +114,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
           </div>
         )}
         {approval.toolName === "send_mail" && <MailDraft args={approval.arguments} />}
+        {codeChange && <CodeChangeSummary change={codeChange} />}
         <div>
           <dt className="text-slate-500">Arguments</dt>
           <dd className="mt-1">

@@ -65,6 +65,8 @@ async function gitHttpBackend(root: string, request: http.IncomingMessage, respo
       REMOTE_ADDR: "127.0.0.1",
     },
   });
+  // http-backend may answer (and exit) without reading a body it does not need, as a CGI may.
+  child.stdin.on("error", () => {});
   child.stdin.end(body);
   const chunks: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));

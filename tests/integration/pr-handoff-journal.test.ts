@@ -12,6 +12,7 @@ import { runToolCall } from "@/lib/agent/tool-step";
 import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
 import { putArtifact } from "@/lib/artifacts/save-artifact";
 import { parseDiff } from "@/lib/code/parse-diff";
+import { pendingCodeChanges } from "@/lib/code/pending-code-change";
 import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { db } from "@/lib/db";
 import { openEffect } from "@/lib/effects/effect-journal";
@@ -66,10 +67,16 @@ describe("the PR handoff through the effect journal", () => {
     expect((await call("clone_repository", { repository, credential: "github" }, "1-1")).ok).toBe(true);
     const source = path.join(context.workspaceDir, "repo", "src", "cart.js");
     await writeFileTool.run({ path: "repo/src/cart.js", content: (await readFile(source, "utf8")).replace("line.quantity);", "line.quantity, 0);") }, { ...context, idempotencyKey: "k" });
+    expect((await call("run_command", { command: "npm test", cwd: "repo", testResults: "after" }, "2-0")).ok).toBe(true);
     const proposed = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Start an empty cart's total at 0" }, "2-1");
     const { commit } = JSON.parse(proposed.output) as { commit: string };
 
     const pushArgs = { repository, branch: "baton/fix-empty-cart", commit, credential: "github" };
+    // The push's approval card shows what Baton recorded: branch, message, diff stats, test results.
+    const changes = await pendingCodeChanges(db(), { userId, taskId: task.id, approvals: [{ id: "push", toolName: "push_branch", arguments: pushArgs }, { id: "other", toolName: "http_request", arguments: {} }] });
+    expect([...changes.entries()]).toEqual([
+      ["push", { branch: "baton/fix-empty-cart", commit, message: "Start an empty cart's total at 0", files: [{ path: "src/cart.js", added: 1, removed: 1 }], added: 1, removed: 1, tests: "The tests pass: 2 passed, 0 failed" }],
+    ]);
     const prArgs = { repository, branch: "baton/fix-empty-cart", title: "Start an empty cart's total at 0", body: "Fixes #7", credential: "github" };
     // The first attempts: journaled, the forge acts, then the worker dies before the outcome is written.
     for (const [name, args, key] of [["push_branch", pushArgs, "3-1"], ["open_pull_request", prArgs, "4-1"]] as const) {
@@ -97,7 +104,7 @@ describe("the PR handoff through the effect journal", () => {
     expect(await taskPullRequests(db(), { userId, taskId: task.id })).toEqual([{ number: 1, url: forge.pulls[0]!.html_url, draft: true }]);
     expect(await taskPullRequests(db(), { userId: await createTestUser(db(), "Someone else"), taskId: task.id })).toEqual([]);
     const previews = [...(await artifactPreviews(db(), { userId, taskId: task.id })).values()];
-    expect(previews.flatMap((text) => parseDiff(text)).map((file) => [file.path, file.added, file.removed])).toEqual([["src/cart.js", 1, 1]]);
+    expect(previews.filter((text) => text.startsWith("From ")).flatMap((text) => parseDiff(text)).map((file) => [file.path, file.added, file.removed])).toEqual([["src/cart.js", 1, 1]]);
 
     const rows = JSON.stringify([
       await db().timelineEvent.findMany({ where: { taskId: task.id } }),

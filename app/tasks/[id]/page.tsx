@@ -12,6 +12,7 @@ import { TaskActions } from "@/components/task-actions";
 import { Timeline } from "@/components/timeline";
 import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
+import { pendingCodeChanges } from "@/lib/code/pending-code-change";
 import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
@@ -44,6 +45,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   const now = new Date().toISOString();
   const open = task.approvals.filter((approval) => approval.status === "pending" && approval.expiresAt > now);
   const settled = task.approvals.filter((approval) => !open.includes(approval));
+  const codeChanges = await pendingCodeChanges(db(), { userId, taskId: id, approvals: open });
 
   const header = (
     <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
@@ -84,7 +86,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
         {open.length > 0 && (
           <div className="space-y-4">
             {open.map((approval) => (
-              <ApprovalCard key={approval.id} approval={approval} />
+              <ApprovalCard key={approval.id} approval={approval} codeChange={codeChanges.get(approval.id)} />
             ))}
           </div>
         )}
