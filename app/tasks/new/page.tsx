@@ -6,18 +6,30 @@ import { TemplateTaskForm } from "@/components/template-task-form";
 import { modelChoices } from "@/lib/agent/providers/registry";
 import { PR_HANDOFF_FIELDS, PR_HANDOFF_TEMPLATE_ID } from "@/lib/code/pr-handoff-template";
 import { db } from "@/lib/db";
+import { demoRepositoryPath } from "@/lib/demo/demo-repository";
+import { env } from "@/lib/env";
 import { requireUser } from "@/lib/auth/current-user";
 import { TASK_TEMPLATES } from "@/lib/tasks/create-template-task";
 
 export const metadata: Metadata = { title: "New task" };
 export const dynamic = "force-dynamic";
 
-// The issue is often pasted text: it gets a text area.
-const PR_HANDOFF_FORM_FIELDS = PR_HANDOFF_FIELDS.map((field) => ({
-  ...field,
-  multiline: field.name === "issue",
-  initialValue: field.name === "baseBranch" ? "main" : field.name === "branchPrefix" ? "baton/" : undefined,
-}));
+// Starts filled with the demo remote (Baton's fixture, one failing test) so the handoff runs end to
+// end before it is pointed at a real repository. The issue is often pasted text: a text area.
+function prHandoffFormFields() {
+  const initial: Partial<Record<string, string>> = {
+    repository: demoRepositoryPath(env().BATON_DATA_DIR),
+    baseBranch: "main",
+    issue: "An empty cart's total throws instead of being 0 (test/cart.test.js fails).",
+    branchPrefix: "baton/",
+  };
+  return PR_HANDOFF_FIELDS.map((field) => ({
+    ...field,
+    hint: field.name === "repository" ? `${field.hint} Starts with Baton's demo repository: replace it with yours.` : field.hint,
+    multiline: field.name === "issue",
+    initialValue: initial[field.name],
+  }));
+}
 
 export default async function NewTaskPage({ searchParams }: { searchParams: Promise<{ template?: string }> }) {
   await requireUser();
@@ -32,7 +44,7 @@ export default async function NewTaskPage({ searchParams }: { searchParams: Prom
           {template.description} Pushing and opening the pull request always wait for your approval. <Link href="/tasks/new" className="font-medium text-indigo-700 underline">Blank task instead</Link>
         </p>
         <ModelNotice />
-        <TemplateTaskForm templateId={template.id} fields={PR_HANDOFF_FORM_FIELDS} models={models} />
+        <TemplateTaskForm templateId={template.id} fields={prHandoffFormFields()} models={models} />
       </div>
     );
   }
