@@ -1,6 +1,7 @@
 // The PR handoff tools as the agent calls them, on the fixture repository in a fake GitHub:
 // clone, run the failing test, fix it, propose the patch (an artifact), push, open a draft pull
 // request; and the refusals: the base branch, a branch without the prefix, a token for another site.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -110,6 +111,19 @@ describe("the PR handoff tools", () => {
     expect(forge.pulls).toEqual([expect.objectContaining({ head: "baton/fix-empty-cart", base: "main", draft: true, body: args.body })]);
 
     for (const result of [failing, passing, proposed, pushed, opened]) expect(JSON.stringify(result)).not.toContain(token);
+
+    // A follow-up ("also add a test for the empty case") works in the same clone: its commit goes
+    // on top of the first on the same branch, the push moves the branch forward, and the pull
+    // request is the same one.
+    await writeFileTool.run({ path: "repo/test/empty.test.js", content: 'import test from "node:test";\nimport assert from "node:assert";\nimport { cartTotal } from "../src/cart.js";\n\ntest("an empty cart totals 0", () => assert.equal(cartTotal([]), 0));\n' }, context);
+    const followUp = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Test the empty cart" });
+    const second = followUp.output as { commit: string };
+    expect(await call("push_branch", { repository, branch: "baton/fix-empty-cart", commit: second.commit, credential: "github" })).toMatchObject({ output: { alreadyThere: false } });
+    const onRemote = (ref: string) => execFileSync("git", ["rev-parse", ref], { cwd: forge.repositoryPath("acme", "widgets"), encoding: "utf8" }).trim();
+    expect(onRemote("refs/heads/baton/fix-empty-cart")).toBe(second.commit);
+    expect(onRemote("refs/heads/baton/fix-empty-cart^")).toBe(patch.commit);
+    expect((await call("open_pull_request", args)).output).toMatchObject({ number: 1, existed: true });
+    expect(forge.pulls).toHaveLength(1);
   });
 
   test("without a sandbox, run_command refuses instead of running unconfined", async () => {
