@@ -6,6 +6,7 @@ import { failureOf, type ActionFailure } from "@/lib/http/action-result";
 import { LocalTime } from "@/components/local-time";
 import { CodeChangeSummary } from "@/components/code-change-summary";
 import { MailDraft } from "@/components/mail-draft";
+import { PlanEditor, PlanView } from "@/components/plan-view";
 import type { PendingCodeChange } from "@/lib/code/pending-code-change";
 import { RiskBadge } from "@/components/risk-badge";
 import type { ApprovalView } from "@/lib/approvals/views";
@@ -45,6 +46,7 @@ export function ApprovalCard({ approval, codeChange }: { approval: ApprovalView;
   };
   const fieldErrors = Object.entries(result.fieldErrors ?? {});
   const hasRedacted = argumentsText.includes("[redacted]");
+  const isPlan = approval.toolName === "propose_plan";
   const ids = { heading: `approval-${approval.id}-heading`, error: `approval-${approval.id}-error` };
   // Shown beside what it is about: under the field being edited, or under the buttons.
   const errorBox = result.message && (
@@ -115,6 +117,7 @@ export function ApprovalCard({ approval, codeChange }: { approval: ApprovalView;
         )}
         {approval.toolName === "send_mail" && <MailDraft args={approval.arguments} />}
         {codeChange && <CodeChangeSummary change={codeChange} />}
+        {isPlan && <PlanView args={approval.arguments} />}
         <div>
           <dt className="text-slate-500">Arguments</dt>
           <dd className="mt-1">
@@ -150,7 +153,7 @@ export function ApprovalCard({ approval, codeChange }: { approval: ApprovalView;
               Deny
             </button>
             <button type="button" className={`${secondary} col-span-2 sm:ml-auto`} disabled={pending} onClick={() => switchTo("edit")}>
-              Edit arguments
+              {isPlan ? "Edit plan" : "Edit arguments"}
             </button>
           </div>
         )}
@@ -199,26 +202,32 @@ export function ApprovalCard({ approval, codeChange }: { approval: ApprovalView;
               decide({ decision: "approve", argumentsJson: draft });
             }}
           >
-            <label htmlFor={`edit-arguments-${approval.id}`} className="text-sm font-medium text-slate-800">
-              Arguments (JSON)
-            </label>
-            <textarea
-              id={`edit-arguments-${approval.id}`}
-              rows={Math.min(14, Math.max(5, draft.split("\n").length + 1))}
-              autoFocus
-              spellCheck={false}
-              autoCapitalize="off"
-              autoCorrect="off"
-              value={draft}
-              onChange={(event) => setDraft(event.target.value)}
-              aria-invalid={Boolean(result.message)}
-              aria-describedby={result.message ? `edit-arguments-hint-${approval.id} ${ids.error}` : `edit-arguments-hint-${approval.id}`}
-              className={`${fieldClass} font-mono text-sm`}
-            />
-            <p id={`edit-arguments-hint-${approval.id}`} className="mt-1 text-xs text-slate-500">
-              Checked against the tool&apos;s rules before anything runs.
-              {hasRedacted && " Values shown as [redacted] were hidden from this page: type the real value or they are sent as written."}
-            </p>
+            {isPlan ? (
+              <PlanEditor id={approval.id} args={approval.arguments} onChange={setDraft} />
+            ) : (
+              <>
+                <label htmlFor={`edit-arguments-${approval.id}`} className="text-sm font-medium text-slate-800">
+                  Arguments (JSON)
+                </label>
+                <textarea
+                  id={`edit-arguments-${approval.id}`}
+                  rows={Math.min(14, Math.max(5, draft.split("\n").length + 1))}
+                  autoFocus
+                  spellCheck={false}
+                  autoCapitalize="off"
+                  autoCorrect="off"
+                  value={draft}
+                  onChange={(event) => setDraft(event.target.value)}
+                  aria-invalid={Boolean(result.message)}
+                  aria-describedby={result.message ? `edit-arguments-hint-${approval.id} ${ids.error}` : `edit-arguments-hint-${approval.id}`}
+                  className={`${fieldClass} font-mono text-sm`}
+                />
+                <p id={`edit-arguments-hint-${approval.id}`} className="mt-1 text-xs text-slate-500">
+                  Checked against the tool&apos;s rules before anything runs.
+                  {hasRedacted && " Values shown as [redacted] were hidden from this page: type the real value or they are sent as written."}
+                </p>
+              </>
+            )}
             {errorBox}
             <div className="mt-3 flex gap-2">
               <button type="submit" className={`${primary} flex-1 sm:flex-none`} disabled={pending}>

@@ -85,6 +85,13 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
           />
         </Field>
       </div>
+      <label className="flex min-h-11 items-start gap-2 text-sm text-slate-800">
+        <input type="checkbox" name="planFirst" defaultChecked={state.values?.planFirst} className="mt-0.5 size-4 accent-indigo-600" />
+        <span>
+          Show me a plan first
+          <span className="block text-slate-500">The agent starts by proposing its steps and tools; nothing runs until you approve or edit the plan.</span>
+        </span>
+      </label>
       <button
         type="submit"
         disabled={pending}

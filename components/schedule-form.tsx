@@ -38,6 +38,7 @@ export function ScheduleForm({ scheduleId, initial, template, templateDefaults =
   const [chosenZone, setTimezone] = useState<string | null>(initial?.timezone ?? null);
   const timezone = chosenZone ?? readerZone;
   const [missedRunPolicy, setMissedRunPolicy] = useState(initial?.missedRunPolicy ?? "run_latest");
+  const [planFirst, setPlanFirst] = useState(initial?.planFirst ?? false);
   const [model, setModel] = useState(initial?.model ?? (models[0] ? modelOptionValue(models[0]) : ""));
 
   const setField = (name: string, value: string) => {
@@ -60,7 +61,7 @@ export function ScheduleForm({ scheduleId, initial, template, templateDefaults =
       return;
     }
     setPending(true);
-    const outcome = await saveScheduleAction(scheduleId ?? null, { title, prompt, cron, timezone, missedRunPolicy, model, template: template?.id });
+    const outcome = await saveScheduleAction(scheduleId ?? null, { title, prompt, cron, timezone, missedRunPolicy, planFirst, model, template: template?.id });
     // On success the action redirects; only a refusal comes back.
     setResult(failureOf(outcome));
     setPending(false);
@@ -183,6 +184,13 @@ export function ScheduleForm({ scheduleId, initial, template, templateDefaults =
           </select>
         </Field>
       </div>
+      <label className="flex min-h-11 items-start gap-2 text-sm text-slate-800">
+        <input type="checkbox" checked={planFirst} onChange={(event) => setPlanFirst(event.target.checked)} className="mt-0.5 size-4 accent-indigo-600" />
+        <span>
+          Show me a plan first, each time
+          <span className="block text-slate-500">Each run starts by proposing its steps and tools; nothing runs until you approve or edit the plan.</span>
+        </span>
+      </label>
       <button type="submit" disabled={pending} className={`${primaryButtonClass} sm:w-auto`}>
         {pending ? "Saving…" : scheduleId ? "Save changes" : "Create schedule"}
       </button>

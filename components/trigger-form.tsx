@@ -32,6 +32,7 @@ export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormPro
     model: initial?.model ?? (models[0] ? modelOptionValue(models[0]) : ""),
     rateLimitPerMinute: initial?.rateLimitPerMinute ?? "30",
     askBeforeActing: initial?.askBeforeActing ?? true,
+    planFirst: initial?.planFirst ?? false,
     dedupeHeader: initial?.dedupeHeader ?? "X-Baton-Event-Id",
     dedupeField: initial?.dedupeField ?? "",
     feedUrl: initial?.feedUrl ?? "",
@@ -127,6 +128,13 @@ export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormPro
         <span>
           Ask me before its tasks act elsewhere or delete anything
           <span className="block text-slate-500">Recommended: these tasks start from what someone else sent. Overrides an “allow” in your policy.</span>
+        </span>
+      </label>
+      <label className="flex min-h-11 items-start gap-2 text-sm text-slate-800">
+        <input type="checkbox" checked={values.planFirst} onChange={(event) => set("planFirst", event.target.checked)} className="mt-0.5 size-4 accent-indigo-600" />
+        <span>
+          Show me a plan first
+          <span className="block text-slate-500">Each task starts by proposing its steps and tools; nothing runs until you approve or edit the plan.</span>
         </span>
       </label>
       <button type="submit" disabled={pending} className={`${primaryButtonClass} sm:w-auto`}>

@@ -17,7 +17,9 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   BATON_WORKER_ID: optionalString,
   BATON_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
-  BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
+  // A fallback: workers are woken on new work (lib/engine/dbos/queue-wake.ts), so the poll only
+  // matters while their LISTEN connection is down, or for work enqueued by something else.
+  BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(1000),
   /** How often a worker writes its heartbeat; and how long one may stay silent before its runs are taken over. */
   BATON_WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   BATON_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(1000).max(3600_000).default(15_000),
@@ -53,6 +55,10 @@ const envSchema = z.object({
   BATON_SCHEDULE_GRACE_MS: z.coerce.number().int().min(1000).default(60_000),
   BATON_APPROVAL_TTL_MS: z.coerce.number().int().min(1000).default(24 * 3600_000),
   BATON_MAX_TURNS: z.coerce.number().int().min(1).max(200).default(20),
+  /** Per use_browser call (computer use): model turns, minutes and tokens before it stops with a message. */
+  BATON_COMPUTER_USE_MAX_TURNS: z.coerce.number().int().min(1).max(500).default(40),
+  BATON_COMPUTER_USE_MAX_MINUTES: z.coerce.number().min(0.1).max(24 * 60).default(15),
+  BATON_COMPUTER_USE_MAX_TOKENS: z.coerce.number().int().min(1000).default(400_000),
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),
   /** Where people reach Baton, e.g. https://baton.example.com; links in notifications use it. */
   BATON_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),

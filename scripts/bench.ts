@@ -7,8 +7,10 @@
 //
 //   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=300000  BENCH_PG_PORT=25430
 //   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
-//   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's settings
+//   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's and the raw ceiling's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
+//   BENCH_TOP_STATEMENTS=0: also print the statements Baton's burst ran most often, per task
+//   BENCH_INBOX_TASKS=10000: then time the inbox's first page with this many tasks (0: skip)
 import { loadavg } from "node:os";
 import { z } from "zod";
 import { DEMO_CHOICE } from "../lib/agent/providers/registry";
@@ -17,8 +19,10 @@ import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { DBOS_SCHEMA } from "../lib/engine/dbos/names";
 import { createTask } from "../lib/tasks/create-task";
 import { startTestPostgres, type TestPostgres } from "../tests/support/test-postgres";
-import { cpuDelta, cpuSnapshot, percentile, type CpuSeconds } from "./bench/measure";
+import { benchInbox, printInbox } from "./bench/inbox";
+import { cpuDelta, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
 import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
+import { enableStatementCounts, readStatementCounts, resetStatementCounts, topStatements, type StatementCounts } from "./bench/statements";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
 
 const options = z
@@ -30,13 +34,17 @@ const options = z
     BENCH_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(300_000),
     // Ports 25430-25439 are the bench's; others belong to running Batons and test suites.
     BENCH_PG_PORT: z.coerce.number().int().min(25430).max(25439).default(25430),
-    // The worker's own defaults (lib/env.ts), passed explicitly: startWorker would otherwise set its test value.
+    // Passed explicitly: startWorker would otherwise set its test value. The poll is 50 ms, not the
+    // worker's 1 s default: Baton's worker is woken on new work, the raw ceiling only polls, and
+    // its start latency should be what DBOS gives at a fast poll, not at a slow one.
     BENCH_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
     BENCH_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(50),
     // Bursts of each, alternating: Baton, the raw DBOS ceiling, Baton, ...
     BENCH_ROUNDS: z.coerce.number().int().min(1).max(10).default(1),
     // How long the demo model "thinks"; 0 measures Baton's own overhead.
     BENCH_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+    BENCH_TOP_STATEMENTS: z.coerce.number().int().min(0).max(200).default(0),
+    BENCH_INBOX_TASKS: z.coerce.number().int().min(0).max(2_000_000).default(10_000),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
 
@@ -55,6 +63,7 @@ async function main(res: Resources): Promise<void> {
   log(`starting Postgres on ${options.BENCH_PG_PORT}`);
   res.postgres = await startTestPostgres(options.BENCH_PG_PORT);
   const url = res.postgres.url;
+  const counting = await enableStatementCounts(res.postgres);
 
   const workerEnv: Record<string, string> = {
     BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS),
@@ -81,18 +90,31 @@ async function main(res: Resources): Promise<void> {
   for (let round = 1; round <= options.BENCH_ROUNDS; round++) {
     log(`round ${round}: ${options.BENCH_TASKS} Baton tasks from ${options.BENCH_CONCURRENCY} creators`);
     const userId = await createUser(res.db, `bench-${round}`);
+    const countsSince = counting ? await resetStatementCounts(url) : undefined;
     const cpuBefore = cpuSnapshot(res.worker.child.pid, options.BENCH_PG_PORT);
     const createMs = await createTasks(deps, userId, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
-    await waitUntilFinished(res, userId, options.BENCH_TASKS);
+    const { polls, peakRssMiB } = await waitUntilFinished(res, userId, options.BENCH_TASKS);
     const cpuAfter = cpuSnapshot(res.worker.child.pid, options.BENCH_PG_PORT);
-    const baton = report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined);
+    const counts = countsSince === undefined ? undefined : await readStatementCounts(url, countsSince);
+    // The bench's own polls for the burst's end are not Baton's work.
+    if (counts) counts.statements -= polls;
+    const top = countsSince !== undefined && options.BENCH_TOP_STATEMENTS > 0 ? await topStatements(url, options.BENCH_TOP_STATEMENTS) : [];
+    const baton = report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined, counts);
+    if (peakRssMiB) console.log(`  worker RSS              ${rssMiB(res.worker.child.pid)?.toFixed(0)} MiB after, peak ${peakRssMiB.toFixed(0)} MiB during the burst`);
+    for (const statement of top) console.log(`    ${(statement.calls / options.BENCH_TASKS).toFixed(2).padStart(6)}  ${statement.query.slice(0, 160)}`);
 
     log(`round ${round}: ${options.BENCH_TASKS} raw DBOS workflows of 3 trivial steps`);
+    const rawCountsSince = counting ? await resetStatementCounts(url) : undefined;
     const rawBefore = cpuSnapshot(res.ceiling.pid, options.BENCH_PG_PORT);
     const raw = await res.ceiling.burst(`round-${round}`, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
     const rawAfter = cpuSnapshot(res.ceiling.pid, options.BENCH_PG_PORT);
-    const ceiling = reportCeiling(raw, rawBefore && rawAfter ? cpuDelta(rawBefore, rawAfter) : undefined);
+    const rawCounts = rawCountsSince === undefined ? undefined : await readStatementCounts(url, rawCountsSince);
+    const ceiling = reportCeiling(raw, rawBefore && rawAfter ? cpuDelta(rawBefore, rawAfter) : undefined, rawCounts);
     compare(baton, ceiling, loadAverage());
+  }
+  if (options.BENCH_INBOX_TASKS > 0) {
+    log(`inbox: ${options.BENCH_INBOX_TASKS} tasks of one user`);
+    printInbox(await benchInbox(res.db, options.BENCH_INBOX_TASKS));
   }
 }
 
@@ -119,12 +141,15 @@ async function createTasks(deps: { db: Db; engine: DbosDispatcher }, userId: str
   return durations;
 }
 
-async function waitUntilFinished(res: Resources, userId: string, count: number): Promise<void> {
-  for (;;) {
+/** Returns how many times it asked the database, and the worker's largest RSS seen meanwhile. */
+async function waitUntilFinished(res: Resources, userId: string, count: number): Promise<{ polls: number; peakRssMiB: number }> {
+  let peakRssMiB = 0;
+  for (let polls = 1; ; polls++) {
     const child = res.worker!.child;
+    peakRssMiB = Math.max(peakRssMiB, rssMiB(child.pid) ?? 0);
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the worker exited:\n${res.worker!.output()}`);
     const finished = await res.db!.run.count({ where: { task: { userId }, status: { in: ["completed", "failed", "canceled"] } } });
-    if (finished >= count) return;
+    if (finished >= count) return { polls, peakRssMiB };
     await sleep(100);
   }
 }
@@ -170,7 +195,7 @@ interface Figures {
   startP99: number;
 }
 
-function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): Figures {
+function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds, statements?: StatementCounts): Figures {
   const completed = timings.filter((t) => t.status === "completed");
   const failed = timings.filter((t) => t.status === "failed");
   const firstCreate = Math.min(...timings.map((t) => t.created));
@@ -209,6 +234,12 @@ function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): Figure
       `  CPU per task            ${perTask(total)} ms = creators ${perTask(cpu.creators)} + worker ${perTask(cpu.worker)} + postgres ${perTask(cpu.postgres)}`,
     );
   }
+  if (statements) {
+    const perTask = (n: number) => (n / timings.length).toFixed(1);
+    console.log(
+      `  per task                ${perTask(statements.statements)} statements, ${perTask(statements.writeTransactions)} write transactions, ${perTask(statements.notifies)} pg_notify (all processes)`,
+    );
+  }
   const starts = span("created", "running");
   return {
     tasksPerSecond: completed.length / spanSeconds,
@@ -219,7 +250,7 @@ function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds): Figure
 }
 
 /** The ceiling's burst, read the same way: first enqueue to last completion, enqueue to dequeue. */
-function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds): Figures {
+function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds, counts?: StatementCounts): Figures {
   const done = timings.filter((timing) => timing.finished !== null);
   const spanSeconds = (Math.max(...done.map((timing) => timing.finished!)) - Math.min(...timings.map((timing) => timing.created))) / 1000;
   const starts = done.flatMap((timing) => (timing.dequeued === null ? [] : [timing.dequeued - timing.created]));
@@ -233,6 +264,10 @@ function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds): Figures {
   console.log(`  throughput              ${figures.tasksPerSecond.toFixed(1)} workflows/s  (${done.length} completed; ${spanSeconds.toFixed(2)} s)`);
   console.log(`  enqueue -> dequeued     p50 ${figures.startP50.toFixed(0)} ms, p99 ${figures.startP99.toFixed(0)} ms`);
   if (cpu) console.log(`  CPU per workflow        ${figures.cpuMsPerTask!.toFixed(1)} ms = creators ${((cpu.creators * 1000) / timings.length).toFixed(1)} + worker ${((cpu.worker * 1000) / timings.length).toFixed(1)} + postgres ${((cpu.postgres * 1000) / timings.length).toFixed(1)}`);
+  if (counts) {
+    const perTask = (n: number) => (n / timings.length).toFixed(1);
+    console.log(`  per workflow            ${perTask(counts.statements)} statements, ${perTask(counts.writeTransactions)} write transactions`);
+  }
   return figures;
 }
 

@@ -15,6 +15,7 @@ export interface ScheduleFormValues {
   cron: string;
   timezone: string;
   missedRunPolicy: string;
+  planFirst: boolean;
   model: string;
   template?: string;
 }

@@ -42,6 +42,24 @@ export default async function SettingsPage() {
           ))}
         </div>
       </section>
+      <section className="rounded-xl border border-slate-200 bg-white px-4 shadow-sm" aria-labelledby="computer-use-heading">
+        <h2 id="computer-use-heading" className="pt-4 text-sm font-semibold tracking-wide text-slate-500 uppercase">
+          Computer use
+        </h2>
+        <div className="divide-y divide-slate-100">
+          {policy.toolClasses.map((entry) => (
+            <PolicyRuleForm
+              key={entry.toolClass}
+              scope="class"
+              ruleKey={entry.toolClass}
+              label="Let the agent drive a browser from screenshots"
+              hint="The last resort, when no API or playbook fits: off by default. Risky clicks and typing inside it still follow the kinds above."
+              decision={entry.decision}
+              canReset={!entry.isDefault}
+            />
+          ))}
+        </div>
+      </section>
       {policy.tools.length > 0 && (
         <section className="rounded-xl border border-slate-200 bg-white px-4 shadow-sm" aria-labelledby="tools-heading">
           <h2 id="tools-heading" className="pt-4 text-sm font-semibold tracking-wide text-slate-500 uppercase">

@@ -15,6 +15,7 @@ export interface TriggerFormValues {
   model: string;
   rateLimitPerMinute: string;
   askBeforeActing: boolean;
+  planFirst: boolean;
   dedupeHeader: string;
   dedupeField: string;
   feedUrl: string;

@@ -19,6 +19,7 @@ import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
 import { createRunPlaybookTool } from "@/lib/tools/playbooks/run-playbook-tool";
 import { builtinTools } from "@/lib/tools/registry";
+import { createUseBrowserTool } from "@/lib/tools/browser-use/use-browser-tool";
 import { createProviderCache } from "./providers/provider-cache";
 import { PROVIDER_IDS, type ProviderId } from "./providers/registry";
 import type { ToolDefinition } from "@/lib/tools/types";
@@ -53,7 +54,11 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
     remoteAddresses: { allowlist: config.BATON_HTTP_ALLOWLIST },
   });
   const mail = mailTools((userId) => mailboxConnection(db, { userId }));
-  const builtin = [...builtinTools(), runPlaybookTool, ...code, ...mail];
+  const useBrowserTool = createUseBrowserTool({
+    db,
+    budget: { maxTurns: config.BATON_COMPUTER_USE_MAX_TURNS, maxMs: config.BATON_COMPUTER_USE_MAX_MINUTES * 60_000, maxTokens: config.BATON_COMPUTER_USE_MAX_TOKENS },
+  }) as unknown as ToolDefinition;
+  const builtin = [...builtinTools(), runPlaybookTool, useBrowserTool, ...code, ...mail];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a

@@ -11,7 +11,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { egressHostOf, egressRisk, type EgressContext } from "@/lib/policy/egress";
 import { approvedPlanTools, offeredTools, PLAN_NEEDED } from "@/lib/plans/plan-first";
 import { PROPOSE_PLAN_TOOL } from "@/lib/plans/propose-plan-tool";
-import { applyFloor, policyFor, type PolicyDecision } from "@/lib/policy/risk-policy";
+import { applyFloor, policyFor, toolClassPolicyFor, type PolicyDecision } from "@/lib/policy/risk-policy";
 import { appendStepEvent } from "@/lib/tasks/timeline";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
 import type { RiskClass, ToolCheckpoint, ToolDefinition } from "@/lib/tools/types";
@@ -19,6 +19,7 @@ import type { ToolCall } from "./providers/conversation";
 import type { AgentDeps } from "./run-task";
 import type { RunWork } from "@/lib/tasks/run-lifecycle";
 import { redactArguments, restoreRedacted, runToolCall, type ToolOutcome } from "./tool-step";
+import { runDurableTool } from "./durable-tool";
 
 const DB_STEP = { retries: 10 };
 
@@ -55,6 +56,8 @@ export async function handleToolCall(
       if (raisedBecause) {
         await appendStepEvent(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: `egress-${key}`, type: "tool.egress", actor: "system", message: `${tool.name} counts as external: ${raisedBecause}` });
       }
+      // A tool with a class of its own (computer use) starts only as that class's rule says.
+      if (tool.policyClass) return toolClassPolicyFor(deps.db, { userId: work.userId, toolClass: tool.policyClass });
       return applyFloor(await policyFor(deps.db, { userId: work.userId, toolName: tool.name, risk }), work.policyFloor, risk);
     },
     DB_STEP,
@@ -81,6 +84,7 @@ export async function handleToolCall(
     if (approvedHost) egress.approved.add(approvedHost);
   }
 
+  if (tool.runDurably) return runDurableTool(ctx, deps, work, { tool, args, call, key });
   const checkpoints = tool.checkpoints?.(args) ?? [];
   if (checkpoints.length > 0) return runInSegments(ctx, deps, work, { tool, args, call, key, reason, checkpoints });
   return runTool(ctx, deps, work, { tool, args, call, key, stepName: `tool-${key}` });
@@ -128,10 +132,10 @@ async function runTool(
   }
 }
 
-type PersonDecision = { kind: "approved"; editedArguments: Prisma.JsonValue | null } | { kind: "not approved"; outcome: CallOutcome };
+export type PersonDecision = { kind: "approved"; editedArguments: Prisma.JsonValue | null } | { kind: "not approved"; outcome: CallOutcome };
 
 /** Asks the person and waits, durably, for their decision (or the approval's expiry); `key` names the steps. */
-async function askPerson(
+export async function askPerson(
   ctx: DurableContext,
   deps: AgentDeps,
   work: RunWork,

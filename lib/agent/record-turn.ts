@@ -22,17 +22,28 @@ export async function recordTurn(db: Db, params: TurnRecord): Promise<TaskSpend>
   return db.$transaction((tx) => recordTurnTx(tx, params));
 }
 
+export interface RecordTurnOptions {
+  /** The task's status, when the caller already holds its row (FOR NO KEY UPDATE) in this transaction. */
+  heldStatus?: string;
+  /** False: the caller needs no spend totals (the run's last turn), so they are not summed. */
+  totals?: boolean;
+}
+
 /** recordTurn inside the caller's transaction (the final turn is recorded with the run's end). */
-export async function recordTurnTx(tx: DbTx, params: TurnRecord): Promise<TaskSpend> {
+export async function recordTurnTx(tx: DbTx, params: TurnRecord, options: RecordTurnOptions & { totals: false }): Promise<null>;
+export async function recordTurnTx(tx: DbTx, params: TurnRecord, options?: RecordTurnOptions): Promise<TaskSpend>;
+export async function recordTurnTx(tx: DbTx, params: TurnRecord, options: RecordTurnOptions = {}): Promise<TaskSpend | null> {
   const { usage, toolCalls } = params.result;
   const cost = costUsd(params.model, usage);
   const calls = toolCalls.map((call) => call.name).join(", ");
   // The task row is held so a cancel cannot land between this check and the event: a turn that
   // came back after "Canceled" still counts its tokens, but the timeline ends at the cancel.
-  const [task] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM tasks WHERE id = ${params.taskId}::uuid FOR NO KEY UPDATE`;
+  const status =
+    options.heldStatus ??
+    (await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM tasks WHERE id = ${params.taskId}::uuid FOR NO KEY UPDATE`)[0]?.status;
   // Counted once: a repeat of the step finds its event and adds nothing.
   const firstTime =
-    task?.status === "canceled" ||
+    status === "canceled" ||
     (await appendStepEvent(tx, {
       taskId: params.taskId,
       runId: params.runId,
@@ -46,8 +57,10 @@ export async function recordTurnTx(tx: DbTx, params: TurnRecord): Promise<TaskSp
     await tx.run.update({
       where: { id: params.runId },
       data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
+      select: { id: true },
     });
   }
+  if (options.totals === false) return null;
   const totals = await tx.run.aggregate({ where: { taskId: params.taskId }, _sum: { inputTokens: true, outputTokens: true, costUsd: true } });
   return {
     tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),

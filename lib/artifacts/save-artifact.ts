@@ -36,20 +36,23 @@ export async function saveArtifact(db: Db, artifact: NewArtifact): Promise<{ id:
 /** saveArtifact within the caller's transaction, e.g. together with the run's completion. */
 export async function insertArtifact(tx: DbTx, artifact: NewArtifact): Promise<{ id: string }> {
   const content = typeof artifact.content === "string" ? Buffer.from(artifact.content, "utf8") : Buffer.from(artifact.content);
-  const existing = await tx.artifact.findUnique({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
-  if (existing) return existing;
-  const created = await tx.artifact.create({
-    data: {
-      taskId: artifact.taskId,
-      runId: artifact.runId,
-      name: artifact.name,
-      kind: artifact.kind,
-      mimeType: ARTIFACT_KINDS[artifact.kind],
-      sizeBytes: content.byteLength,
-      content,
-    },
+  // One statement when it is new (the usual case): the insert skips a (run, name) already stored.
+  const [created] = await tx.artifact.createManyAndReturn({
+    data: [
+      {
+        taskId: artifact.taskId,
+        runId: artifact.runId,
+        name: artifact.name,
+        kind: artifact.kind,
+        mimeType: ARTIFACT_KINDS[artifact.kind],
+        sizeBytes: content.byteLength,
+        content,
+      },
+    ],
+    skipDuplicates: true,
     select: { id: true },
   });
+  if (!created) return tx.artifact.findUniqueOrThrow({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
   if (announced(artifact.kind)) {
     await appendEvent(tx, {
       taskId: artifact.taskId,

@@ -222,6 +222,12 @@ export class BrowserSession {
     });
   }
 
+  /** Every download started so far, once saved (or failed): what a click that downloads has produced. */
+  async settledDownloads(): Promise<DownloadedFile[]> {
+    await Promise.allSettled(this.saving.values());
+    return [...this.downloads];
+  }
+
   /**
    * Runs work with tracing paused. A trace records every action's arguments (the text a fill
    * typed), DOM snapshots with input values and request bodies, so a secret fill and the submit

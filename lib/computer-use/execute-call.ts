@@ -28,12 +28,18 @@ export interface ComputerEnvironment {
   page: Page;
   /** The text behind a secret reference for this page's URL, or null when the task holds none for that site. */
   secretFor(reference: string, pageUrl: string): Promise<string | null>;
-  /** The user's policy and, when it says ask, a person: true only when the action may go ahead. */
-  authorize(request: ActionApproval): Promise<boolean>;
+  /**
+   * The user's policy and, when it says ask, a person: true only when the action may go ahead.
+   * "pause" stops the call before the action (a durable loop asks the person outside its step and
+   * runs the call again from that action); `index` is the action's (-1 for the provider's checks).
+   */
+  authorize(request: ActionApproval, index: number): Promise<boolean | "pause">;
+  /** Called just before an action runs, on the page as it is (a durable loop draws the action on a frame for the timeline). */
+  beforeAction?(action: ComputerAction, at: { x: number; y: number } | undefined, index: number): Promise<void>;
   maxFrame?: FrameSize;
 }
 
-export type ActionOutcome = "done" | "stale" | "denied" | "failed" | "skipped";
+export type ActionOutcome = "done" | "stale" | "denied" | "failed" | "skipped" | "waiting";
 
 export interface ActionRecord {
   action: ComputerAction;
@@ -55,6 +61,8 @@ export interface ComputerTurn {
   approvedChecks: ProviderSafetyCheck[];
   /** What the model is told beside the screenshot: why the turn stopped short, if it did. */
   note?: string;
+  /** The call stopped before this action for a person's decision (authorize said "pause"). */
+  waiting?: { index: number; request: ActionApproval };
 }
 
 function pointOf(action: ComputerAction): FramePoint | undefined {
@@ -63,7 +71,7 @@ function pointOf(action: ComputerAction): FramePoint | undefined {
   return undefined;
 }
 
-function describe(action: ComputerAction, target: ActionTarget | null): string {
+export function describeAction(action: ComputerAction, target: ActionTarget | null): string {
   const named = target?.name ? ` "${target.name}"` : "";
   const at = pointOf(action);
   const where = at ? ` at ${Math.round(at.x)},${Math.round(at.y)}` : "";
@@ -146,8 +154,10 @@ async function perform(env: ComputerEnvironment, scale: FrameScale, action: Comp
 }
 
 /** Runs one call's actions in order against the frame the model saw; stops at the first refused, stale or failed one. */
-export async function executeComputerCall(env: ComputerEnvironment, call: ComputerCall, seen: Frame): Promise<ComputerTurn> {
+export async function executeComputerCall(env: ComputerEnvironment, call: ComputerCall, seen: Frame, options: { from?: number } = {}): Promise<ComputerTurn> {
+  const from = options.from ?? 0;
   const records: ActionRecord[] = call.actions.map((action) => ({ action, risk: "read", outcome: "skipped" }));
+  let waiting: ComputerTurn["waiting"];
   const turn: { zoom?: Buffer } = {};
   let note: string | undefined;
   let approvedChecks: ProviderSafetyCheck[] = [];
@@ -158,12 +168,19 @@ export async function executeComputerCall(env: ComputerEnvironment, call: Comput
     zoom: turn.zoom,
     approvedChecks,
     note,
+    ...(waiting ? { waiting } : {}),
   });
 
   const flagged = safetyCheckRisk(call.safetyChecks);
   if (flagged) {
-    const description = `The provider asks for a check before: ${call.actions.map((action) => describe(action, null)).join(", ")}`;
-    const approved = await env.authorize({ ...flagged, description, frame: seen, targetBox: null, safetyChecks: call.safetyChecks });
+    const description = `The provider asks for a check before: ${call.actions.map((action) => describeAction(action, null)).join(", ")}`;
+    const request = { ...flagged, description, frame: seen, targetBox: null, safetyChecks: call.safetyChecks };
+    const approved = await env.authorize(request, -1);
+    if (approved === "pause") {
+      for (const record of records) record.outcome = "waiting";
+      waiting = { index: -1, request };
+      return finish();
+    }
     if (!approved) {
       note = `A person did not approve this call (${flagged.reasons.join("; ")}); none of its actions ran.`;
       for (const record of records) record.outcome = "denied";
@@ -172,7 +189,8 @@ export async function executeComputerCall(env: ComputerEnvironment, call: Comput
     approvedChecks = call.safetyChecks;
   }
 
-  for (const record of records) {
+  for (const [index, record] of records.entries()) {
+    if (index < from) continue;
     const { action } = record;
     const point = pointOf(action);
     const at = point ? toViewport(seen.scale, point) : undefined;
@@ -192,26 +210,33 @@ export async function executeComputerCall(env: ComputerEnvironment, call: Comput
             break;
           }
         }
-        const approved = await env.authorize({
+        const request = {
           risk: risk.risk,
           reasons: risk.reasons,
-          description: describe(action, target),
+          description: describeAction(action, target),
           frame: seen,
           targetBox: frameBox(seen.scale, target?.box),
           safetyChecks: [],
-        });
+        };
+        const approved = await env.authorize(request, index);
+        if (approved === "pause") {
+          record.outcome = "waiting";
+          waiting = { index, request };
+          break;
+        }
         if (!approved) {
           record.outcome = "denied";
-          note = `A person did not approve: ${describe(action, target)} (${risk.reasons.join("; ")}). It was not done.`;
+          note = `A person did not approve: ${describeAction(action, target)} (${risk.reasons.join("; ")}). It was not done.`;
           break;
         }
       }
+      await env.beforeAction?.(action, at, index);
       await env.session.run(() => perform(env, seen.scale, action, turn));
       record.outcome = "done";
     } catch (error) {
       record.outcome = "failed";
       record.note = error instanceof Error ? error.message : String(error);
-      note = `${describe(action, null)} failed: ${record.note}`;
+      note = `${describeAction(action, null)} failed: ${record.note}`;
       break;
     }
   }

@@ -1,5 +1,6 @@
 // The durable-execution port. The task workflow is written once against DurableContext; each
 // engine backend (DBOS today, Inngest next) implements it. No engine type leaves lib/engine.
+import type { DbTx } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 
 export interface StepOptions {
@@ -33,6 +34,11 @@ export const SIGNAL_CANCEL = "cancel";
 export interface TaskDispatcher {
   /** Starts the run's workflow (idempotent per run id), optionally after a delay. */
   startRun(runId: string, options?: { delayMs?: number }): Promise<void>;
+  /**
+   * startRun as part of the caller's transaction, for an engine whose queue lives in Baton's own
+   * Postgres (DBOS): the run and its start commit together. Engines without it are started after.
+   */
+  startRunInTransaction?(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void>;
   /** Delivers a message to the run's workflow; it is kept until the workflow reads it. */
   signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void>;
   /** Starts the push delivery of one notification (idempotent per notification id). */

@@ -27,6 +27,20 @@ export const DEFAULT_TOOL_POLICY: Record<string, PolicyDecision> = {
   propose_patch: "allow",
 };
 
+/**
+ * Classes a tool belongs to beside its risk, deciding whether a call may start at all. Computer use
+ * (the model driving a browser from screenshots) is the most dangerous tier: off until the person
+ * turns it on (allow, or ask before each start).
+ */
+export const TOOL_CLASSES = ["computer-use"] as const;
+export type ToolClass = (typeof TOOL_CLASSES)[number];
+export const DEFAULT_TOOL_CLASS_POLICY: Record<ToolClass, PolicyDecision> = { "computer-use": "deny" };
+
+export async function toolClassPolicyFor(db: Db, params: { userId: string; toolClass: string }): Promise<PolicyDecision> {
+  const rule = await db.policyRule.findFirst({ where: { userId: params.userId, scope: "class", key: params.toolClass } });
+  return rule?.decision ?? DEFAULT_TOOL_CLASS_POLICY[params.toolClass as ToolClass] ?? "deny";
+}
+
 /** Per-task minimums by risk class, e.g. {"external": "ask"}: a template's risk defaults. */
 export const policyFloorSchema = z.partialRecord(z.enum(RISK_CLASSES), z.enum(["ask", "deny"]));
 export type PolicyFloor = z.infer<typeof policyFloorSchema>;
@@ -79,6 +93,8 @@ export const policyRuleInput = z.object({
 
 export interface PolicyView {
   classes: { risk: RiskClass; decision: PolicyDecision; isDefault: boolean }[];
+  /** Whether tools of a class of their own (computer use) may start. */
+  toolClasses: { toolClass: ToolClass; decision: PolicyDecision; isDefault: boolean }[];
   tools: { tool: string; decision: PolicyDecision }[];
 }
 
@@ -88,6 +104,10 @@ export async function getPolicy(db: Db, userId: string): Promise<PolicyView> {
     classes: RISK_CLASSES.map((risk) => {
       const rule = rules.find((candidate) => candidate.scope === "class" && candidate.key === risk);
       return { risk, decision: rule?.decision ?? DEFAULT_CLASS_POLICY[risk], isDefault: !rule };
+    }),
+    toolClasses: TOOL_CLASSES.map((toolClass) => {
+      const rule = rules.find((candidate) => candidate.scope === "class" && candidate.key === toolClass);
+      return { toolClass, decision: rule?.decision ?? DEFAULT_TOOL_CLASS_POLICY[toolClass], isDefault: !rule };
     }),
     tools: rules.filter((rule) => rule.scope === "tool").map((rule) => ({ tool: rule.key, decision: rule.decision })),
   };

@@ -25,6 +25,7 @@ export interface ScheduleView {
   cron: string;
   timezone: string;
   missedRunPolicy: string;
+  planFirst: boolean;
   status: Schedule["status"];
   provider: string;
   model: string;
@@ -55,6 +56,7 @@ function toView(schedule: Schedule, lastRun: RunRow | undefined, now = new Date(
     cron: schedule.cron,
     timezone: schedule.timezone,
     missedRunPolicy: schedule.missedRunPolicy,
+    planFirst: schedule.planFirst,
     status: schedule.status,
     provider: schedule.provider,
     model: schedule.model,
@@ -69,8 +71,8 @@ function toView(schedule: Schedule, lastRun: RunRow | undefined, now = new Date(
 /** What the form edits, with the model choice resolved against the configured providers. */
 async function editableFields(db: Db, params: UpdateScheduleInput) {
   const choice = await resolveModelChoice(db, params);
-  const { title, prompt, cron, timezone, missedRunPolicy } = params;
-  return { title, prompt, cron, timezone, missedRunPolicy, provider: choice.provider, model: choice.model };
+  const { title, prompt, cron, timezone, missedRunPolicy, planFirst } = params;
+  return { title, prompt, cron, timezone, missedRunPolicy, planFirst, provider: choice.provider, model: choice.model };
 }
 
 export async function createSchedule(db: Db, params: CreateScheduleInput & { userId: string }): Promise<ScheduleView> {
@@ -145,6 +147,7 @@ export function scheduledTask(schedule: Schedule, slot: Date | null) {
     scheduleId: schedule.id,
     scheduledFor: slot,
     policyFloor: schedule.policyFloor ?? undefined,
+    planFirst: schedule.planFirst,
   };
 }
 

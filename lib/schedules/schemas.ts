@@ -15,6 +15,8 @@ const scheduleFields = z
       .min(1, "Tell Baton what to do each time.")
       .max(PROMPT_MAX_CHARS, `Keep the instructions under ${PROMPT_MAX_CHARS.toLocaleString("en-US")} characters.`),
     missedRunPolicy: z.enum(MISSED_RUN_POLICIES, { message: "Choose run_latest or skip." }).default("run_latest"),
+    /** Each task starts with a plan for the person to approve (lib/plans/plan-first.ts). */
+    planFirst: z.boolean({ message: "Use true or false." }).optional(),
     provider: z.string().max(40).optional(),
     model: z.string().max(200).optional(),
   })

@@ -16,8 +16,9 @@ export interface CreateTaskParams extends CreateTaskInput {
 }
 
 /**
- * Records the task and its first run in one transaction, then asks the engine to start it. If the
- * engine cannot be reached the task stays queued and the worker's sweep starts it later.
+ * Records the task and its first run in one transaction, and starts it: in that same transaction
+ * when the engine's queue lives in Baton's Postgres (DBOS), else right after. If an engine started
+ * after cannot be reached the task stays queued and the worker's sweep starts it later.
  * A repeated Idempotency-Key returns the first task instead of creating another.
  */
 export async function createTask(
@@ -30,10 +31,11 @@ export async function createTask(
     if (existing) return { task: existing, created: false };
   }
   const choice = await resolveModelChoice(db, params);
+  const delayMs = params.runAt ? params.runAt.getTime() - Date.now() : 0;
   let created;
   try {
-    created = await db.$transaction((tx) =>
-      insertTask(tx, {
+    created = await db.$transaction(async (tx) => {
+      const inserted = await insertTask(tx, {
         userId: params.userId,
         title: params.title,
         prompt: params.prompt,
@@ -45,8 +47,10 @@ export async function createTask(
         provider: choice.provider,
         model: choice.model,
         idempotencyKey: params.idempotencyKey ?? null,
-      }),
-    );
+      });
+      await engine.startRunInTransaction?.(tx, inserted.runId, { delayMs });
+      return inserted;
+    });
   } catch (error) {
     // Two requests with one key raced: the loser returns the winner's task.
     if (params.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
@@ -56,10 +60,11 @@ export async function createTask(
     throw error;
   }
 
-  const delayMs = params.runAt ? params.runAt.getTime() - Date.now() : 0;
-  await engine.startRun(created.runId, { delayMs }).catch((error: unknown) => {
-    console.warn(`Task ${created.task.id} is queued; the worker will start it (engine unreachable: ${String(error)})`);
-  });
+  if (!engine.startRunInTransaction) {
+    await engine.startRun(created.runId, { delayMs }).catch((error: unknown) => {
+      console.warn(`Task ${created.task.id} is queued; the worker will start it (engine unreachable: ${String(error)})`);
+    });
+  }
   return { task: toTaskSummary(created.task), created: true };
 }
 

@@ -3,7 +3,7 @@
 // timeline event in the same transaction.
 import type { DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { appendEvent, type Actor } from "./timeline";
+import type { Actor } from "./timeline";
 import { STATUS_LABELS, statusesLeadingTo, type TaskStatus } from "./status";
 
 export interface TransitionParams {
@@ -30,11 +30,28 @@ const refusalVerbs: Partial<Record<TaskStatus, string>> = { canceled: "canceled"
 
 export async function transitionTask(tx: DbTx, params: TransitionParams): Promise<void> {
   const { taskId, userId, runId, to, actor, reason } = params;
-  const updated = await tx.task.updateMany({
-    where: { id: taskId, ...(userId ? { userId } : {}), status: { in: statusesLeadingTo(to) } },
-    data: { status: to, statusReason: reason ?? null },
-  });
-  if (updated.count === 0) {
+  const now = new Date();
+  const ends = to === "completed" || to === "failed" || to === "canceled";
+  const message = reason ? `${eventMessages[to]}: ${reason}` : eventMessages[to];
+  // One statement for the task, its run and the event (every task moves at least twice, and each
+  // statement is a round trip): the run and the event are written only if the task moved.
+  const [result] = await tx.$queryRaw<{ moved: bigint }[]>`
+    WITH moved AS (
+      UPDATE tasks SET status = ${to}::"TaskStatus", status_reason = ${reason ?? null}, updated_at = ${now}
+       WHERE id = ${taskId}::uuid AND (${userId ?? null}::uuid IS NULL OR user_id = ${userId ?? null}::uuid)
+         AND status = ANY(${statusesLeadingTo(to)}::"TaskStatus"[])
+      RETURNING id),
+    run AS (
+      UPDATE runs SET status = ${to}::"TaskStatus",
+             started_at = CASE WHEN ${to === "running"} THEN ${now} ELSE started_at END,
+             finished_at = CASE WHEN ${ends} THEN ${now} ELSE finished_at END,
+             error = CASE WHEN ${to === "failed"} THEN ${reason ?? null} ELSE error END
+       WHERE id = ${runId ?? null}::uuid AND EXISTS (SELECT 1 FROM moved)),
+    event AS (
+      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, created_at)
+      SELECT id, ${runId ?? null}::uuid, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, ${now} FROM moved)
+    SELECT count(*) AS moved FROM moved`;
+  if (Number(result?.moved ?? 0) === 0) {
     const current = await tx.task.findFirst({ where: { id: taskId, ...(userId ? { userId } : {}) }, select: { status: true } });
     if (!current) throw new AppError("NOT_FOUND", { message: "No such task." });
     const verb = refusalVerbs[to] ?? `moved to ${STATUS_LABELS[to].toLowerCase()}`;
@@ -42,24 +59,4 @@ export async function transitionTask(tx: DbTx, params: TransitionParams): Promis
       message: `This task is ${STATUS_LABELS[current.status].toLowerCase()}, so it can't be ${verb}.`,
     });
   }
-  if (runId) {
-    const now = new Date();
-    await tx.run.update({
-      where: { id: runId },
-      data: {
-        status: to,
-        ...(to === "running" ? { startedAt: now } : {}),
-        ...(to === "completed" || to === "failed" || to === "canceled" ? { finishedAt: now } : {}),
-        ...(to === "failed" ? { error: reason ?? null } : {}),
-      },
-    });
-  }
-  await appendEvent(tx, {
-    taskId,
-    runId,
-    type: "task.status",
-    actor,
-    message: reason ? `${eventMessages[to]}: ${reason}` : eventMessages[to],
-    data: { status: to },
-  });
 }

@@ -4,6 +4,8 @@
 // person's approval.
 import type { z } from "zod";
 import type { ArtifactKind } from "@/lib/artifacts/save-artifact";
+import type { DurableContext } from "@/lib/engine/port";
+import type { PolicyDecision } from "@/lib/policy/risk-policy";
 import type { EgressOpening } from "./http/ssrf-guard";
 
 /** read: looks only. write: changes Baton's own workspace. external: has effects elsewhere. destructive: deletes or overwrites elsewhere. */
@@ -77,7 +79,37 @@ export interface ToolDefinition<Input extends z.ZodType = z.ZodType> {
   /** Safe to run again after failing mid-way (a GET is; a POST is not). */
   idempotent(input: z.infer<Input>): boolean;
   run(input: z.infer<Input>, context: ToolContext): Promise<ToolResult>;
+  /**
+   * A policy class of its own that decides whether a call may start at all (use_browser's
+   * "computer-use", off by default), instead of the call's risk class.
+   */
+  policyClass?: string;
+  /**
+   * For a tool that is a loop of its own (use_browser): runs the call as durable steps through the
+   * workflow's context instead of `run` in one step, asking the person through the same path as
+   * tools whenever an action inside it needs a decision.
+   */
+  runDurably?(input: z.infer<Input>, run: DurableToolRun): Promise<DurableToolEnding>;
 }
+
+/** What a durable tool call gets: the workflow's context, stable step names, the person and the policy. */
+export interface DurableToolRun {
+  ctx: DurableContext;
+  context: ToolContext;
+  /** The call's step-name prefix, stable across replays ("2-1"). */
+  key: string;
+  callId: string;
+  /** The user's policy (with the task's floor) for an action of this risk inside the call. */
+  decide(risk: RiskClass): Promise<PolicyDecision>;
+  /** Asks the person, durably, exactly as for a tool call; `key` names its steps within the call. */
+  ask(request: { key: string; risk: RiskClass; target: string; shownArguments: Record<string, unknown>; reason: string }): Promise<{ decision: "approved" | "denied" | "expired" | "canceled"; note?: string }>;
+}
+
+export type DurableToolEnding =
+  | { kind: "result"; result: ToolResult }
+  | { kind: "error"; message: string }
+  | { kind: "expired"; reason: string }
+  | { kind: "canceled" };
 
 /** A failure the model should see and may work around (bad URL, file not found, refused address). */
 export class ToolError extends Error {

@@ -30,6 +30,7 @@ export interface TriggerView {
   model: string;
   paused: boolean;
   askBeforeActing: boolean;
+  planFirst: boolean;
   rateLimitPerMinute: number;
   dedupeHeader: string;
   dedupeField: string | null;
@@ -65,6 +66,7 @@ async function editableFields(db: Db, input: TriggerInput) {
     model: choice.model,
     rateLimitPerMinute: input.rateLimitPerMinute,
     policyFloor: input.askBeforeActing ? (ASK_BEFORE_ACTING as Prisma.InputJsonValue) : ({} as Prisma.InputJsonValue),
+    planFirst: input.planFirst,
   };
   switch (input.kind) {
     case "webhook":
@@ -155,6 +157,7 @@ async function viewOf(db: Db, trigger: Trigger, eventCount = 50): Promise<Trigge
     model: trigger.model,
     paused: trigger.paused,
     askBeforeActing: floor.external === "ask",
+    planFirst: trigger.planFirst,
     rateLimitPerMinute: trigger.rateLimitPerMinute,
     dedupeHeader: trigger.dedupeHeader,
     dedupeField: trigger.dedupeField,

@@ -80,6 +80,7 @@ export async function recordTriggerEvent(tx: DbTx, trigger: Trigger, event: Inco
     provider: trigger.provider,
     model: trigger.model,
     policyFloor: trigger.policyFloor ?? undefined,
+    planFirst: trigger.planFirst,
   });
   await appendEvent(tx, { taskId: task.id, runId, type: "trigger.fired", actor: "system", message: `Started by the trigger "${trigger.name}"`, data: { triggerId: trigger.id } });
   await tx.triggerEvent.create({ data: { ...row, outcome: "created", claimedKey: event.key, taskId: task.id } });

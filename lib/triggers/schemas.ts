@@ -24,6 +24,8 @@ const commonFields = {
   ),
   /** Anything external or destructive its tasks do asks first, whatever the person's policy says. */
   askBeforeActing: z.preprocess((value) => (value === "on" || value === "true" ? true : value === "off" || value === "false" ? false : value), z.boolean().default(true)),
+  /** Each task starts with a plan for the person to approve (lib/plans/plan-first.ts). */
+  planFirst: z.boolean({ message: "Use true or false." }).default(false),
 };
 
 const webhookFields = z.object({

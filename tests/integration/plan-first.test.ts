@@ -9,6 +9,8 @@ import { startScriptedModelServer, type ScriptedModelServer } from "@/lib/agent/
 import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
+import { createSchedule, runScheduleNow } from "@/lib/schedules/manage-schedules";
+import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import {
@@ -140,4 +142,16 @@ test("a task without plan first is not offered propose_plan, and a policy refusa
   const { task: normal } = await createTask({ db, engine }, { userId, title: "Post status", prompt: plain, ...OPENAI_MODEL });
   await waitForStatus(db, normal.id, "completed", worker);
   expect(told.some((results) => results.some((output) => /^Error: There is no tool named propose_plan/.test(output)))).toBe(true);
+});
+
+test("a schedule set to plan first starts each task with a plan to approve", async () => {
+  const userId = await createTestUser(db, "Scheduler");
+  const sinkPath = `/status/${randomUUID()}`;
+  const { prompt } = scripted.prompt("status", `Post the status. sink=${sinkPath}`);
+  const schedule = await createSchedule(db, { userId, title: "Daily status", prompt, cron: "0 7 * * *", timezone: "UTC", missedRunPolicy: "skip", planFirst: true, ...OPENAI_MODEL });
+  expect(schedule.planFirst).toBe(true);
+  const { taskId } = await runScheduleNow({ db, engine }, { userId, scheduleId: schedule.id });
+  expect((await pendingApproval(taskId)).toolName).toBe("propose_plan");
+  expect(site.sinkRequests(sinkPath)).toEqual([]);
+  await cancelTask({ db, engine }, { userId, taskId });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDb, type Db } from "@/lib/db";
-import { getPolicy, policyFor, setPolicyRule } from "@/lib/policy/risk-policy";
+import { getPolicy, policyFor, setPolicyRule, toolClassPolicyFor } from "@/lib/policy/risk-policy";
 import { createTestUser } from "../support/factories";
 
 let db: Db;
@@ -39,5 +39,12 @@ describe("risk policy", () => {
       { tool: "slack__post", decision: "allow" },
       { tool: "write_artifact", decision: "ask" },
     ]);
+    // Computer use is off until the person turns it on, and the rule is theirs alone.
+    expect(policy.toolClasses).toEqual([{ toolClass: "computer-use", decision: "deny", isDefault: true }]);
+    expect(await toolClassPolicyFor(db, { userId, toolClass: "computer-use" })).toBe("deny");
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "ask" });
+    expect(await toolClassPolicyFor(db, { userId, toolClass: "computer-use" })).toBe("ask");
+    expect(await toolClassPolicyFor(db, { userId: other, toolClass: "computer-use" })).toBe("deny");
+    expect((await getPolicy(db, userId)).toolClasses).toEqual([{ toolClass: "computer-use", decision: "ask", isDefault: false }]);
   });
 });

@@ -7,6 +7,7 @@ import type { ScriptedReply } from "@/lib/agent/scripted-model/script";
 import { DEMO_EVENTS } from "@/lib/demo/demo-content";
 import { demoEgressOpening, demoSources, type DemoSources } from "@/lib/demo/demo-origin";
 import { fillTemplatePrompt, findTemplate } from "@/lib/schedules/templates";
+import { offeredTools } from "@/lib/plans/plan-first";
 import { builtinTools } from "@/lib/tools/registry";
 import { ToolError } from "@/lib/tools/types";
 import { startDemoSourcesServer, type DemoSourcesServer } from "../support/demo-sources-server";
@@ -24,7 +25,7 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 const tools = builtinTools();
-const toolNames = tools.map((tool) => tool.name);
+const toolNames = offeredTools(tools, { planFirst: false }).map((tool) => tool.name);
 
 interface Run {
   replies: ScriptedReply[];
@@ -37,13 +38,13 @@ interface Run {
  * Runs the script as the workflow would: each tool call runs for real (a POST or DELETE is
  * approved or denied first), its result goes back as data, until the script answers.
  */
-async function run(thread: ConversationItem[], decide: "approve" | "deny" = "approve"): Promise<Run> {
+async function run(thread: ConversationItem[], decide: "approve" | "deny" = "approve", offered = toolNames): Promise<Run> {
   const script = demoScript({ sources, timeZone: ZONE, now: () => NOW });
   const context = testToolContext({ httpOpenings: [demoEgressOpening(server.origin)] });
   const conversation = [...thread];
   const replies: ScriptedReply[] = [];
   for (let turn = 1; turn <= 6; turn++) {
-    const reply = script({ input: structuredClone(conversation), tools: toolNames, instructions: "" });
+    const reply = script({ input: structuredClone(conversation), tools: offered, instructions: "" });
     replies.push(reply);
     const calls = (reply.toolCalls ?? []).map((call, index) => ({ id: `call-${turn}-${index}`, name: call.name, arguments: call.arguments }));
     if (calls.length === 0) return { replies, conversation, artifacts: context.artifacts, answer: reply.text ?? "" };
@@ -51,7 +52,7 @@ async function run(thread: ConversationItem[], decide: "approve" | "deny" = "app
     for (const call of calls) {
       const tool = tools.find((candidate) => candidate.name === call.name)!;
       const args = tool.input.parse(call.arguments);
-      const asks = tool.risk(args) === "external" || tool.risk(args) === "destructive";
+      const asks = tool.risk(args) === "external" || tool.risk(args) === "destructive" || tool.name === "propose_plan";
       let result: { ok: boolean; output: string };
       if (asks && decide === "deny") result = { ok: false, output: `The person denied this ${tool.name} call. Do not repeat it; continue without it or explain.` };
       else {
@@ -226,5 +227,26 @@ describe("anything else", () => {
     const script = demoScript({ sources, timeZone: ZONE, now: () => NOW });
     const reply = script({ input: ask("Write my morning brief."), tools: ["write_artifact"], instructions: "" });
     expect(reply.toolCalls ?? []).toEqual([]);
+  });
+});
+
+describe("a plan-first task", () => {
+  const planFirstTools = offeredTools(tools, { planFirst: true }).map((tool) => tool.name);
+
+  it("proposes what it would do, with the tools it uses, before doing anything; then does it", async () => {
+    const result = await run(ask("Write me a brief of today's news and calendar."), "approve", planFirstTools);
+    const [plan] = callsOf(result.replies[0]);
+    expect(plan).toMatchObject({ tool: "propose_plan", tools: ["read_feed", "read_calendar", "write_artifact"] });
+    expect(plan!.steps).toEqual([`Read the feed ${sources.feedUrl} (read_feed)`, expect.stringMatching(/^Read the calendar .* \(read_calendar\)$/), "Write brief.md (write_artifact)"]);
+    // After the approval, the same turns as without a plan.
+    expect(callsOf(result.replies[1]).map((call) => call.tool)).toEqual(["read_feed", "read_calendar"]);
+    expect(result.artifacts.has("brief.md")).toBe(true);
+  });
+
+  it("does nothing when the plan is denied, and says so", async () => {
+    const result = await run(ask(`Send "All green" to the team.`), "deny", planFirstTools);
+    expect(callsOf(result.replies[0])).toMatchObject([{ tool: "propose_plan", tools: ["http_request"], steps: [`POST ${sources.sinkUrl} (http_request)`] }]);
+    expect(result.replies).toHaveLength(2);
+    expect(result.answer).toMatch(/^# Not started\n\nThe plan was not approved, so nothing was done\./);
   });
 });

@@ -41,6 +41,7 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
           <p className="mt-1 text-sm text-slate-600">
             {{ webhook: "Webhook", feed: "Feed", calendar: "Meeting prep" }[trigger.kind]} · at most {trigger.rateLimitPerMinute} tasks a minute
             {trigger.askBeforeActing && <> · asks before acting elsewhere</>}
+            {trigger.planFirst && <> · shows a plan first</>}
             {trigger.paused && <> · paused</>}
           </p>
         </div>

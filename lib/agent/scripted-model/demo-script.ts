@@ -9,6 +9,7 @@ import type { ConversationItem, ToolCall } from "../providers/conversation";
 import { codeHandoffTurn, PR_HANDOFF_OPENING } from "./demo-code-handoff";
 import { intentOf, isCalendarUrl, isDestinationUrl, messageIn, styleOf, urlsIn, type DemoIntent, type DemoStyle } from "./demo-request";
 import { briefAnswer, DEMO_FOOTER, describeSend, metricsCsv, metricsSummary, readMetrics, writeBrief, writeMetricsAnswer, type BriefInput, type ToolAnswer } from "./demo-writing";
+import { withPlanFirst } from "./demo-plan";
 import type { Script, ScriptedReply, ScriptedTurn } from "./script";
 
 export interface DemoScriptOptions {
@@ -71,7 +72,8 @@ function finalText(reading: Reading, body: string): ScriptedReply {
 
 export function demoScript(options: DemoScriptOptions): Script {
   const now = options.now ?? (() => new Date());
-  return ({ input, tools }: ScriptedTurn): ScriptedReply => {
+  // On a plan-first task the same turns come after a plan the person approved.
+  return withPlanFirst(({ input, tools }: ScriptedTurn): ScriptedReply => {
     const reading = read(input);
     const offered = (name: string) => tools.includes(name);
     // The PR handoff template's task: the code walk-through, on the fixture repository.
@@ -89,7 +91,7 @@ export function demoScript(options: DemoScriptOptions): Script {
       case "help":
         return helpTurn(reading);
     }
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,28 @@
 // The web side's view of the DBOS engine: it enqueues and signals through DBOSClient and never
-// launches DBOS itself, so no workflow ever runs inside a request.
+// launches DBOS itself, so no workflow ever runs inside a request. Every enqueue of a run carries
+// a notification on WORK_CHANNEL in its own transaction, which wakes the workers at once.
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
+import pg from "pg";
+import type { DbTx } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 import type { TaskDispatcher } from "../port";
 import { quietDbosLogger } from "./quiet-logger";
-import { DBOS_APP_NAME, DBOS_APP_VERSION, DBOS_SCHEMA, DELIVER_NOTIFICATION_WORKFLOW, NOTIFICATION_QUEUE, RUN_TASK_WORKFLOW, TASK_QUEUE } from "./names";
+import { pgClientOverTransaction } from "./tx-client";
+import {
+  DBOS_APP_NAME,
+  DBOS_APP_VERSION,
+  DBOS_SCHEMA,
+  DELIVER_NOTIFICATION_WORKFLOW,
+  NOTIFICATION_QUEUE,
+  RUN_TASK_WORKFLOW,
+  TASK_QUEUE,
+  WORK_CHANNEL,
+} from "./names";
 
 export class DbosDispatcher implements TaskDispatcher {
   private client: Promise<DBOSClient> | undefined;
+  /** For enqueues outside a caller's transaction: each is BEGIN, DBOS's rows, NOTIFY, COMMIT. */
+  private pool: pg.Pool | undefined;
 
   constructor(private readonly systemDatabaseUrl: string) {}
 
@@ -25,19 +40,44 @@ export class DbosDispatcher implements TaskDispatcher {
     return this.client;
   }
 
+  private getPool(): pg.Pool {
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.systemDatabaseUrl, max: 3, connectionTimeoutMillis: 5000 });
+      // An idle connection the server closed (a restart) is dropped and replaced on the next use.
+      this.pool.on("error", () => {});
+    }
+    return this.pool;
+  }
+
   async startRun(runId: string, options?: { delayMs?: number }): Promise<void> {
     const client = await this.getClient();
-    const delaySeconds = options?.delayMs && options.delayMs > 0 ? Math.ceil(options.delayMs / 1000) : undefined;
-    await client.enqueue(
-      {
-        queueName: TASK_QUEUE,
-        workflowName: RUN_TASK_WORKFLOW,
-        workflowID: runId,
-        appVersion: DBOS_APP_VERSION,
-        ...(delaySeconds ? { delaySeconds } : {}),
-      },
-      runId,
-    );
+    await this.enqueueAndWake(TASK_QUEUE, (connection) => client.enqueueInTransaction(connection, runEnqueueOptions(runId, options), runId));
+  }
+
+  /** One transaction: DBOS's rows for the workflow, and the notification that wakes a worker. */
+  private async enqueueAndWake(queueName: string, enqueue: (connection: pg.PoolClient) => Promise<unknown>): Promise<void> {
+    const connection = await this.getPool().connect();
+    try {
+      await connection.query("BEGIN");
+      await enqueue(connection);
+      await connection.query("SELECT pg_notify($1, $2)", [WORK_CHANNEL, queueName]);
+      await connection.query("COMMIT");
+    } catch (error) {
+      await connection.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /**
+   * startRun inside the caller's transaction (the one that wrote the run): one commit for the task
+   * and its workflow, and the wake-up goes out with it. Nothing is enqueued if it rolls back.
+   */
+  async startRunInTransaction(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void> {
+    const client = await this.getClient();
+    await client.enqueueInTransaction(pgClientOverTransaction(tx), runEnqueueOptions(runId, options), runId);
+    await tx.$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, ${TASK_QUEUE})`;
   }
 
   async signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void> {
@@ -47,15 +87,31 @@ export class DbosDispatcher implements TaskDispatcher {
 
   async deliverNotification(notification: NotificationRequest): Promise<void> {
     const client = await this.getClient();
-    await client.enqueue(
-      { queueName: NOTIFICATION_QUEUE, workflowName: DELIVER_NOTIFICATION_WORKFLOW, workflowID: `notification-${notification.id}`, appVersion: DBOS_APP_VERSION },
-      notification,
+    await this.enqueueAndWake(NOTIFICATION_QUEUE, (connection) =>
+      client.enqueueInTransaction(
+        connection,
+        { queueName: NOTIFICATION_QUEUE, workflowName: DELIVER_NOTIFICATION_WORKFLOW, workflowID: `notification-${notification.id}`, appVersion: DBOS_APP_VERSION },
+        notification,
+      ),
     );
   }
 
   async close(): Promise<void> {
     const client = this.client;
+    const pool = this.pool;
     this.client = undefined;
-    if (client) await (await client).destroy();
+    this.pool = undefined;
+    await Promise.all([client && (async () => (await client).destroy())(), pool?.end()]);
   }
+}
+
+function runEnqueueOptions(runId: string, options?: { delayMs?: number }) {
+  const delaySeconds = options?.delayMs && options.delayMs > 0 ? Math.ceil(options.delayMs / 1000) : undefined;
+  return {
+    queueName: TASK_QUEUE,
+    workflowName: RUN_TASK_WORKFLOW,
+    workflowID: runId,
+    appVersion: DBOS_APP_VERSION,
+    ...(delaySeconds ? { delaySeconds } : {}),
+  };
 }

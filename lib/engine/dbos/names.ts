@@ -8,3 +8,5 @@ export const RUN_TASK_WORKFLOW = "run-task";
 export const DBOS_APP_VERSION = "1";
 export const NOTIFICATION_QUEUE = "baton-notifications";
 export const DELIVER_NOTIFICATION_WORKFLOW = "deliver-notification";
+/** Postgres notification channel: new work is on the queue the payload names, so workers poll it now. */
+export const WORK_CHANNEL = "baton_work";

@@ -15,6 +15,7 @@ import {
   RUN_TASK_WORKFLOW,
   TASK_QUEUE,
 } from "./names";
+import { startQueueWake } from "./queue-wake";
 import { noteRunExecutor, startFailover } from "./worker-failover";
 
 export interface DbosWorkerOptions {
@@ -50,22 +51,24 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
     name: DELIVER_NOTIFICATION_WORKFLOW,
   });
   await DBOS.launch();
-  await DBOS.registerQueue(TASK_QUEUE, {
+  const taskQueue = await DBOS.registerQueue(TASK_QUEUE, {
     workerConcurrency: options.concurrency,
     minPollingIntervalMs: options.queuePollMs,
     onConflict: "always_update",
   });
-  // Notifications have a queue of their own: a backlog of pushes never delays task work. A quarter
-  // second is quick enough for a person and keeps an idle worker's polling cheap.
-  await DBOS.registerQueue(NOTIFICATION_QUEUE, {
+  // Notifications have a queue of their own: a backlog of pushes never delays task work. Its
+  // enqueues wake the worker too, so its poll is only the fallback and may be slow.
+  const notificationQueue = await DBOS.registerQueue(NOTIFICATION_QUEUE, {
     workerConcurrency: 10,
-    minPollingIntervalMs: Math.max(options.queuePollMs, 250),
+    minPollingIntervalMs: Math.max(options.queuePollMs, 1000),
     onConflict: "always_update",
   });
+  const queueWake = startQueueWake({ databaseUrl: options.databaseUrl, queues: [taskQueue, notificationQueue], log: (line) => console.log(`[worker] ${line}`) });
   const failover = await startFailover({ db: options.db, executorId: options.executorId, ...options.failover, log: (line) => console.log(`[worker] ${line}`) });
   return {
     shutdown: async () => {
       failover.stop();
+      await queueWake.stop();
       await DBOS.shutdown();
     },
   };

@@ -30,6 +30,7 @@ export default async function EditSchedulePage({ params }: PageProps<"/schedules
             cron: schedule.cron,
             timezone: schedule.timezone,
             missedRunPolicy: schedule.missedRunPolicy,
+            planFirst: schedule.planFirst,
             model: modelOptionValue(schedule),
           }}
         />

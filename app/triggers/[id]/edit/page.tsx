@@ -31,6 +31,7 @@ export default async function EditTriggerPage({ params }: PageProps<"/triggers/[
             model: modelOptionValue(trigger),
             rateLimitPerMinute: String(trigger.rateLimitPerMinute),
             askBeforeActing: trigger.askBeforeActing,
+            planFirst: trigger.planFirst,
             dedupeHeader: trigger.dedupeHeader,
             dedupeField: trigger.dedupeField ?? "",
             feedUrl: trigger.feedUrl ?? "",
