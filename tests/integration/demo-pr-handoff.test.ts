@@ -42,7 +42,9 @@ async function handoff(taskId: string, decide: "approve" | "deny") {
   const conversation: ConversationItem[] = [{ type: "user", text: prompt }];
   const asked: string[] = [];
   for (let turn = 1; turn <= 12; turn++) {
-    const reply = script({ input: structuredClone(conversation), tools: tools.map((tool) => tool.name), instructions: "" });
+    // Offered as on a task that is not plan-first (propose_plan is offered only to those).
+    const offered = tools.map((tool) => tool.name).filter((name) => name !== "propose_plan");
+    const reply = script({ input: structuredClone(conversation), tools: offered, instructions: "" });
     const calls = (reply.toolCalls ?? []).map((call, index) => ({ id: `call-${turn}-${index}`, name: call.name, arguments: call.arguments }));
     if (calls.length === 0) return { answer: reply.text ?? "", asked, artifacts: context.artifacts, calls: conversation.flatMap((item) => (item.type === "assistant" ? item.toolCalls.map((c) => c.name) : [])) };
     conversation.push({ type: "assistant", text: reply.text ?? "", toolCalls: calls });
