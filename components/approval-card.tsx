@@ -4,8 +4,10 @@ import { useState, useTransition } from "react";
 import { decideApprovalAction, type DecisionFormInput } from "@/app/tasks/actions";
 import { failureOf, type ActionFailure } from "@/lib/http/action-result";
 import { LocalTime } from "@/components/local-time";
+import { CodeChangeSummary } from "@/components/code-change-summary";
 import { MailDraft } from "@/components/mail-draft";
 import { PlanEditor, PlanView } from "@/components/plan-view";
+import type { PendingCodeChange } from "@/lib/code/pending-code-change";
 import { RiskBadge } from "@/components/risk-badge";
 import type { ApprovalView } from "@/lib/approvals/views";
 
@@ -24,7 +26,7 @@ const fieldClass =
  * deny (with an optional reason the agent reads) or approve edited arguments. The agent's reason
  * is model output: it is rendered as text, never as markup.
  */
-export function ApprovalCard({ approval }: { approval: ApprovalView }) {
+export function ApprovalCard({ approval, codeChange }: { approval: ApprovalView; codeChange?: PendingCodeChange }) {
   const [mode, setMode] = useState<Mode>("choose");
   const [note, setNote] = useState("");
   const argumentsText = JSON.stringify(approval.arguments, null, 2);
@@ -114,6 +116,7 @@ export function ApprovalCard({ approval }: { approval: ApprovalView }) {
           </div>
         )}
         {approval.toolName === "send_mail" && <MailDraft args={approval.arguments} />}
+        {codeChange && <CodeChangeSummary change={codeChange} />}
         {isPlan && <PlanView args={approval.arguments} />}
         <div>
           <dt className="text-slate-500">Arguments</dt>

@@ -1,9 +1,10 @@
 import { CsvTable } from "@/components/csv-table";
+import { DiffView } from "@/components/diff-view";
 import { formatBytes } from "@/lib/artifacts/save-artifact";
 import { renderMarkdown } from "@/lib/artifacts/render-markdown";
 import type { ArtifactView as Artifact } from "@/lib/tasks/views";
 
-/** The artifact's content (sanitized markdown, or a CSV table) and a download link. */
+/** The artifact's content (sanitized markdown, a CSV table, a patch as a diff) and a download link. */
 export function ArtifactView({ artifact, content }: { artifact: Artifact; content: string | null }) {
   return (
     <article className="rounded-xl border border-slate-200 bg-white shadow-sm" data-testid="artifact">
@@ -16,6 +17,7 @@ export function ArtifactView({ artifact, content }: { artifact: Artifact; conten
         </a>
       </header>
       {content !== null && artifact.kind === "csv" && <CsvTable text={content} />}
+      {content !== null && artifact.kind === "patch" && <DiffView patch={content} />}
       {content !== null && artifact.kind === "markdown" && (
         // Sanitized by renderMarkdown: an allowlist with no scripts, handlers, styles or images.
         <div dir="auto" className="artifact-markdown px-4 py-3" dangerouslySetInnerHTML={{ __html: renderMarkdown(content) }} />

@@ -13,6 +13,7 @@ import { parseJsonText } from "@/lib/http/respond";
 import { failureOf, parsedUserAction, userAction, type ActionFailure, type ActionResult } from "@/lib/http/server-action";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
+import { createTemplateTask } from "@/lib/tasks/create-template-task";
 import { retryTask } from "@/lib/tasks/retry-task";
 import { messageInput, postMessage } from "@/lib/tasks/messages";
 import { createTaskInput } from "@/lib/tasks/schemas";
@@ -28,6 +29,18 @@ export async function createTaskAction(_previous: CreateTaskFormState, form: For
   const input = { title: values.title, prompt: values.prompt, runAt: text("runAt"), planFirst: values.planFirst, ...parseModelOption(values.model) };
   const result = await parsedUserAction("create task", createTaskInput, input, async (data, user) => {
     const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...data, userId: user.id, idempotencyKey: text("idempotencyKey") || undefined });
+    redirect(`/tasks/${task.id}`);
+  });
+  return { ...failureOf(result), values };
+}
+
+export type TemplateTaskFormState = Partial<ActionFailure> & { values?: Record<string, string> };
+
+export async function createTemplateTaskAction(_previous: TemplateTaskFormState, form: FormData): Promise<TemplateTaskFormState> {
+  const values = Object.fromEntries([...form.entries()].filter(([name]) => !name.startsWith("$")).map(([name, value]) => [name, String(value)]));
+  const { templateId = "", idempotencyKey, model = "", ...fields } = values;
+  const result = await userAction("create template task", async (user) => {
+    const { task } = await createTemplateTask({ db: db(), engine: taskDispatcher() }, { userId: user.id, templateId, fields, ...parseModelOption(model), idempotencyKey: idempotencyKey || undefined });
     redirect(`/tasks/${task.id}`);
   });
   return { ...failureOf(result), values };

@@ -9,6 +9,7 @@ import { createBrowserPool } from "@/lib/browser";
 import { env } from "@/lib/env";
 import { listPlaybooks } from "@/lib/playbooks/load-playbooks";
 import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
+import { demoRepositoriesDir, ensureDemoRepository } from "@/lib/demo/demo-repository";
 import { codeTools } from "@/lib/tools/code/code-tools";
 import { credentialsFromStore } from "@/lib/tools/code/code-tools-options";
 import { hasSubscribers } from "@/lib/push/subscriptions";
@@ -43,8 +44,15 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const runPlaybookTool = createRunPlaybookTool({ db, playbooks: catalog.playbooks.map((loaded) => loaded.playbook), browsers }) as unknown as ToolDefinition;
   // Detected once at start; without a sandbox the code tools refuse every command with the reason.
   const sandbox = await detectSandbox();
+  await ensureDemoRepository(config.BATON_DATA_DIR).catch((error: unknown) => console.warn(`The demo repository could not be made: ${String(error)}`));
   if (!sandbox.available) console.warn(`Commands are disabled: ${sandbox.reason}`);
-  const code = codeTools({ sandbox: () => Promise.resolve(sandbox), credentialsFor: credentialsFromStore(db), localRepositories: config.BATON_LOCAL_REPOSITORIES });
+  const code = codeTools({
+    sandbox: () => Promise.resolve(sandbox),
+    credentialsFor: credentialsFromStore(db),
+    // The demo remote (the shipped fixture, made on first start) is open like an admin's folder.
+    localRepositories: [...config.BATON_LOCAL_REPOSITORIES, demoRepositoriesDir(config.BATON_DATA_DIR)],
+    remoteAddresses: { allowlist: config.BATON_HTTP_ALLOWLIST },
+  });
   const mail = mailTools((userId) => mailboxConnection(db, { userId }));
   const useBrowserTool = createUseBrowserTool({
     db,

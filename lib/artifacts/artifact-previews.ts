@@ -6,13 +6,13 @@ const MAX_PREVIEW_BYTES = 512 * 1024;
 const EARLIER_ANSWERS = 10;
 
 /**
- * The text of a user's task's markdown and CSV artifacts worth showing on its page (id → text):
+ * The text of a user's task's markdown, CSV and patch artifacts worth showing on its page (id → text):
  * all of the latest run's, and the answers of the runs before it. Larger ones are download-only.
  */
 export async function artifactPreviews(db: Db, params: { userId: string; taskId: string }): Promise<Map<string, string>> {
   const latestRun = await db.run.findFirst({ where: { taskId: params.taskId, task: { userId: params.userId } }, orderBy: { number: "desc" }, select: { id: true } });
   if (!latestRun) return new Map();
-  const shown: Prisma.ArtifactWhereInput = { kind: { in: ["markdown", "csv"] }, sizeBytes: { lte: MAX_PREVIEW_BYTES } };
+  const shown: Prisma.ArtifactWhereInput = { kind: { in: ["markdown", "csv", "patch"] }, sizeBytes: { lte: MAX_PREVIEW_BYTES } };
   const [latest, earlier] = await Promise.all([
     db.artifact.findMany({ where: { runId: latestRun.id, ...shown }, select: { id: true, content: true } }),
     db.artifact.findMany({

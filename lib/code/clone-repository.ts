@@ -4,6 +4,7 @@
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { credentialConfig, type GitCredentials } from "./git-auth";
+import { pinnedAddressConfig } from "./remote-address";
 import { remoteLocation, type RepositoryRemote } from "./repository-url";
 import { runGit } from "./run-git";
 
@@ -37,7 +38,7 @@ export async function cloneRepository(params: {
     return { folder: params.folder, baseBranch: params.baseBranch, head, existed: true };
   }
   await mkdir(params.workspaceDir, { recursive: true });
-  const config = params.remote.kind === "https" ? credentialConfig(params.credentials) : [];
+  const config = params.remote.kind === "https" ? [...credentialConfig(params.credentials), ...pinnedAddressConfig(params.remote)] : [];
   await runGit(["clone", "--quiet", "--template=", "--no-tags", "--single-branch", "--branch", params.baseBranch, "--", remoteLocation(params.remote), target], {
     config,
     timeoutMs: 300_000,

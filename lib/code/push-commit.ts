@@ -8,6 +8,7 @@ import path from "node:path";
 import { pushRefusal, type BranchRules } from "./branch-rules";
 import { credentialConfig, type GitCredentials } from "./git-auth";
 import { remoteLocation, type RepositoryRemote } from "./repository-url";
+import { pinnedAddressConfig } from "./remote-address";
 import { GitError, runGit } from "./run-git";
 
 export class PushRefusedError extends Error {
@@ -43,7 +44,7 @@ export async function pushCommit(params: {
     await runGit(["fetch", "--quiet", "--no-tags", "--upload-pack=git -c 'safe.directory=*' upload-pack", "--", path.join(params.workspaceDir, params.folder), params.commit], { cwd: clean });
     const type = (await runGit(["cat-file", "-t", params.commit], { cwd: clean })).trim();
     if (type !== "commit") throw new PushRefusedError(`${params.commit} is not a commit of the clone.`);
-    const config = params.remote.kind === "https" ? credentialConfig(params.credentials) : [];
+    const config = params.remote.kind === "https" ? [...credentialConfig(params.credentials), ...pinnedAddressConfig(params.remote)] : [];
     const location = remoteLocation(params.remote);
     const ref = `refs/heads/${params.branch}`;
     const before = (await runGit(["ls-remote", "--", location, ref], { cwd: clean, config })).split("\t")[0]?.trim() ?? "";

@@ -4,7 +4,10 @@
 import path from "node:path";
 import { z } from "zod";
 
-export type RepositoryRemote = { kind: "https"; url: string; origin: string } | { kind: "local"; path: string };
+export type RepositoryRemote =
+  /** resolve: the checked address git connects to (remote-address.ts), "host:port:address". */
+  | { kind: "https"; url: string; origin: string; resolve?: string }
+  | { kind: "local"; path: string };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 

@@ -3,6 +3,7 @@ import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
+import type { PolicyFloor } from "@/lib/policy/risk-policy";
 import { appendEvent } from "./timeline";
 import type { CreateTaskInput } from "./schemas";
 import { toTaskSummary, type TaskSummary } from "./views";
@@ -10,6 +11,8 @@ import { toTaskSummary, type TaskSummary } from "./views";
 export interface CreateTaskParams extends CreateTaskInput {
   userId: string;
   idempotencyKey?: string;
+  /** A template's floor under the person's policy (PR handoff: pushes always ask). */
+  policyFloor?: PolicyFloor;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function createTask(
         budgetTokens: params.budgetTokens ?? null,
         budgetUsd: params.budgetUsd ?? null,
         planFirst: params.planFirst ?? false,
+        policyFloor: params.policyFloor ?? undefined,
         provider: choice.provider,
         model: choice.model,
         idempotencyKey: params.idempotencyKey ?? null,

@@ -54,3 +54,10 @@ export const idempotencyKeyHeader = z
   .max(200, "Idempotency-Key must be at most 200 characters.")
   .optional();
 
+
+/** A task from a template: the template's own fields (validated by the template), and optionally the model. */
+export const templateTaskInput = z.object({
+  fields: z.record(z.string(), z.unknown(), { message: "Send the template's fields as an object." }),
+  provider: z.preprocess(emptyToUndefined, z.string().max(40).optional()),
+  model: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
+});

@@ -65,6 +65,8 @@ async function gitHttpBackend(root: string, request: http.IncomingMessage, respo
       REMOTE_ADDR: "127.0.0.1",
     },
   });
+  // http-backend may answer (and exit) without reading a body it does not need, as a CGI may.
+  child.stdin.on("error", () => {});
   child.stdin.end(body);
   const chunks: Buffer[] = [];
   child.stdout.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -85,7 +87,12 @@ async function gitHttpBackend(root: string, request: http.IncomingMessage, respo
   response.end(output.subarray(split + 4));
 }
 
-export async function startFakeGithub(options: { root: string; token: string }): Promise<FakeGithub> {
+export async function startFakeGithub(options: {
+  root: string;
+  token: string;
+  /** Runs after a pull request is created and before the answer goes back (a test kills the caller there). */
+  afterPullCreated?: (pull: FakePullRequest) => Promise<void>;
+}): Promise<FakeGithub> {
   const pulls: FakePullRequest[] = [];
   const issues = new Map<string, { number: number; title: string; body: string }>();
   const requests: FakeRequest[] = [];
@@ -121,6 +128,7 @@ export async function startFakeGithub(options: { root: string; token: string }):
           const number = pulls.length + 1;
           const pull: FakePullRequest = { number, title: input.title, body: input.body ?? "", head: input.head, base: input.base, draft: input.draft === true, html_url: `${baseUrl}/${pullsMatch[1]}/${pullsMatch[2]}/pull/${number}` };
           pulls.push(pull);
+          await options.afterPullCreated?.(pull);
           return json(response, 201, { ...pull, head: { ref: pull.head }, base: { ref: pull.base }, state: "open" });
         }
         const issueMatch = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)$/.exec(url.pathname);

@@ -1,6 +1,7 @@
 // The PR handoff tools as the agent calls them, on the fixture repository in a fake GitHub:
 // clone, run the failing test, fix it, propose the patch (an artifact), push, open a draft pull
 // request; and the refusals: the base branch, a branch without the prefix, a token for another site.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
@@ -28,6 +29,12 @@ const credentialsFor: CredentialsFor = async ({ name, url }) => {
   return { username: "x-access-token", token };
 };
 
+// elsewhere.example stands for a public forge: its name resolves to a public address, never real DNS.
+const publicDns = async (hostname: string) => {
+  if (hostname !== "elsewhere.example") throw new Error(`ENOTFOUND ${hostname}`);
+  return [{ address: "93.184.216.34", family: 4 as const }];
+};
+
 function tool(name: string): ToolDefinition {
   const found = tools.find((candidate) => candidate.name === name);
   if (!found) throw new Error(`no tool ${name}`);
@@ -39,7 +46,7 @@ beforeAll(async () => {
   forge = await startFakeGithub({ root: path.join(root, "forge"), token });
   await mkdir(path.join(root, "forge", "acme"), { recursive: true });
   await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
-  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor, localRepositories: [path.join(root, "forge")] });
+  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor, localRepositories: [path.join(root, "forge")], remoteAddresses: { allowlist: [new URL(forge.url).host], lookup: publicDns } });
 });
 
 afterAll(async () => {
@@ -66,15 +73,22 @@ describe("the PR handoff tools", () => {
     expect(tool("open_pull_request").risk({})).toBe("external");
     expect(tool("run_command").risk({})).toBe("write");
 
-    await call("clone_repository", { repository, credential: "github" });
-    const failing = await call("run_command", { command: "npm test", cwd: "repo" });
+    const cloned = await call("clone_repository", { repository, credential: "github" });
+    expect(cloned.summary).toMatch(/its tests run with npm test \(from AGENTS\.md\)$/);
+    const failing = await call("run_command", { command: "npm test", cwd: "repo", testResults: "before" });
     expect(failing.output).toMatchObject({ exitCode: 1 });
-    expect(failing.summary).toBe("npm test exited 1 in " + failing.summary.split(" in ")[1]);
+    expect(failing.summary).toMatch(/^npm test exited 1 in [\d.]+ s: 0 passed, 2 failed \(test-results-before\.md\)$/);
+    const before = context.artifacts.get("test-results-before.md")!;
+    expect(before).toContain("The tests fail (exit code 1): **0 passed, 2 failed**");
+    expect(before).toMatch(/## Failing tests\n\n- .+\n- .+/);
+    expect(before).toContain("Reduce of empty array with no initial value");
 
     const source = await readFile(path.join(context.workspaceDir, "repo", "src", "cart.js"), "utf8");
     await writeFileTool.run({ path: "repo/src/cart.js", content: source.replace("line.quantity);", "line.quantity, 0);") }, context);
-    const passing = await call("run_command", { command: "npm test", cwd: "repo" });
+    const passing = await call("run_command", { command: "npm test", cwd: "repo", testResults: "after" });
     expect(passing.output).toMatchObject({ exitCode: 0 });
+    expect(context.artifacts.get("test-results-after.md")).toContain("The tests pass: **2 passed, 0 failed**");
+    expect(context.artifacts.get("test-results-after.md")).not.toContain("## Failing tests");
 
     await expect(call("propose_patch", { branch: "main", message: "x" })).rejects.toThrow(/base branch/);
     const proposed = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Start an empty cart's total at 0" });
@@ -97,10 +111,23 @@ describe("the PR handoff tools", () => {
     expect(forge.pulls).toEqual([expect.objectContaining({ head: "baton/fix-empty-cart", base: "main", draft: true, body: args.body })]);
 
     for (const result of [failing, passing, proposed, pushed, opened]) expect(JSON.stringify(result)).not.toContain(token);
+
+    // A follow-up ("also add a test for the empty case") works in the same clone: its commit goes
+    // on top of the first on the same branch, the push moves the branch forward, and the pull
+    // request is the same one.
+    await writeFileTool.run({ path: "repo/test/empty.test.js", content: 'import test from "node:test";\nimport assert from "node:assert";\nimport { cartTotal } from "../src/cart.js";\n\ntest("an empty cart totals 0", () => assert.equal(cartTotal([]), 0));\n' }, context);
+    const followUp = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Test the empty cart" });
+    const second = followUp.output as { commit: string };
+    expect(await call("push_branch", { repository, branch: "baton/fix-empty-cart", commit: second.commit, credential: "github" })).toMatchObject({ output: { alreadyThere: false } });
+    const onRemote = (ref: string) => execFileSync("git", ["rev-parse", ref], { cwd: forge.repositoryPath("acme", "widgets"), encoding: "utf8" }).trim();
+    expect(onRemote("refs/heads/baton/fix-empty-cart")).toBe(second.commit);
+    expect(onRemote("refs/heads/baton/fix-empty-cart^")).toBe(patch.commit);
+    expect((await call("open_pull_request", args)).output).toMatchObject({ number: 1, existed: true });
+    expect(forge.pulls).toHaveLength(1);
   });
 
   test("without a sandbox, run_command refuses instead of running unconfined", async () => {
-    const [, runCommand] = codeTools({ sandbox: () => detectSandbox({ bwrapPath: "/nonexistent/bwrap" }), credentialsFor });
+    const [, runCommand] = codeTools({ sandbox: () => detectSandbox({ bwrapPath: "/nonexistent/bwrap" }), credentialsFor, remoteAddresses: { allowlist: [] } });
     const context = testToolContext({ workspaceDir: path.join(root, "data", "workspaces", "task-2") });
     await expect(runCommand!.run({ command: "touch ran" }, context)).rejects.toThrow(/Commands cannot run here: bubblewrap/);
     await expect(readFile(path.join(context.workspaceDir, "ran"))).rejects.toThrow(/ENOENT/);

@@ -9,6 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runToolCall } from "@/lib/agent/tool-step";
+import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
+import { putArtifact } from "@/lib/artifacts/save-artifact";
+import { parseDiff } from "@/lib/code/parse-diff";
+import { pendingCodeChanges } from "@/lib/code/pending-code-change";
+import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { db } from "@/lib/db";
 import { openEffect } from "@/lib/effects/effect-journal";
 import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
@@ -32,7 +37,7 @@ beforeAll(async () => {
   forge = await startFakeGithub({ root: path.join(root, "forge"), token });
   await mkdir(path.join(root, "forge", "acme"), { recursive: true });
   await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
-  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor: async () => ({ username: "x-access-token", token }) });
+  tools = codeTools({ sandbox: () => detectSandbox(), credentialsFor: async () => ({ username: "x-access-token", token }), remoteAddresses: { allowlist: [new URL(forge.url).host] } });
 });
 
 afterAll(async () => {
@@ -48,7 +53,13 @@ describe("the PR handoff through the effect journal", () => {
     const userId = await createTestUser(db(), "Handoff");
     const { task } = await createTask({ db: db(), engine }, { userId, title: "Fix the cart", prompt: "p", runAt: new Date(Date.now() + 3600_000) });
     const run = await db().run.findFirstOrThrow({ where: { taskId: task.id } });
-    const context = testToolContext({ taskId: task.id, runId: run.id, userId, workspaceDir: path.join(root, "data", "workspaces", task.id) });
+    const context = testToolContext({
+      taskId: task.id,
+      runId: run.id,
+      userId,
+      workspaceDir: path.join(root, "data", "workspaces", task.id),
+      saveArtifact: (artifact) => putArtifact(db(), { ...artifact, taskId: task.id, runId: run.id }),
+    });
     const repository = forge.cloneUrl("acme", "widgets");
     const call = (name: string, args: unknown, key: string) =>
       runToolCall(db(), { tool: tool(name), args: tool(name).input.parse(args), context, call: { key, id: `call_${key}` } });
@@ -56,10 +67,16 @@ describe("the PR handoff through the effect journal", () => {
     expect((await call("clone_repository", { repository, credential: "github" }, "1-1")).ok).toBe(true);
     const source = path.join(context.workspaceDir, "repo", "src", "cart.js");
     await writeFileTool.run({ path: "repo/src/cart.js", content: (await readFile(source, "utf8")).replace("line.quantity);", "line.quantity, 0);") }, { ...context, idempotencyKey: "k" });
+    expect((await call("run_command", { command: "npm test", cwd: "repo", testResults: "after" }, "2-0")).ok).toBe(true);
     const proposed = await call("propose_patch", { branch: "baton/fix-empty-cart", message: "Start an empty cart's total at 0" }, "2-1");
     const { commit } = JSON.parse(proposed.output) as { commit: string };
 
     const pushArgs = { repository, branch: "baton/fix-empty-cart", commit, credential: "github" };
+    // The push's approval card shows what Baton recorded: branch, message, diff stats, test results.
+    const changes = await pendingCodeChanges(db(), { userId, taskId: task.id, approvals: [{ id: "push", toolName: "push_branch", arguments: pushArgs }, { id: "other", toolName: "http_request", arguments: {} }] });
+    expect([...changes.entries()]).toEqual([
+      ["push", { branch: "baton/fix-empty-cart", commit, message: "Start an empty cart's total at 0", files: [{ path: "src/cart.js", added: 1, removed: 1 }], added: 1, removed: 1, tests: "The tests pass: 2 passed, 0 failed" }],
+    ]);
     const prArgs = { repository, branch: "baton/fix-empty-cart", title: "Start an empty cart's total at 0", body: "Fixes #7", credential: "github" };
     // The first attempts: journaled, the forge acts, then the worker dies before the outcome is written.
     for (const [name, args, key] of [["push_branch", pushArgs, "3-1"], ["open_pull_request", prArgs, "4-1"]] as const) {
@@ -82,6 +99,12 @@ describe("the PR handoff through the effect journal", () => {
     expect(forge.pulls).toEqual([expect.objectContaining({ head: "baton/fix-empty-cart", base: "main", draft: true })]);
     const retried = await db().timelineEvent.findMany({ where: { taskId: task.id, type: "tool.retried" } });
     expect(retried.map((event) => (event.data as { tool: string }).tool).sort()).toEqual(["open_pull_request", "push_branch"]);
+
+    // The task page links the one pull request, and shows the patch as a diff of the fixed file.
+    expect(await taskPullRequests(db(), { userId, taskId: task.id })).toEqual([{ number: 1, url: forge.pulls[0]!.html_url, draft: true }]);
+    expect(await taskPullRequests(db(), { userId: await createTestUser(db(), "Someone else"), taskId: task.id })).toEqual([]);
+    const previews = [...(await artifactPreviews(db(), { userId, taskId: task.id })).values()];
+    expect(previews.filter((text) => text.startsWith("From ")).flatMap((text) => parseDiff(text)).map((file) => [file.path, file.added, file.removed])).toEqual([["src/cart.js", 1, 1]]);
 
     const rows = JSON.stringify([
       await db().timelineEvent.findMany({ where: { taskId: task.id } }),

@@ -13,6 +13,8 @@ import { TakeoverButton } from "@/components/takeover-button";
 import { Timeline } from "@/components/timeline";
 import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { artifactPreviews } from "@/lib/artifacts/artifact-previews";
+import { pendingCodeChanges } from "@/lib/code/pending-code-change";
+import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -35,7 +37,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const previews = await artifactPreviews(db(), { userId, taskId: id });
+  const [previews, pullRequests] = await Promise.all([artifactPreviews(db(), { userId, taskId: id }), taskPullRequests(db(), { userId, taskId: id })]);
   // Playbook screenshots are shown on the timeline, beside the step they picture.
   const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
@@ -45,6 +47,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   const now = new Date().toISOString();
   const open = task.approvals.filter((approval) => approval.status === "pending" && approval.expiresAt > now);
   const settled = task.approvals.filter((approval) => !open.includes(approval));
+  const codeChanges = await pendingCodeChanges(db(), { userId, taskId: id, approvals: open });
 
   const header = (
     <div className="flex flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
@@ -86,12 +89,25 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
         {open.length > 0 && (
           <div className="space-y-4">
             {open.map((approval) => (
-              <ApprovalCard key={approval.id} approval={approval} />
+              <ApprovalCard key={approval.id} approval={approval} codeChange={codeChanges.get(approval.id)} />
             ))}
           </div>
         )}
 
         {header}
+
+        {pullRequests.length > 0 && (
+          <ul aria-label="Pull requests" className="space-y-2">
+            {pullRequests.map((pull) => (
+              <li key={pull.url} className="rounded-xl border border-emerald-200 bg-emerald-50 px-4 py-2 text-sm text-emerald-900">
+                {pull.draft ? "Draft pull request" : "Pull request"}{" "}
+                <a href={pull.url} target="_blank" rel="noreferrer noopener" data-testid="pull-request-link" className="inline-flex min-h-11 items-center font-semibold break-all underline">
+                  #{pull.number}: {pull.url}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
 
         {task.status === "failed" && (
           <div role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-4 text-sm text-rose-900">

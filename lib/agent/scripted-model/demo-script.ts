@@ -6,6 +6,7 @@
 // A follow-up ("shorter", "as a table") starts a new run that answers again in that style.
 import type { DemoSources } from "@/lib/demo/demo-origin";
 import type { ConversationItem, ToolCall } from "../providers/conversation";
+import { codeHandoffTurn, PR_HANDOFF_OPENING } from "./demo-code-handoff";
 import { intentOf, isCalendarUrl, isDestinationUrl, messageIn, styleOf, urlsIn, type DemoIntent, type DemoStyle } from "./demo-request";
 import { briefAnswer, DEMO_FOOTER, describeSend, metricsCsv, metricsSummary, readMetrics, writeBrief, writeMetricsAnswer, type BriefInput, type ToolAnswer } from "./demo-writing";
 import { withPlanFirst } from "./demo-plan";
@@ -75,6 +76,10 @@ export function demoScript(options: DemoScriptOptions): Script {
   return withPlanFirst(({ input, tools }: ScriptedTurn): ScriptedReply => {
     const reading = read(input);
     const offered = (name: string) => tools.includes(name);
+    // The PR handoff template's task: the code walk-through, on the fixture repository.
+    if (reading.prompt.startsWith(PR_HANDOFF_OPENING) && offered("clone_repository")) {
+      return codeHandoffTurn(reading.prompt, reading.calls, (body) => finalText(reading, body));
+    }
     switch (reading.intent) {
       case "brief":
         return offered("read_feed") && offered("read_calendar") ? briefTurn(reading, options, now()) : helpTurn(reading);

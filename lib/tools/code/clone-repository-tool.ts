@@ -1,7 +1,9 @@
 // clone_repository: the task's code workspace, a clone of the base branch in the folder "repo".
+import path from "node:path";
 import { z } from "zod";
 import { cloneRepository } from "@/lib/code/clone-repository";
 import { branchNameSchema } from "@/lib/code/branch-rules";
+import { detectTestCommand } from "@/lib/code/detect-test-command";
 import { GitError } from "@/lib/code/run-git";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { ToolError, type ToolDefinition } from "../types";
@@ -16,19 +18,22 @@ const input = z.object({
 export function createCloneRepositoryTool(options: CodeToolsOptions): ToolDefinition<typeof input> {
   return {
     name: "clone_repository",
-    description: `Clone a git repository's base branch into the task workspace, in the folder "${CLONE_FOLDER}". Cloning again keeps the existing clone.`,
+    description: `Clone a git repository's base branch into the task workspace, in the folder "${CLONE_FOLDER}". Cloning again keeps the existing clone. Returns the test command the repository documents (AGENTS.md, package.json, Makefile), if any.`,
     input,
     risk: () => "read",
     target: ({ repository, baseBranch }) => `${repository} (${baseBranch})`,
     idempotent: () => true,
     async run({ repository, baseBranch, credential }, context) {
-      const remote = remoteOrThrow(options, repository);
+      const remote = await remoteOrThrow(options, repository);
       const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
       try {
         const clone = await cloneRepository({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, baseBranch, credentials });
+        // The repository's own test command, for a task that was not given one.
+        const testCommand = await detectTestCommand(path.join(context.workspaceDir, CLONE_FOLDER));
+        const tests = testCommand ? `; its tests run with ${testCommand.command} (from ${testCommand.source})` : "; it documents no test command";
         return {
-          output: clone,
-          summary: `${clone.existed ? "Kept the clone of" : "Cloned"} ${repository} (${baseBranch} at ${clone.head.slice(0, 7)}) in ${CLONE_FOLDER}/`,
+          output: { ...clone, testCommand },
+          summary: `${clone.existed ? "Kept the clone of" : "Cloned"} ${repository} (${baseBranch} at ${clone.head.slice(0, 7)}) in ${CLONE_FOLDER}/${tests}`,
         };
       } catch (error) {
         if (error instanceof GitError) throw new ToolError(error.message, { cause: error });

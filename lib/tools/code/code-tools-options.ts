@@ -6,6 +6,7 @@ import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import type { GitCredentials } from "@/lib/code/git-auth";
+import { checkRemoteAddress, type RemoteAddressRules } from "@/lib/code/remote-address";
 import { parseRepositoryRemote, type RepositoryRemote } from "@/lib/code/repository-url";
 import type { SandboxStatus } from "@/lib/sandbox/detect-sandbox";
 import { z } from "zod";
@@ -23,6 +24,8 @@ export interface CodeToolsOptions {
   branchPrefix?: string;
   /** Folders whose repositories may be cloned by path (BATON_LOCAL_REPOSITORIES); none by default. */
   localRepositories?: readonly string[];
+  /** git's connections and the forge API follow the http tool's SSRF rule; this is its allowlist (BATON_HTTP_ALLOWLIST). */
+  remoteAddresses: RemoteAddressRules;
 }
 
 /** A stored credential (the Credentials page): its user name and its password, the token. */
@@ -45,14 +48,14 @@ export const credentialNameInput = z
  * sandbox, so only the folders the admin named are open: the model cannot clone its way into any
  * other repository (Baton's own included).
  */
-export function remoteOrThrow(options: CodeToolsOptions, text: string): RepositoryRemote {
+export async function remoteOrThrow(options: CodeToolsOptions, text: string): Promise<RepositoryRemote> {
   const parsed = parseRepositoryRemote(text);
   if (!parsed.ok) throw new ToolError(parsed.problem);
   const { remote } = parsed;
   if (remote.kind === "local" && !(options.localRepositories ?? []).some((folder) => isInside(remote.path, folder))) {
     throw new ToolError(`${remote.path} is not in a folder opened to the agent; the admin lists those in BATON_LOCAL_REPOSITORIES.`);
   }
-  return remote;
+  return checkRemoteAddress(remote, options.remoteAddresses);
 }
 
 function isInside(target: string, folder: string): boolean {

@@ -2,6 +2,7 @@
 // default; made again after a crash it finds the pull request the first attempt opened.
 import { z } from "zod";
 import { branchNameSchema, DEFAULT_BRANCH_PREFIX, pushRefusal } from "@/lib/code/branch-rules";
+import { checkForgeAddress } from "@/lib/code/remote-address";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { githubClient, githubRepositoryOf, openDraftPullRequest } from "@/lib/forge/github-forge";
 import { redactSecrets } from "@/lib/redact";
@@ -31,6 +32,7 @@ export function createOpenPullRequestTool(options: CodeToolsOptions): ToolDefini
       if (refusal) throw new ToolError(refusal);
       const github = githubRepositoryOf(repository);
       if (!github) throw new ToolError(`${repository} is not a GitHub repository URL (https://host/owner/name).`);
+      await checkForgeAddress(github.apiUrl, options.remoteAddresses);
       const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: github.apiUrl });
       const client = githubClient({ apiUrl: github.apiUrl, token: credentials?.token });
       try {

@@ -26,7 +26,7 @@ export function createPushBranchTool(options: CodeToolsOptions): ToolDefinition<
     target: ({ repository, branch, commit }) => `${repository} ${branch} ← ${commit.slice(0, 12)}`,
     idempotent: () => true,
     async run({ repository, branch, baseBranch, commit, credential }, context) {
-      const remote = remoteOrThrow(options, repository);
+      const remote = await remoteOrThrow(options, repository);
       const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
       try {
         const pushed = await pushCommit({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, branch, commit, rules: { prefix, baseBranch }, credentials });

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { SandboxStatus } from "@/lib/sandbox/detect-sandbox";
 import { runSandboxed, type SandboxResult } from "@/lib/sandbox/run-sandboxed";
 import type { SandboxLimits } from "@/lib/sandbox/sandbox-limits";
+import { readTestResults, testResultsMarkdown } from "@/lib/code/test-results";
 import { ToolError, type ToolDefinition } from "../types";
 
 /** Output the model gets per stream; the sandbox keeps the start and the end of it. */
@@ -15,6 +16,10 @@ export const runCommandInput = z.object({
   command: z.string().min(1).max(4000).describe('A shell command line run with /bin/sh, e.g. "npm test" or "git diff --stat".'),
   cwd: z.string().max(1024).optional().describe('The folder to run it in, relative to the task workspace (default "."), e.g. "repo".'),
   timeoutSeconds: z.number().int().min(1).max(MAX_TIMEOUT_SECONDS).optional().describe("Wall time before the command is killed (default 300)."),
+  testResults: z
+    .enum(["before", "after"])
+    .optional()
+    .describe('Set when this runs the test suite: "before" your change or "after" it. Saves the results (passed/failed counts, failing tests, output) as the artifact test-results-before.md or test-results-after.md.'),
 });
 export type RunCommandInput = z.infer<typeof runCommandInput>;
 
@@ -42,7 +47,7 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
     target: ({ command, cwd }) => `${cwd && cwd !== "." ? `${cwd}: ` : ""}${command}`,
     // A command may have changed the workspace before failing; running it again is the model's call.
     idempotent: () => false,
-    async run({ command, cwd, timeoutSeconds }, context) {
+    async run({ command, cwd, timeoutSeconds, testResults }, context) {
       const status = await options.sandbox();
       if (!status.available) throw new ToolError(`Commands cannot run here: ${status.reason}`);
       let result: SandboxResult;
@@ -57,6 +62,14 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
         throw new ToolError(error instanceof Error ? error.message : String(error), { cause: error });
       }
       const seconds = (result.durationMs / 1000).toFixed(1);
+      let tests = "";
+      if (testResults) {
+        const output = [result.stdout.text, result.stderr.text].filter(Boolean).join("\n");
+        const read = readTestResults(output, result.exitCode);
+        const name = `test-results-${testResults}.md`;
+        await context.saveArtifact({ name, kind: "markdown", content: testResultsMarkdown({ command, label: `${testResults} the change`, results: read, output }) });
+        tests = read.passed === null && read.failed === null ? ` (results in ${name})` : `: ${read.passed ?? 0} passed, ${read.failed ?? 0} failed (${name})`;
+      }
       return {
         output: {
           command,
@@ -69,7 +82,7 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
           stderr: result.stderr.text,
           ...(result.stdout.truncated || result.stderr.truncated ? { outputClipped: true } : {}),
         },
-        summary: `${command.length > 120 ? `${command.slice(0, 120)}…` : command} ${describeEnd(result)} in ${seconds} s`,
+        summary: `${command.length > 120 ? `${command.slice(0, 120)}…` : command} ${describeEnd(result)} in ${seconds} s${tests}`,
       };
     },
   };
