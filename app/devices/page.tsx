@@ -39,7 +39,7 @@ export default async function DevicesPage() {
         <PushSettings />
         <p className="mt-3 text-sm text-slate-600">
           No push here (an iPhone without Baton installed)? Get the same notices, with Approve and Deny links, by mail: turn them on under{" "}
-          <Link href="/mail" className="text-indigo-700 underline">
+          <Link href="/mail" className="inline-flex min-h-11 min-w-11 items-center justify-center text-indigo-700 underline">
             Mail
           </Link>
           .
