@@ -3,6 +3,8 @@
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { AppError } from "@/lib/errors";
+import { notFound } from "@/lib/tasks/get-task";
+import { assertId } from "@/lib/validation/ids";
 import { TAKEOVER_DONE_TOPIC, TAKEOVER_REQUEST_TOPIC } from "./await-person";
 import { handBackTakeover } from "./takeovers";
 
@@ -18,7 +20,14 @@ export async function handBack(deps: Deps, params: { userId: string; userName?: 
 }
 
 export async function requestTakeover(deps: Deps, params: { userId: string; taskId: string }): Promise<void> {
-  const run = await deps.db.run.findFirst({ where: { taskId: params.taskId, task: { userId: params.userId }, status: "running" }, orderBy: { number: "desc" }, select: { id: true } });
+  assertId(params.taskId, notFound);
+  // Someone else's task is a 404, as everywhere; only the owner learns whether the agent is running.
+  const task = await deps.db.task.findFirst({
+    where: { id: params.taskId, userId: params.userId },
+    select: { runs: { where: { status: "running" }, orderBy: { number: "desc" }, take: 1, select: { id: true } } },
+  });
+  if (!task) throw notFound();
+  const [run] = task.runs;
   if (!run) throw new AppError("CONFLICT", { message: "The agent is not running on this task, so there is nothing to take over." });
   await deps.engine.signal(run.id, TAKEOVER_REQUEST_TOPIC, { reason: "You asked to take over from the task page." });
 }

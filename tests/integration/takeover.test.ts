@@ -102,7 +102,7 @@ describe("Take over from the task page", () => {
     const { taskId, runId } = await waitingTakeover();
     await requestTakeover({ db, engine }, { userId: owner, taskId });
     expect(signals.at(-1)).toMatchObject({ runId, topic: "takeover-request" });
-    await expect(requestTakeover({ db, engine }, { userId: stranger, taskId })).rejects.toMatchObject({ code: "CONFLICT" });
+    await expect(requestTakeover({ db, engine }, { userId: stranger, taskId })).rejects.toMatchObject({ code: "NOT_FOUND" });
     await db.run.update({ where: { id: runId }, data: { status: "completed" } });
     await expect(requestTakeover({ db, engine }, { userId: owner, taskId })).rejects.toMatchObject({ code: "CONFLICT" });
   });
