@@ -1,13 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useActionState, useState, useTransition } from "react";
+import { useActionState } from "react";
 import { deleteCredentialAction, saveCredentialAction, type CredentialFormState } from "@/app/credentials/actions";
-import { Field, FormMessage, inputClass } from "@/components/form-field";
+import { ActionError, useActionRunner } from "@/components/action-runner";
+import { Field, FormMessage, inputClass, secondaryButtonClass } from "@/components/form-field";
 import type { CredentialView } from "@/lib/credentials/manage-credentials";
-
-const secondaryButtonClass =
-  "inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
 
 /**
  * Adds a credential, or edits one. The password and TOTP secret are write-only: never sent to
@@ -124,31 +121,13 @@ export function CredentialForm({ credential }: { credential?: CredentialView }) 
 }
 
 export function DeleteCredentialButton({ credential }: { credential: CredentialView }) {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [deleting, startDelete] = useTransition();
+  const { busy, error, runConfirmed } = useActionRunner();
   return (
     <div className="space-y-2">
-      <button
-        type="button"
-        disabled={deleting}
-        className={`${secondaryButtonClass} text-rose-700`}
-        onClick={() => {
-          if (!window.confirm(`Delete "${credential.label}"? Its password and TOTP secret are erased; playbooks that use ${credential.name} will stop at sign-in.`)) return;
-          startDelete(async () => {
-            const result = await deleteCredentialAction(credential.id);
-            setError(result.ok ? undefined : result.message);
-            if (result.ok) router.refresh();
-          });
-        }}
-      >
-        {deleting ? "Deleting…" : "Delete"}
+      <button type="button" disabled={busy} className={`${secondaryButtonClass} text-rose-700`} onClick={() => runConfirmed(`Delete "${credential.label}"? Its password and TOTP secret are erased; playbooks that use ${credential.name} will stop at sign-in.`, () => deleteCredentialAction(credential.id))}>
+        {busy ? "Deleting…" : "Delete"}
       </button>
-      {error && (
-        <p role="alert" className="text-sm text-rose-700">
-          {error}
-        </p>
-      )}
+      <ActionError message={error} />
     </div>
   );
 }

@@ -4,6 +4,10 @@ export const inputClass =
 export const primaryButtonClass =
   "w-full rounded-lg bg-indigo-600 px-4 py-3 text-base font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:cursor-wait disabled:opacity-70";
 
+/** A bordered button beside a record or a form's main button (Edit, Pause, Test connection). */
+export const secondaryButtonClass =
+  "inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
+
 export function Field(props: { label: string; name: string; errors?: string[]; errorId?: string; hint?: string; children: React.ReactNode }) {
   const errorId = props.errorId ?? `${props.name}-error`;
   return (

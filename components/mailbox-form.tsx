@@ -1,13 +1,10 @@
 "use client";
 
-import { useRouter } from "next/navigation";
-import { useActionState, useState, useTransition } from "react";
+import { useActionState } from "react";
 import { mailboxFormAction, removeMailboxAction, type MailboxFormState } from "@/app/mail/actions";
-import { Field, FormMessage, inputClass } from "@/components/form-field";
+import { ActionError, useActionRunner } from "@/components/action-runner";
+import { Field, FormMessage, inputClass, secondaryButtonClass } from "@/components/form-field";
 import type { MailboxView } from "@/lib/mail/manage-mailbox";
-
-const secondaryButtonClass =
-  "inline-flex min-h-11 items-center justify-center rounded-lg border border-slate-300 bg-white px-4 text-sm font-medium text-slate-700 hover:bg-slate-50 disabled:opacity-60";
 
 const NOTICE_KINDS = [
   { kind: "approval", label: "Approvals, with Approve and Deny links" },
@@ -122,31 +119,13 @@ export function MailboxForm({ mailbox }: { mailbox: MailboxView | null }) {
 }
 
 export function RemoveMailboxButton() {
-  const router = useRouter();
-  const [error, setError] = useState<string>();
-  const [removing, startRemove] = useTransition();
+  const { busy, error, runConfirmed } = useActionRunner();
   return (
     <div className="space-y-2">
-      <button
-        type="button"
-        disabled={removing}
-        className={`${secondaryButtonClass} text-rose-700`}
-        onClick={() => {
-          if (!window.confirm("Disconnect this mailbox? Its saved password is erased; the mail tools and notices by mail stop.")) return;
-          startRemove(async () => {
-            const result = await removeMailboxAction();
-            setError(result.ok ? undefined : result.message);
-            if (result.ok) router.refresh();
-          });
-        }}
-      >
-        {removing ? "Disconnecting…" : "Disconnect"}
+      <button type="button" disabled={busy} className={`${secondaryButtonClass} text-rose-700`} onClick={() => runConfirmed("Disconnect this mailbox? Its saved password is erased; the mail tools and notices by mail stop.", () => removeMailboxAction())}>
+        {busy ? "Disconnecting…" : "Disconnect"}
       </button>
-      {error && (
-        <p role="alert" className="text-sm text-rose-700">
-          {error}
-        </p>
-      )}
+      <ActionError message={error} />
     </div>
   );
 }

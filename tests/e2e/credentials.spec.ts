@@ -35,4 +35,19 @@ test("a credential is added from a phone and its password is never sent back", a
   const listed = await (await page.request.get("/api/credentials")).text();
   expect(listed).toContain(`billing-${suffix}`);
   expect(listed).not.toContain(password);
+
+  // Deleting (under Edit) asks first: dismissed, the credential stays; accepted, it is gone.
+  const saved = page.getByRole("article", { name: `Billing ${suffix}` });
+  await saved.getByText("Edit", { exact: true }).tap();
+  const deleteButton = saved.getByRole("button", { name: "Delete" });
+  page.once("dialog", (dialog) => void dialog.dismiss());
+  await deleteButton.tap();
+  await expect(deleteButton).toBeEnabled();
+  page.once("dialog", (dialog) => {
+    expect(dialog.message()).toContain(`billing-${suffix}`);
+    void dialog.accept();
+  });
+  await deleteButton.tap();
+  await expect(page.getByRole("article", { name: `Billing ${suffix}` })).toHaveCount(0);
+  expect(await (await page.request.get("/api/credentials")).text()).not.toContain(`billing-${suffix}`);
 });

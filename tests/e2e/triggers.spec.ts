@@ -47,6 +47,12 @@ test("a webhook trigger: made on a phone, fired by a signed POST, paused, refuse
   await page.screenshot({ path: "test-results/triggers-phone.png", fullPage: true });
   await page.emulateMedia({ colorScheme: "dark" });
   await page.screenshot({ path: "test-results/triggers-phone-dark.png", fullPage: true });
+
+  // Deleted after a confirmation: its URL stops answering.
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("button", { name: "Delete" }).tap();
+  await expect(page).toHaveURL(/\/triggers$/);
+  expect((await send(second, signed(second))).status()).toBe(404);
   await sender.dispose();
   await page.context().close();
 });
