@@ -32,11 +32,17 @@ export interface RegistryProxy {
 
 const CONNECT_TIMEOUT_MS = 15_000;
 
-function target(text: string, defaultPort: number): { host: string; port: number } | null {
+/** A CONNECT's "host:port" (the port is required there). */
+function connectTarget(authority: string): { host: string; port: number } | null {
+  const match = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(authority);
+  return match ? { host: match[1]!.toLowerCase(), port: Number(match[2]) } : null;
+}
+
+/** A plain-http proxy request's absolute URL. */
+function httpTarget(text: string): { host: string; port: number } | null {
   try {
-    const url = new URL(text.includes("://") ? text : `http://${text}`);
-    const port = url.port ? Number(url.port) : defaultPort;
-    return { host: url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase(), port };
+    const url = new URL(text);
+    return url.protocol === "http:" ? { host: url.hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase(), port: url.port ? Number(url.port) : 80 } : null;
   } catch {
     return null;
   }
@@ -70,7 +76,7 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
   const server = http.createServer((request, response) => {
     // A plain-http request in proxy form: "GET http://host/path".
     void (async () => {
-      const wanted = request.url && /^http:\/\//i.test(request.url) ? target(request.url, 80) : null;
+      const wanted = request.url ? httpTarget(request.url) : null;
       const address = wanted ? await check(wanted.host, wanted.port, "http") : null;
       if (!wanted || !address) {
         response.writeHead(403, { "content-type": "text/plain" }).end("Baton's sandbox proxy: that host is not one of this task's package registries.\n");
@@ -95,7 +101,7 @@ export async function startRegistryProxy(options: RegistryProxyOptions): Promise
     tunnels.add(client);
     client.on("close", () => tunnels.delete(client));
     void (async () => {
-      const wanted = target(request.url ?? "", 443);
+      const wanted = connectTarget(request.url ?? "");
       const address = wanted ? await check(wanted.host, wanted.port, "https") : null;
       if (!wanted || !address) {
         client.end("HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\n\r\nBaton's sandbox proxy: that host is not one of this task's package registries.\n");
