@@ -1,7 +1,7 @@
 // propose_patch: commit the clone's changes on the task's branch and keep the patch as an
 // artifact, with its diff stats. Nothing leaves the workspace; pushing is push_branch.
 import { z } from "zod";
-import { branchNameSchema, pushRefusal } from "@/lib/code/branch-rules";
+import { branchNameSchema, DEFAULT_BRANCH_PREFIX, pushRefusal } from "@/lib/code/branch-rules";
 import { commitChanges, NothingToCommitError } from "@/lib/code/commit-changes";
 import { ToolError, type ToolDefinition } from "../types";
 import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, sandboxOrThrow, type CodeToolsOptions } from "./code-tools-options";
@@ -15,7 +15,7 @@ const input = z.object({
 export function createProposePatchTool(options: CodeToolsOptions): ToolDefinition<typeof input> {
   return {
     name: "propose_patch",
-    description: `Commit every change in the clone (folder "${CLONE_FOLDER}") on a branch starting with the task's branch prefix (${options.branchPrefix ?? "baton/"} unless the task names a longer one) and save the patch as an artifact. Returns the commit id and the diff stats; push it with push_branch.`,
+    description: `Commit every change in the clone (folder "${CLONE_FOLDER}") on a branch starting with the task's branch prefix (${options.branchPrefix ?? DEFAULT_BRANCH_PREFIX} unless the task names a longer one) and save the patch as an artifact. Returns the commit id and the diff stats; push it with push_branch.`,
     input,
     risk: () => "write",
     target: ({ branch }) => `${CLONE_FOLDER} on ${branch}`,

@@ -1,7 +1,7 @@
 // push_branch: the one approved commit to a branch with the prefix on the remote. External, so it
 // asks by default. Safe to make again after a crash: a branch already at the commit is left alone.
 import { z } from "zod";
-import { branchNameSchema } from "@/lib/code/branch-rules";
+import { branchNameSchema, DEFAULT_BRANCH_PREFIX } from "@/lib/code/branch-rules";
 import { PushRefusedError, pushCommit } from "@/lib/code/push-commit";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { GitError } from "@/lib/code/run-git";
@@ -19,7 +19,7 @@ const input = z.object({
 export function createPushBranchTool(options: CodeToolsOptions): ToolDefinition<typeof input> {
   return {
     name: "push_branch",
-    description: `Push a commit of the clone to a branch starting with the task's branch prefix (${options.branchPrefix ?? "baton/"} unless the task names a longer one) on the task's repository (never the base branch, never forced).`,
+    description: `Push a commit of the clone to a branch starting with the task's branch prefix (${options.branchPrefix ?? DEFAULT_BRANCH_PREFIX} unless the task names a longer one) on the task's repository (never the base branch, never forced).`,
     input,
     risk: () => "external",
     target: ({ repository, branch, commit }) => `${repository} ${branch} ← ${commit.slice(0, 12)}`,
