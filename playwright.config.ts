@@ -60,6 +60,7 @@ export default defineConfig({
       env: {
         BATON_E2E_MODEL_PORT: String(E2E_PORTS.model),
         BATON_E2E_SINK_PORT: String(E2E_PORTS.sink),
+        BATON_E2E_FORGE_PORT: String(E2E_PORTS.forge),
       },
       timeout: 30_000,
       reuseExistingServer: !process.env.CI,

@@ -21,6 +21,8 @@ export interface GitOptions {
   /** Config for this process only, e.g. the credentials (git-auth.ts). */
   config?: readonly (readonly [string, string])[];
   timeoutMs?: number;
+  /** More environment for this process only, e.g. GIT_SSH_COMMAND (ssh-remote.ts). */
+  env?: Readonly<Record<string, string>>;
 }
 
 const BASE_CONFIG: [string, string][] = [
@@ -44,6 +46,7 @@ export function runGit(args: readonly string[], options: GitOptions = {}): Promi
     SSH_ASKPASS: "/bin/false",
     LANG: "C",
     ...configEnv([...BASE_CONFIG, ...(options.config ?? [])]),
+    ...options.env,
   };
   return new Promise((resolve, reject) => {
     execFile("git", args, { cwd: options.cwd, env, timeout: options.timeoutMs ?? 120_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {

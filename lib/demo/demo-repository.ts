@@ -16,7 +16,8 @@ export function demoRepositoryPath(dataDir: string): string {
   return path.join(demoRepositoriesDir(dataDir), "widgets.git");
 }
 
-const FIXTURE = path.resolve(process.cwd(), "tests/fixtures/pr-handoff/widgets");
+/** The fixture Baton ships for the demo (a runtime file, so it lives beside the code, not under tests/). */
+export const DEMO_FIXTURE_REPOSITORY = path.resolve(process.cwd(), "lib/demo/fixtures/widgets");
 const AUTHOR = ["-c", "user.name=Baton demo", "-c", "user.email=demo@baton.invalid"];
 
 /** Makes the bare demo remote once (a crash half-way leaves no half-made one: it is renamed into place). */
@@ -28,7 +29,7 @@ export async function ensureDemoRepository(dataDir: string): Promise<string> {
   const bare = `${target}.${process.pid}.tmp`;
   try {
     const source = path.join(work, "widgets");
-    await cp(FIXTURE, source, { recursive: true });
+    await cp(DEMO_FIXTURE_REPOSITORY, source, { recursive: true });
     await runGit(["init", "--quiet", "--initial-branch=main", "--template="], { cwd: source });
     await runGit(["add", "-A"], { cwd: source });
     await runGit([...AUTHOR, "commit", "--quiet", "-m", "widgets: cart totals"], { cwd: source });

@@ -25,6 +25,25 @@ export function githubRepositoryOf(repositoryUrl: string): GithubRepository | nu
   return { owner: match[1]!, repo: match[2]!, apiUrl };
 }
 
+export interface GithubIssueRef extends GithubRepository {
+  number: number;
+}
+
+/** "https://github.com/acme/widgets/issues/7" -> acme/widgets #7 and its API; anything else is null. */
+export function forgeIssueOf(text: string): GithubIssueRef | null {
+  if (!/^https?:\/\/\S+$/.test(text.trim())) return null;
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    return null;
+  }
+  const match = /^\/([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)\/issues\/(\d{1,9})\/?$/.exec(url.pathname);
+  if (!match || url.search || url.hash || url.username || url.password) return null;
+  const repository = githubRepositoryOf(`${url.origin}/${match[1]}/${match[2]}`);
+  return repository ? { ...repository, number: Number(match[3]) } : null;
+}
+
 export function githubClient(params: { apiUrl: string; token?: string }): Octokit {
   if (params.token) rememberSecret(params.token);
   return new Octokit({ baseUrl: params.apiUrl, auth: params.token, userAgent: "baton", request: { retries: 0 } });

@@ -31,6 +31,8 @@ export interface SandboxRun {
   cwd?: string;
   /** Off by default: the sandbox has only its own loopback interface. */
   network?: boolean;
+  /** Package registries only: the proxy (registry-proxy.ts) its commands reach through a forwarder. */
+  registryProxy?: { socketPath: string };
   limits?: Partial<SandboxLimits>;
   /** Added to the clean environment (never Baton's own). */
   env?: Readonly<Record<string, string>>;
@@ -63,6 +65,13 @@ export function sandboxUidFor(workspaceDir: string): number {
   return SANDBOX_UID_BASE + (digest.readUInt32BE(0) % SANDBOX_UID_COUNT);
 }
 
+/** The Node binary the forwarder runs on: Baton's own, when the sandbox sees it (it sees only /usr). */
+function sandboxNodePath(): string {
+  const node = process.execPath;
+  if (!node.startsWith("/usr/")) throw new Error(`Package registries need a Node the sandbox can see under /usr; this one is ${node}.`);
+  return node;
+}
+
 /** Refuses a cwd that is absolute or climbs out; the sandbox could not reach outside anyway. */
 function insideCwd(cwd: string | undefined): string {
   const relative = path.posix.normalize(cwd ?? ".");
@@ -79,7 +88,8 @@ export async function runSandboxed(sandbox: Sandbox, run: SandboxRun): Promise<S
   const runAsUid = sandbox.dropsRoot ? sandboxUidFor(run.workspaceDir) : null;
   // The sandbox's user must own what it may change; -h changes symlinks themselves, never their targets.
   if (runAsUid !== null) await execFileAsync("chown", ["-R", "-h", `${runAsUid}:${runAsUid}`, run.workspaceDir]);
-  const argv = sandboxCommand({ bwrapPath: sandbox.bwrapPath, runAsUid, limits, network: run.network ?? false, cwd, command: run.command, env: run.env ?? {} });
+  const registryProxy = run.registryProxy ? { socketPath: run.registryProxy.socketPath, nodePath: sandboxNodePath() } : undefined;
+  const argv = sandboxCommand({ bwrapPath: sandbox.bwrapPath, runAsUid, limits, network: run.network ?? false, registryProxy, cwd, command: run.command, env: run.env ?? {} });
   const workspace = await open(run.workspaceDir, constants.O_RDONLY | constants.O_DIRECTORY);
   const stdout = new ClippedOutput(limits.maxOutputBytes);
   const stderr = new ClippedOutput(limits.maxOutputBytes);

@@ -11,6 +11,7 @@
 // kernel does not count root's processes against RLIMIT_NPROC, and a setuid program cannot
 // climb back.
 import { lstatSync, readlinkSync } from "node:fs";
+import { PROXY_SOCKET_INSIDE, proxyEnv, withForwarder } from "./proxy-forwarder";
 import type { SandboxLimits } from "./sandbox-limits";
 
 /** Where the workspace appears inside the sandbox. */
@@ -42,6 +43,11 @@ export interface SandboxCommandParams {
   runAsUid: number | null;
   limits: SandboxLimits;
   network: boolean;
+  /**
+   * Package registries only (registry-proxy.ts): the network stays unshared, the proxy's socket is
+   * bound in, and the command runs under the forwarder with HTTP(S)_PROXY set.
+   */
+  registryProxy?: { socketPath: string; nodePath: string };
   /** A folder inside the workspace, as seen inside: "/workspace/repo". */
   cwd: string;
   command: readonly string[];
@@ -94,7 +100,8 @@ export function sandboxCommand(params: SandboxCommandParams): string[] {
     "--",
   ];
   const etc = [...ETC_FILES, ...(params.network ? ETC_FILES_WITH_NETWORK : [])].flatMap((file) => ["--ro-bind-try", file, file]);
-  const env = Object.entries(sandboxEnv(params.env)).flatMap(([name, value]) => ["--setenv", name, value]);
+  const proxy = params.network ? undefined : params.registryProxy;
+  const env = Object.entries(sandboxEnv({ ...params.env, ...(proxy ? proxyEnv() : {}) })).flatMap(([name, value]) => ["--setenv", name, value]);
   return [
     ...rlimits,
     params.bwrapPath,
@@ -120,6 +127,7 @@ export function sandboxCommand(params: SandboxCommandParams): string[] {
     String(limits.tmpBytes),
     "--tmpfs",
     "/tmp",
+    ...(proxy ? ["--dir", "/run/baton", "--ro-bind", proxy.socketPath, PROXY_SOCKET_INSIDE] : []),
     "--bind-fd",
     String(WORKSPACE_FD),
     SANDBOX_WORKSPACE,
@@ -129,6 +137,6 @@ export function sandboxCommand(params: SandboxCommandParams): string[] {
     ...env,
     "--",
     ...drop,
-    ...params.command,
+    ...(proxy ? withForwarder(proxy.nodePath, params.command) : params.command),
   ];
 }

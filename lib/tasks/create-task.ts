@@ -13,6 +13,8 @@ export interface CreateTaskParams extends CreateTaskInput {
   idempotencyKey?: string;
   /** A template's floor under the person's policy (PR handoff: pushes always ask). */
   policyFloor?: PolicyFloor;
+  /** Rows that belong with the task (a template's rules), written in its transaction. */
+  alsoInsert?: (tx: DbTx, task: { id: string; userId: string }) => Promise<void>;
 }
 
 /**
@@ -48,6 +50,7 @@ export async function createTask(
         model: choice.model,
         idempotencyKey: params.idempotencyKey ?? null,
       });
+      await params.alsoInsert?.(tx, inserted.task);
       await engine.startRunInTransaction?.(tx, inserted.runId, { delayMs });
       return inserted;
     });

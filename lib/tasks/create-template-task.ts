@@ -1,6 +1,7 @@
 // A task started from a task template (today: PR handoff): the template's fields validated, its
 // title and prompt filled in, and its policy floor on the task, so the floor holds for every run.
 import { prHandoffInput, prHandoffPrompt, prHandoffTitle, PR_HANDOFF_POLICY_FLOOR, PR_HANDOFF_TEMPLATE_ID } from "@/lib/code/pr-handoff-template";
+import { saveTaskCodeRules } from "@/lib/code/task-code-rules";
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { AppError } from "@/lib/errors";
@@ -30,5 +31,12 @@ export async function createTemplateTask(
     model: params.model,
     idempotencyKey: params.idempotencyKey,
     policyFloor: PR_HANDOFF_POLICY_FLOOR,
+    // The code tools hold the task to its own repository, base branch, prefix and registries.
+    alsoInsert: (tx, task) =>
+      saveTaskCodeRules(tx, {
+        taskId: task.id,
+        userId: task.userId,
+        rules: { repository: fields.repository, baseBranch: fields.baseBranch, branchPrefix: fields.branchPrefix, registryHosts: fields.registries },
+      }),
   });
 }

@@ -92,6 +92,8 @@ export async function startFakeGithub(options: {
   token: string;
   /** Runs after a pull request is created and before the answer goes back (a test kills the caller there). */
   afterPullCreated?: (pull: FakePullRequest) => Promise<void>;
+  /** A fixed port (the e2e fakes'); any free one by default. */
+  port?: number;
 }): Promise<FakeGithub> {
   const pulls: FakePullRequest[] = [];
   const issues = new Map<string, { number: number; title: string; body: string }>();
@@ -151,7 +153,7 @@ export async function startFakeGithub(options: {
       if (!response.headersSent) json(response, 500, { message: String(error) });
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url: baseUrl,
@@ -160,6 +162,10 @@ export async function startFakeGithub(options: {
     pulls,
     issues,
     requests,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -1,11 +1,11 @@
-// The PR handoff fixture (tests/fixtures/pr-handoff/widgets, one failing test) as a bare git
+// The PR handoff fixture (lib/demo/fixtures/widgets, the demo's repository: one failing test) as a bare git
 // repository with a main branch, the way a forge would hold it.
 import { execFileSync } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
-export const WIDGETS_FIXTURE = path.resolve(import.meta.dirname, "../fixtures/pr-handoff/widgets");
+export const WIDGETS_FIXTURE = path.resolve(import.meta.dirname, "../../lib/demo/fixtures/widgets");
 
 export async function createBareFixtureRepository(barePath: string): Promise<void> {
   const work = await mkdtemp(path.join(os.tmpdir(), "baton-fixture-"));

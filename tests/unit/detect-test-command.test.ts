@@ -3,6 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { detectTestCommand } from "@/lib/code/detect-test-command";
+import { DEMO_FIXTURE_REPOSITORY } from "@/lib/demo/demo-repository";
 
 const folders: string[] = [];
 async function repositoryWith(files: Record<string, string>): Promise<string> {
@@ -17,7 +18,7 @@ afterEach(async () => {
 
 describe("the test command a repository documents", () => {
   it("finds the fixture's npm test in its AGENTS.md and says so", async () => {
-    expect(await detectTestCommand(path.resolve("tests/fixtures/pr-handoff/widgets"))).toEqual({ command: "npm test", source: "AGENTS.md" });
+    expect(await detectTestCommand(DEMO_FIXTURE_REPOSITORY)).toEqual({ command: "npm test", source: "AGENTS.md" });
   });
 
   it("prefers AGENTS.md, then package.json's test script, then a Makefile's test target", async () => {

@@ -25,6 +25,8 @@ interface Handoff {
   credential?: string;
   testCommand?: string;
   branchPrefix: string;
+  /** The issue's URL on the forge, when the template was given one (read with read_issue first). */
+  issueUrl?: string;
 }
 
 /** What the template's prompt (lib/code/pr-handoff-template.ts) says, read back. */
@@ -33,7 +35,8 @@ function readPrompt(prompt: string): Handoff | null {
   if (!clone) return null;
   const testCommand = /Run the tests with this command \(run_command, in the folder repo\): (.+?) Set testResults/.exec(prompt)?.[1];
   const branchPrefix = /on a branch starting with (\S+) and/.exec(prompt)?.[1] ?? "baton/";
-  return { repository: clone[1]!, baseBranch: clone[2]!, credential: clone[3], testCommand, branchPrefix };
+  const issueUrl = /read it first with read_issue \(url (\S+?)(?:, credential "[^"]+")?\)/i.exec(prompt)?.[1];
+  return { repository: clone[1]!, baseBranch: clone[2]!, credential: clone[3], testCommand, branchPrefix, issueUrl };
 }
 
 function json(answer: { output: string } | null): Record<string, unknown> | null {
@@ -57,6 +60,8 @@ export function codeHandoffTurn(prompt: string, calls: readonly Call[], finish: 
   const failed = calls.find((entry) => entry.answer && json(entry.answer) === null);
   if (failed) return finish(`# PR handoff stopped\n\n${failed.call.name} did not go through: ${failed.answer!.output.slice(0, 500)}\n\nNothing more was pushed; the clone and any patch stay in the task's workspace.`);
 
+  const issue = handoff.issueUrl ? json(of("read_issue")[0]?.answer ?? null) : null;
+  if (handoff.issueUrl && !issue) return call("read_issue", { url: handoff.issueUrl, ...credential }, `Reading the issue ${handoff.issueUrl}.`);
   const clone = json(of("clone_repository")[0]?.answer ?? null);
   if (!clone) return call("clone_repository", { repository: handoff.repository, baseBranch: handoff.baseBranch, ...credential }, `Cloning ${handoff.repository}.`);
   const detected = clone.testCommand as { command?: string; source?: string } | null | undefined;
@@ -96,7 +101,8 @@ export function codeHandoffTurn(prompt: string, calls: readonly Call[], finish: 
   }
   const pull = json(of("open_pull_request")[0]?.answer ?? null);
   if (!pull) {
-    const body = `Fixes the empty cart's total (it threw on an empty cart).\n\n${tests}`;
+    const fixes = issue ? `Fixes ${handoff.issueUrl} (${String(issue.title)}): ` : "Fixes ";
+    const body = `${fixes}the empty cart's total (it threw on an empty cart).\n\n${tests}`;
     return call("open_pull_request", { repository: handoff.repository, branch, baseBranch: handoff.baseBranch, title: "Start an empty cart's total at 0", body, ...credential }, "Opening the draft pull request.");
   }
   return finish(`# PR handoff\n\nDraft pull request #${String(pull.number)}: ${String(pull.url)}\n\nBranch ${branch}, commit ${commit.slice(0, 7)}. ${tests}`);

@@ -2,16 +2,15 @@
 import path from "node:path";
 import { z } from "zod";
 import { cloneRepository } from "@/lib/code/clone-repository";
-import { branchNameSchema } from "@/lib/code/branch-rules";
 import { detectTestCommand } from "@/lib/code/detect-test-command";
 import { GitError } from "@/lib/code/run-git";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { ToolError, type ToolDefinition } from "../types";
-import { CLONE_FOLDER, credentialNameInput, credentialsOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
+import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, credentialNameInput, credentialsOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
 
 const input = z.object({
   repository: repositoryUrlSchema,
-  baseBranch: branchNameSchema.default("main").describe('The branch to start from and open the pull request against (default "main").'),
+  baseBranch: baseBranchInput.describe('The branch to start from and open the pull request against (default: the task\'s, else "main").'),
   credential: credentialNameInput,
 });
 
@@ -21,9 +20,11 @@ export function createCloneRepositoryTool(options: CodeToolsOptions): ToolDefini
     description: `Clone a git repository's base branch into the task workspace, in the folder "${CLONE_FOLDER}". Cloning again keeps the existing clone. Returns the test command the repository documents (AGENTS.md, package.json, Makefile), if any.`,
     input,
     risk: () => "read",
-    target: ({ repository, baseBranch }) => `${repository} (${baseBranch})`,
+    target: ({ repository, baseBranch }) => `${repository} (${baseBranch ?? "base branch"})`,
     idempotent: () => true,
-    async run({ repository, baseBranch, credential }, context) {
+    async run({ repository, baseBranch: asked, credential }, context) {
+      // A task made from the template clones only its own repository and base branch.
+      const { baseBranch } = await branchRulesOrThrow(options, context, { repository, baseBranch: asked });
       const remote = await remoteOrThrow(options, repository);
       const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
       try {

@@ -8,9 +8,11 @@ import { AppError } from "@/lib/errors";
 import type { GitCredentials } from "@/lib/code/git-auth";
 import { checkRemoteAddress, type RemoteAddressRules } from "@/lib/code/remote-address";
 import { parseRepositoryRemote, type RepositoryRemote } from "@/lib/code/repository-url";
+import { branchRulesFor, type TaskCodeRules } from "@/lib/code/task-code-rules";
+import { branchNameSchema, type BranchRules } from "@/lib/code/branch-rules";
 import type { SandboxStatus } from "@/lib/sandbox/detect-sandbox";
 import { z } from "zod";
-import { ToolError } from "../types";
+import { ToolError, type ToolContext } from "../types";
 
 /** The clone's folder inside the task workspace. */
 export const CLONE_FOLDER = "repo";
@@ -20,8 +22,10 @@ export type CredentialsFor = (params: { userId: string; name: string; url: strin
 export interface CodeToolsOptions {
   sandbox: () => Promise<SandboxStatus>;
   credentialsFor: CredentialsFor;
-  /** Branches the tools may push to start with this (default "baton/"). */
+  /** Branches the tools may push to start with this (default "baton/") on a task without rules of its own. */
   branchPrefix?: string;
+  /** The task's own rules (lib/code/task-code-rules.ts), from its template inputs; none: the defaults. */
+  taskRules?: (params: { taskId: string; userId: string }) => Promise<TaskCodeRules | null>;
   /** Folders whose repositories may be cloned by path (BATON_LOCAL_REPOSITORIES); none by default. */
   localRepositories?: readonly string[];
   /** git's connections and the forge API follow the http tool's SSRF rule; this is its allowlist (BATON_HTTP_ALLOWLIST). */
@@ -78,3 +82,17 @@ export async function sandboxOrThrow(options: CodeToolsOptions) {
   if (!status.available) throw new ToolError(`Commands cannot run here: ${status.reason}`);
   return status.sandbox;
 }
+
+/** The branch rules this call is held to; a repository or base branch other than the task's is refused. */
+export async function branchRulesOrThrow(
+  options: CodeToolsOptions,
+  context: Pick<ToolContext, "taskId" | "userId">,
+  asked: { repository?: string; baseBranch?: string },
+): Promise<BranchRules> {
+  const task = (await options.taskRules?.({ taskId: context.taskId, userId: context.userId })) ?? null;
+  const checked = branchRulesFor(task, asked, options.branchPrefix);
+  if (!checked.ok) throw new ToolError(checked.problem);
+  return checked.rules;
+}
+
+export const baseBranchInput = branchNameSchema.optional().describe("The base branch (default: the task's, else \"main\").");

@@ -4,25 +4,26 @@ import { z } from "zod";
 import { branchNameSchema, DEFAULT_BRANCH_PREFIX, pushRefusal } from "@/lib/code/branch-rules";
 import { commitChanges, NothingToCommitError } from "@/lib/code/commit-changes";
 import { ToolError, type ToolDefinition } from "../types";
-import { CLONE_FOLDER, sandboxOrThrow, type CodeToolsOptions } from "./code-tools-options";
+import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, sandboxOrThrow, type CodeToolsOptions } from "./code-tools-options";
 
 const input = z.object({
   branch: branchNameSchema,
-  baseBranch: branchNameSchema.default("main"),
+  baseBranch: baseBranchInput,
   message: z.string().trim().min(1).max(2000).describe("The commit message: a short first line, then why."),
 });
 
 export function createProposePatchTool(options: CodeToolsOptions): ToolDefinition<typeof input> {
-  const prefix = options.branchPrefix ?? DEFAULT_BRANCH_PREFIX;
   return {
     name: "propose_patch",
-    description: `Commit every change in the clone (folder "${CLONE_FOLDER}") on a branch starting with "${prefix}" and save the patch as an artifact. Returns the commit id and the diff stats; push it with push_branch.`,
+    description: `Commit every change in the clone (folder "${CLONE_FOLDER}") on a branch starting with the task's branch prefix (${options.branchPrefix ?? DEFAULT_BRANCH_PREFIX} unless the task names a longer one) and save the patch as an artifact. Returns the commit id and the diff stats; push it with push_branch.`,
     input,
     risk: () => "write",
     target: ({ branch }) => `${CLONE_FOLDER} on ${branch}`,
     idempotent: () => false,
-    async run({ branch, baseBranch, message }, context) {
-      const refusal = pushRefusal(branch, { prefix, baseBranch });
+    async run({ branch, baseBranch: asked, message }, context) {
+      const rules = await branchRulesOrThrow(options, context, { baseBranch: asked });
+      const { baseBranch } = rules;
+      const refusal = pushRefusal(branch, rules);
       if (refusal) throw new ToolError(refusal);
       const sandbox = await sandboxOrThrow(options);
       try {

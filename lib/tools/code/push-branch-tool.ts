@@ -6,30 +6,31 @@ import { PushRefusedError, pushCommit } from "@/lib/code/push-commit";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { GitError } from "@/lib/code/run-git";
 import { ToolError, type ToolDefinition } from "../types";
-import { CLONE_FOLDER, credentialNameInput, credentialsOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
+import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, credentialNameInput, credentialsOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
 
 const input = z.object({
   repository: repositoryUrlSchema,
   branch: branchNameSchema,
-  baseBranch: branchNameSchema.default("main"),
+  baseBranch: baseBranchInput,
   commit: z.string().regex(/^[0-9a-f]{40}$/, "Give the full commit id propose_patch returned.").describe("The commit id propose_patch returned."),
   credential: credentialNameInput,
 });
 
 export function createPushBranchTool(options: CodeToolsOptions): ToolDefinition<typeof input> {
-  const prefix = options.branchPrefix ?? DEFAULT_BRANCH_PREFIX;
   return {
     name: "push_branch",
-    description: `Push a commit of the clone to a branch starting with "${prefix}" on the repository (never the base branch, never forced).`,
+    description: `Push a commit of the clone to a branch starting with the task's branch prefix (${options.branchPrefix ?? DEFAULT_BRANCH_PREFIX} unless the task names a longer one) on the task's repository (never the base branch, never forced).`,
     input,
     risk: () => "external",
     target: ({ repository, branch, commit }) => `${repository} ${branch} ← ${commit.slice(0, 12)}`,
     idempotent: () => true,
     async run({ repository, branch, baseBranch, commit, credential }, context) {
+      // The prefix, base branch and repository are the task's own (its template inputs), not the model's to choose.
+      const rules = await branchRulesOrThrow(options, context, { repository, baseBranch });
       const remote = await remoteOrThrow(options, repository);
       const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
       try {
-        const pushed = await pushCommit({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, branch, commit, rules: { prefix, baseBranch }, credentials });
+        const pushed = await pushCommit({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, branch, commit, rules, credentials });
         return { output: pushed, summary: `${pushed.alreadyThere ? "Already pushed" : "Pushed"} ${commit.slice(0, 7)} to ${branch}` };
       } catch (error) {
         if (error instanceof PushRefusedError || error instanceof GitError) throw new ToolError(error.message, { cause: error });

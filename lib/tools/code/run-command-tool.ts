@@ -2,7 +2,10 @@
 // workspace. Its exit code and clipped output go back to the model and onto the timeline. When no
 // sandbox could start here, every call is refused with the reason: nothing runs unconfined.
 import { z } from "zod";
+import type { TaskCodeRules } from "@/lib/code/task-code-rules";
+import type { RemoteAddressRules } from "@/lib/code/remote-address";
 import type { SandboxStatus } from "@/lib/sandbox/detect-sandbox";
+import { startRegistryProxy, type RegistryProxy } from "@/lib/sandbox/registry-proxy";
 import { runSandboxed, type SandboxResult } from "@/lib/sandbox/run-sandboxed";
 import type { SandboxLimits } from "@/lib/sandbox/sandbox-limits";
 import { readTestResults, testResultsMarkdown } from "@/lib/code/test-results";
@@ -27,6 +30,10 @@ export interface RunCommandToolOptions {
   /** The sandbox found at start (detectSandbox). */
   sandbox: () => Promise<SandboxStatus>;
   limits?: Partial<SandboxLimits>;
+  /** The task's rules: the package registries its template opened, if any (default: no network). */
+  taskRules?: (params: { taskId: string; userId: string }) => Promise<TaskCodeRules | null>;
+  /** The SSRF rule's allowlist, applied to the registries' addresses too. */
+  remoteAddresses?: RemoteAddressRules;
 }
 
 function describeEnd(result: SandboxResult): string {
@@ -40,7 +47,7 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
     name: "run_command",
     description:
       "Run a shell command in this task's sandbox: the task workspace is the only writable folder (mounted at /workspace), there is no " +
-      "network, and CPU, memory, processes and time are limited. Use it to run tests, builds and git commands on a cloned repository. " +
+      "network (unless the task lists package registries: then only those, through HTTPS_PROXY), and CPU, memory, processes and time are limited. Use it to run tests, builds and git commands on a cloned repository. " +
       "You get the exit code and the output (long output keeps its start and end).",
     input: runCommandInput,
     risk: () => "write",
@@ -50,9 +57,13 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
     async run({ command, cwd, timeoutSeconds, testResults }, context) {
       const status = await options.sandbox();
       if (!status.available) throw new ToolError(`Commands cannot run here: ${status.reason}`);
+      const hosts = (await options.taskRules?.({ taskId: context.taskId, userId: context.userId }))?.registryHosts ?? [];
       let result: SandboxResult;
+      let proxy: RegistryProxy | undefined;
       try {
+        if (hosts.length > 0) proxy = await startRegistryProxy({ hosts, allowlist: options.remoteAddresses?.allowlist ?? [], lookup: options.remoteAddresses?.lookup });
         result = await runSandboxed(status.sandbox, {
+          ...(proxy ? { registryProxy: { socketPath: proxy.socketPath } } : {}),
           workspaceDir: context.workspaceDir,
           command: ["/bin/sh", "-c", command],
           cwd,
@@ -60,7 +71,11 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
         });
       } catch (error) {
         throw new ToolError(error instanceof Error ? error.message : String(error), { cause: error });
+      } finally {
+        await proxy?.close();
       }
+      const network = proxy ? { network: { registries: hosts, reached: proxy.reached, refused: proxy.refused } } : {};
+      const refusedNote = proxy && proxy.refused.length > 0 ? `; the proxy refused ${proxy.refused.join(", ")}` : "";
       const seconds = (result.durationMs / 1000).toFixed(1);
       let tests = "";
       if (testResults) {
@@ -81,8 +96,9 @@ export function createRunCommandTool(options: RunCommandToolOptions): ToolDefini
           stdout: result.stdout.text,
           stderr: result.stderr.text,
           ...(result.stdout.truncated || result.stderr.truncated ? { outputClipped: true } : {}),
+          ...network,
         },
-        summary: `${command.length > 120 ? `${command.slice(0, 120)}…` : command} ${describeEnd(result)} in ${seconds} s${tests}`,
+        summary: `${command.length > 120 ? `${command.slice(0, 120)}…` : command} ${describeEnd(result)} in ${seconds} s${tests}${refusedNote}`,
       };
     },
   };

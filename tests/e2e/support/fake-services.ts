@@ -10,9 +10,13 @@
 // - the fixture billing portal (tests/fixtures/portal) at E2E_PORTS.portal, with invoices in the
 //   three months before today and the sign-in E2E_PORTAL;
 // - a sink that records every request sent to /hooks/<id>, readable at GET /requests/<id>, and
-//   serves the feed and calendar fixtures at /fixtures/…, plus a calendar of today's events.
+//   serves the feed and calendar fixtures at /fixtures/…, plus a calendar of today's events, and
+//   the pull requests the fake GitHub was asked for at /forge/pulls;
+// - the fake GitHub (tests/fakes/fake-github.ts) at E2E_PORTS.forge with E2E_FORGE's repository
+//   (the PR handoff fixture, made fresh at each start) and issue.
 // Run: tsx tests/e2e/support/fake-services.ts
-import { readFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
 import { createServer, type IncomingMessage } from "node:http";
 import path from "node:path";
 import { z } from "zod";
@@ -20,7 +24,9 @@ import { startScriptedModelServer, type Script, type ScriptedReply, type Scripte
 import { replyScript } from "../../../lib/agent/scripted-model/script";
 import { findTemplate } from "../../../lib/schedules/templates";
 import { recentMonths, startPortal } from "../../fixtures/portal/portal-server";
-import { E2E_PORTAL, E2E_PORTS, PLAYBOOK_MARKER, POST_MARKER, POST_REASON, SINK_URL, TODAY_CALENDAR_PATH, TODAY_EVENTS, type SinkRequest } from "./fakes";
+import { startFakeGithub } from "../../fakes/fake-github";
+import { createBareFixtureRepository } from "../../support/fixture-repository";
+import { E2E_FORGE, E2E_PORTAL, E2E_PORTS, PLAYBOOK_MARKER, POST_MARKER, POST_REASON, SINK_URL, TODAY_CALENDAR_PATH, TODAY_EVENTS, type SinkRequest } from "./fakes";
 
 const demo = replyScript();
 const firstLineOf = (templateId: string) => findTemplate(templateId)!.prompt.split("\n")[0]!;
@@ -190,6 +196,11 @@ function todayCalendar(now = new Date()): string {
 async function main(): Promise<void> {
   const model = await startScriptedModelServer({ script, latencyMs: 1500 }, { port: E2E_PORTS.model });
   const portal = await startPortal({ ...E2E_PORTAL, months: recentMonths(new Date()), port: E2E_PORTS.portal });
+  const forgeRoot = await mkdtemp(path.join(os.tmpdir(), "baton-e2e-forge-"));
+  const forge = await startFakeGithub({ root: forgeRoot, token: E2E_FORGE.token, port: E2E_PORTS.forge });
+  await mkdir(path.join(forgeRoot, "acme"), { recursive: true });
+  await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
+  forge.issues.set(`acme/widgets#${E2E_FORGE.issue.number}`, E2E_FORGE.issue);
 
   const received = new Map<string, SinkRequest[]>();
   const readBody = async (req: IncomingMessage) => {
@@ -215,6 +226,8 @@ async function main(): Promise<void> {
         const file = await readFile(path.join(FIXTURES_DIR, fixture[1]!, fixture[2]!)).catch(() => null);
         if (file) res.writeHead(200, { "content-type": fixtureContentType(fixture[2]!) }).end(file);
         else res.writeHead(404).end();
+      } else if (pathname === "/forge/pulls" && req.method === "GET") {
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ pulls: forge.pulls }));
       } else if (pathname === "/health") {
         res.writeHead(200, { "content-type": "text/plain" }).end("ok");
       } else {
@@ -223,12 +236,14 @@ async function main(): Promise<void> {
     })();
   });
   await new Promise<void>((resolve) => sink.listen(E2E_PORTS.sink, "127.0.0.1", resolve));
-  console.log(`[fakes] model at ${model.url}, sink at ${SINK_URL}, portal at ${portal.url}`);
+  console.log(`[fakes] model at ${model.url}, sink at ${SINK_URL}, portal at ${portal.url}, GitHub at ${forge.url}`);
 
   const stop = () => {
     sink.closeAllConnections();
     sink.close();
-    void Promise.all([model.close(), portal.close()]).then(() => process.exit(0));
+    void Promise.all([model.close(), portal.close(), forge.close()])
+      .then(() => rm(forgeRoot, { recursive: true, force: true }))
+      .then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);

@@ -13,6 +13,8 @@ export const E2E_PORTS = {
   /** A second Baton as a newcomer starts it: no model configured, its data under a 0700 folder. */
   fresh: port("BATON_E2E_FRESH_PORT", 3101),
   freshPostgres: port("BATON_E2E_FRESH_PG_PORT", 25421),
+  /** The fake GitHub (tests/fakes/fake-github.ts): its REST API under /api/v3 and git over smart HTTP. */
+  forge: port("BATON_E2E_FORGE_PORT", 25492),
 };
 
 export const FRESH_URL = `http://127.0.0.1:${E2E_PORTS.fresh}`;
@@ -20,6 +22,18 @@ export const FRESH_URL = `http://127.0.0.1:${E2E_PORTS.fresh}`;
 export const MODEL_URL = `http://127.0.0.1:${E2E_PORTS.model}/v1`;
 export const SINK_URL = `http://127.0.0.1:${E2E_PORTS.sink}`;
 export const PORTAL_URL = `http://127.0.0.1:${E2E_PORTS.portal}`;
+export const FORGE_URL = `http://127.0.0.1:${E2E_PORTS.forge}`;
+
+/**
+ * The fake GitHub's one repository (the PR handoff fixture, made fresh when the fakes start), its
+ * issue #1, and the token it takes; the pull requests it was asked for are at SINK_URL/forge/pulls.
+ */
+export const E2E_FORGE = {
+  token: "ghp_e2eFakeGithubToken000000000000000000",
+  repository: `${FORGE_URL}/acme/widgets.git`,
+  issue: { number: 1, title: "An empty cart's total throws", body: "cartTotal([]) throws a TypeError instead of returning 0; test/cart.test.js fails." },
+  issueUrl: `${FORGE_URL}/acme/widgets/issues/1`,
+} as const;
 
 /** The portal's sign-in, saved by the playbook tests as the owner's billing-portal credential. */
 export const E2E_PORTAL = { username: "clerk@example.com", password: "e2e portal pass 4610", totpSecret: "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU" } as const;
