@@ -102,7 +102,7 @@ export function TriggerForm({ triggerId, kind, initial, models, mailbox = null }
           {mailbox ? (
             <p className="text-sm text-slate-700">
               Reads <span className="font-medium text-slate-900">{mailbox}</span>, the mailbox connected under{" "}
-              <Link href="/mail" className="inline-flex min-h-11 items-center font-medium text-indigo-700 underline">
+              <Link href="/mail" className="inline-flex min-h-11 min-w-11 items-center justify-center font-medium text-indigo-700 underline">
                 Mail
               </Link>
               . Mail already there when the trigger first checks starts nothing; nothing is marked as read.
