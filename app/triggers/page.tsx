@@ -50,7 +50,7 @@ export default async function TriggersPage() {
                   </p>
                   {trigger.paused && <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">Paused</span>}
                 </div>
-                <p className="mt-1 text-sm text-slate-600">{describeSource(trigger)}</p>
+                <p dir="auto" className="mt-1 text-sm text-slate-600">{describeSource(trigger)}</p>
                 <div className="mt-2">
                   <TriggerCounts counts={trigger.counts} />
                 </div>
