@@ -7,6 +7,7 @@ const OUTCOMES: Record<string, string> = {
   created: "Started a task",
   rate_limited: "Rate-limited, not run",
   skipped: "Skipped (paused)",
+  rebaselined: "Folder renumbered, started over",
 };
 
 /** A trigger's last events, newest first, each with the task it started. */

@@ -14,13 +14,15 @@ import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 
 interface TriggerFormProps {
   triggerId?: string;
-  kind: "webhook" | "feed" | "calendar";
+  kind: TriggerFormValues["kind"];
   initial?: Partial<TriggerFormValues>;
   models: ModelChoice[];
+  /** The connected mailbox's address a mail trigger reads; null when none is connected. */
+  mailbox?: string | null;
 }
 
 /** Create or edit a trigger; a new webhook's secret is shown once, here, before moving on. */
-export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormProps) {
+export function TriggerForm({ triggerId, kind, initial, models, mailbox = null }: TriggerFormProps) {
   const router = useRouter();
   const [result, setResult] = useState<Partial<ActionFailure>>({});
   const [pending, setPending] = useState(false);
@@ -39,6 +41,10 @@ export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormPro
     pollIntervalSeconds: initial?.pollIntervalSeconds ?? "300",
     calendarUrl: initial?.calendarUrl ?? "",
     leadMinutes: initial?.leadMinutes ?? "30",
+    mailFolder: initial?.mailFolder ?? "INBOX",
+    mailFrom: initial?.mailFrom ?? "",
+    mailSubject: initial?.mailSubject ?? "",
+    mailUnreadOnly: initial?.mailUnreadOnly ?? false,
   });
   const set = <K extends keyof TriggerFormValues>(name: K, value: TriggerFormValues[K]) => setValues((current) => ({ ...current, [name]: value }));
 
@@ -90,6 +96,49 @@ export function TriggerForm({ triggerId, kind, initial, models }: TriggerFormPro
           <Field label="Or a JSON field (optional)" name="dedupeField" errors={errors.dedupeField} hint='Wins over the header, e.g. "id" or "data.object.id".'>
             <input id="dedupeField" value={values.dedupeField} onChange={(event) => set("dedupeField", event.target.value)} spellCheck={false} placeholder="id" className={`${inputClass} font-mono`} />
           </Field>
+        </div>
+      ) : kind === "mail" ? (
+        <div className="space-y-5">
+          {mailbox ? (
+            <p className="text-sm text-slate-700">
+              Reads <span className="font-medium text-slate-900">{mailbox}</span>, the mailbox connected under{" "}
+              <Link href="/mail" className="inline-flex min-h-11 min-w-11 items-center justify-center font-medium text-indigo-700 underline">
+                Mail
+              </Link>
+              . Mail already there when the trigger first checks starts nothing; nothing is marked as read.
+            </p>
+          ) : (
+            <p data-testid="no-mailbox" className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              No mailbox is connected yet.{" "}
+              <Link href="/mail" className="inline-flex min-h-11 items-center font-medium underline">
+                Connect one under Mail
+              </Link>{" "}
+              first: this trigger reads it.
+            </p>
+          )}
+          <div className="grid gap-5 sm:grid-cols-[2fr_1fr]">
+            <Field label="Folder" name="mailFolder" errors={errors.mailFolder}>
+              <input id="mailFolder" value={values.mailFolder} onChange={(event) => set("mailFolder", event.target.value)} spellCheck={false} placeholder="INBOX" className={inputClass} aria-invalid={Boolean(errors.mailFolder)} />
+            </Field>
+            <Field label="Check every (seconds)" name="pollIntervalSeconds" errors={errors.pollIntervalSeconds}>
+              <input id="pollIntervalSeconds" inputMode="numeric" value={values.pollIntervalSeconds} onChange={(event) => set("pollIntervalSeconds", event.target.value)} className={inputClass} />
+            </Field>
+          </div>
+          <div className="grid gap-5 sm:grid-cols-2">
+            <Field label="From contains (optional)" name="mailFrom" errors={errors.mailFrom} hint="Part of the sender's name or address, e.g. billing@ or Acme.">
+              <input id="mailFrom" dir="auto" value={values.mailFrom} onChange={(event) => set("mailFrom", event.target.value)} spellCheck={false} className={inputClass} aria-invalid={Boolean(errors.mailFrom)} />
+            </Field>
+            <Field label="Subject contains (optional)" name="mailSubject" errors={errors.mailSubject} hint="Not case-sensitive.">
+              <input id="mailSubject" dir="auto" value={values.mailSubject} onChange={(event) => set("mailSubject", event.target.value)} className={inputClass} aria-invalid={Boolean(errors.mailSubject)} />
+            </Field>
+          </div>
+          <label className="flex min-h-11 items-start gap-2 text-sm text-slate-800">
+            <input id="mailUnreadOnly" type="checkbox" checked={values.mailUnreadOnly} onChange={(event) => set("mailUnreadOnly", event.target.checked)} className="mt-0.5 size-4 accent-indigo-600" />
+            <span>
+              Unread mail only
+              <span className="block text-slate-500">A mail you already read (elsewhere) before Baton checks starts nothing.</span>
+            </span>
+          </label>
         </div>
       ) : kind === "calendar" ? (
         <div className="grid gap-5 sm:grid-cols-[2fr_1fr_1fr]">

@@ -2,7 +2,7 @@
 // exactly-once-per-slot rule as the DBOS worker's tick (a claimed schedule row and a unique slot,
 // so overlapping ticks cannot both fire one), and does the worker's other housekeeping: starts
 // runs whose start never reached Inngest, sends again signals no wait has read, and polls the due
-// feed and calendar triggers (each claimed by one tick, as with several DBOS workers).
+// feed, calendar and mail triggers (each claimed by one tick, as with several DBOS workers).
 import { cron } from "inngest";
 import type { Db } from "@/lib/db";
 import type { InngestDispatcher } from "@/lib/engine/inngest/dispatcher";

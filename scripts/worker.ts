@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       ticking = false;
     }
   }, config.BATON_SCHEDULE_TICK_MS);
-  // Feed and calendar triggers are polled on the same tick; each worker claims different due ones.
+  // Feed, calendar and mail triggers are polled on the same tick; each worker claims different due ones.
   const fetchFeed = guardedFeedFetcher({ allowlist: config.BATON_HTTP_ALLOWLIST });
   let polling = false;
   const feedTimer = setInterval(async () => {

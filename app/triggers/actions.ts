@@ -9,7 +9,7 @@ import { createTrigger, deleteTrigger, rotateTriggerSecret, setTriggerPaused, up
 import { triggerInput } from "@/lib/triggers/schemas";
 
 export interface TriggerFormValues {
-  kind: "webhook" | "feed" | "calendar";
+  kind: "webhook" | "feed" | "calendar" | "mail";
   name: string;
   prompt: string;
   model: string;
@@ -22,6 +22,10 @@ export interface TriggerFormValues {
   pollIntervalSeconds: string;
   calendarUrl: string;
   leadMinutes: string;
+  mailFolder: string;
+  mailFrom: string;
+  mailSubject: string;
+  mailUnreadOnly: boolean;
 }
 
 /** Creating answers with the new trigger's id and, for a webhook, its secret (shown once); saving an edit opens the trigger. */

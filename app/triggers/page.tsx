@@ -6,10 +6,23 @@ import { TriggerCounts } from "@/components/trigger-counts";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { hostOf } from "@/lib/tools/feeds/fetch-text";
-import { listTriggers } from "@/lib/triggers/manage-triggers";
+import { listTriggers, type TriggerView } from "@/lib/triggers/manage-triggers";
 
 export const metadata: Metadata = { title: "Triggers" };
 export const dynamic = "force-dynamic";
+
+function describeSource(trigger: TriggerView): string {
+  switch (trigger.kind) {
+    case "webhook":
+      return "Webhook";
+    case "feed":
+      return `Feed at ${hostOf(trigger.feedUrl ?? "")}`;
+    case "calendar":
+      return `Meetings in ${hostOf(trigger.calendarUrl ?? "")}, ${trigger.leadMinutes} min ahead`;
+    case "mail":
+      return `New mail in ${trigger.mail?.folder ?? "INBOX"}: ${trigger.mail?.description ?? "any mail"}`;
+  }
+}
 
 export default async function TriggersPage() {
   const triggers = await listTriggers(db(), { userId: await currentUserId() });
@@ -24,7 +37,7 @@ export default async function TriggersPage() {
       {triggers.length === 0 ? (
         <div className="rounded-xl border border-dashed border-slate-300 bg-white p-8 text-center">
           <p className="font-medium">No triggers yet</p>
-          <p className="mt-1 text-sm text-slate-600">Work that starts when something happens: a webhook from your CI, a new post in a feed.</p>
+          <p className="mt-1 text-sm text-slate-600">Work that starts when something happens: a webhook from your CI, a new post in a feed, a mail from a client.</p>
         </div>
       ) : (
         <ul className="space-y-3">
@@ -37,7 +50,7 @@ export default async function TriggersPage() {
                   </p>
                   {trigger.paused && <span className="shrink-0 rounded-full bg-slate-100 px-2.5 py-0.5 text-xs font-medium text-slate-600 ring-1 ring-slate-300">Paused</span>}
                 </div>
-                <p className="mt-1 text-sm text-slate-600">{trigger.kind === "webhook" ? "Webhook" : trigger.kind === "feed" ? `Feed at ${hostOf(trigger.feedUrl ?? "")}` : `Meetings in ${hostOf(trigger.calendarUrl ?? "")}, ${trigger.leadMinutes} min ahead`}</p>
+                <p dir="auto" className="mt-1 text-sm text-slate-600">{describeSource(trigger)}</p>
                 <div className="mt-2">
                   <TriggerCounts counts={trigger.counts} />
                 </div>

@@ -48,9 +48,14 @@ export async function readMail(imap: ImapFlowOptions, params: { folder: string; 
       return full.source;
     }),
   );
+  return parseMailSource(params.uid, source);
+}
+
+/** A message's raw source as read_mail (and the new-mail trigger) present it. */
+export async function parseMailSource(uid: number, source: Buffer): Promise<MailMessage> {
   const parsed = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true });
   return {
-    uid: params.uid,
+    uid,
     messageId: parsed.messageId ?? null,
     date: parsed.date ? parsed.date.toISOString() : null,
     from: addresses(parsed.from),

@@ -24,7 +24,8 @@ export interface MailSummary {
   messageId: string | null;
 }
 
-const addressText = (list?: Array<{ name?: string; address?: string }>) =>
+/** "Name <address>, …" from an envelope's address list. */
+export const addressText = (list?: Array<{ name?: string; address?: string }>) =>
   (list ?? []).map((entry) => (entry.name ? `${entry.name} <${entry.address ?? ""}>` : (entry.address ?? ""))).join(", ");
 
 export async function searchMail(imap: ImapFlowOptions, search: MailSearch): Promise<{ total: number; messages: MailSummary[] }> {

@@ -6,6 +6,7 @@ import type { Prisma, TaskStatus, Trigger } from "@/lib/generated/prisma/client"
 import { findSecretHint } from "@/lib/secrets/secret-store";
 import { resolveModelChoice } from "@/lib/tasks/create-task";
 import { assertId } from "@/lib/validation/ids";
+import { describeMailFilter } from "./mail-filter";
 import type { TriggerInput } from "./schemas";
 import { deleteWebhookSecret, issueWebhookSecret } from "./webhook-secret";
 
@@ -37,6 +38,8 @@ export interface TriggerView {
   feedUrl: string | null;
   calendarUrl: string | null;
   leadMinutes: number;
+  /** Mail: the folder polled and the filter; shown on the page. */
+  mail: { folder: string; from: string | null; subject: string | null; unreadOnly: boolean; description: string } | null;
   pollIntervalSeconds: number;
   lastPolledAt: string | null;
   lastPollError: string | null;
@@ -75,11 +78,14 @@ async function editableFields(db: Db, input: TriggerInput) {
       return { ...common, feedUrl: input.feedUrl, pollIntervalSeconds: input.pollIntervalSeconds };
     case "calendar":
       return { ...common, calendarUrl: input.calendarUrl, leadMinutes: input.leadMinutes, pollIntervalSeconds: input.pollIntervalSeconds };
+    case "mail":
+      return { ...common, mailFolder: input.mailFolder, mailFrom: input.mailFrom ?? null, mailSubject: input.mailSubject ?? null, mailUnreadOnly: input.mailUnreadOnly, pollIntervalSeconds: input.pollIntervalSeconds };
   }
 }
 
-/** A webhook trigger comes with its secret, shown this once. A feed or calendar trigger polls soon after. */
+/** A webhook trigger comes with its secret, shown this once. A feed, calendar or mail trigger polls soon after. */
 export async function createTrigger(db: Db, params: TriggerInput & { userId: string }): Promise<{ trigger: TriggerView; secret: string | null }> {
+  if (params.kind === "mail") await assertMailboxConnected(db, params.userId);
   const fields = await editableFields(db, params);
   const { trigger, secret } = await db.$transaction(async (tx) => {
     const trigger = await tx.trigger.create({ data: { userId: params.userId, kind: params.kind, ...fields, nextPollAt: params.kind === "webhook" ? null : new Date() } });
@@ -95,11 +101,17 @@ export async function updateTrigger(db: Db, params: TriggerInput & { userId: str
   if (trigger.kind !== params.kind) throw new AppError("BAD_REQUEST", { message: `This is a ${trigger.kind} trigger; its kind cannot change.`, fieldErrors: { kind: ["The kind cannot change."] } });
   const fields = await editableFields(db, params);
   const feedMoved = params.kind === "feed" && params.feedUrl !== trigger.feedUrl;
+  // Another folder has its own UIDs: the next poll baselines it (its mail starts nothing).
+  const folderMoved = params.kind === "mail" && params.mailFolder !== trigger.mailFolder;
   const updated = await db.$transaction(async (tx) => {
     if (feedMoved) await tx.triggerEvent.deleteMany({ where: { triggerId: trigger.id, outcome: "seen" } });
     return tx.trigger.update({
       where: { id: trigger.id },
-      data: { ...fields, ...(feedMoved ? { feedPrimed: false, etag: null, lastModified: null, nextPollAt: new Date(), lastPollError: null } : {}) },
+      data: {
+        ...fields,
+        ...(feedMoved ? { feedPrimed: false, etag: null, lastModified: null, nextPollAt: new Date(), lastPollError: null } : {}),
+        ...(folderMoved ? { mailUidValidity: null, mailLastUid: null, nextPollAt: new Date(), lastPollError: null } : {}),
+      },
     });
   });
   return viewOf(db, updated);
@@ -139,6 +151,14 @@ export async function deleteTrigger(db: Db, params: { userId: string; triggerId:
   });
 }
 
+/** A mail trigger reads the person's connected mailbox: without one it could only fail. */
+async function assertMailboxConnected(db: Db, userId: string): Promise<void> {
+  const mailbox = await db.mailAccount.findUnique({ where: { userId }, select: { id: true } });
+  if (!mailbox) {
+    throw new AppError("BAD_REQUEST", { message: "Connect a mailbox under More → Mail first.", fieldErrors: { mailFolder: ["Connect a mailbox under More → Mail first."] } });
+  }
+}
+
 async function viewOf(db: Db, trigger: Trigger, eventCount = 50): Promise<TriggerView> {
   const events =
     eventCount > 0
@@ -164,6 +184,16 @@ async function viewOf(db: Db, trigger: Trigger, eventCount = 50): Promise<Trigge
     feedUrl: trigger.feedUrl,
     calendarUrl: trigger.calendarUrl,
     leadMinutes: trigger.leadMinutes,
+    mail:
+      trigger.kind === "mail"
+        ? {
+            folder: trigger.mailFolder ?? "INBOX",
+            from: trigger.mailFrom,
+            subject: trigger.mailSubject,
+            unreadOnly: trigger.mailUnreadOnly,
+            description: describeMailFilter({ from: trigger.mailFrom, subject: trigger.mailSubject, unreadOnly: trigger.mailUnreadOnly }),
+          }
+        : null,
     pollIntervalSeconds: trigger.pollIntervalSeconds,
     lastPolledAt: trigger.lastPolledAt?.toISOString() ?? null,
     lastPollError: trigger.lastPollError,

@@ -1,4 +1,4 @@
-// Polls due feed and calendar triggers, one task per new item or upcoming meeting however many
+// Polls due feed, calendar and mail triggers, one task per new item, upcoming meeting or new mail however many
 // workers tick at once: a worker claims a due trigger by moving its next poll forward (FOR UPDATE
 // SKIP LOCKED, so two workers never take the same one), fetches outside any transaction, then
 // decides every event under the trigger's lock, where (trigger, event key) is unique on the row
@@ -6,19 +6,27 @@
 // events already claimed stay claimed.
 import type { Db } from "@/lib/db";
 import type { TaskDispatcher } from "@/lib/engine/port";
-import type { Trigger } from "@/lib/generated/prisma/client";
+import type { Prisma, Trigger } from "@/lib/generated/prisma/client";
+import type { MailboxConnection } from "@/lib/mail/mailbox-connection";
 import { hostOf } from "@/lib/tools/feeds/fetch-text";
 import { parseFeed, type FeedItem } from "@/lib/tools/feeds/parse-feed";
 import { decodeXml } from "@/lib/tools/feeds/xml-encoding";
 import { decodeText } from "@/lib/tools/http/response-body";
 import { eventPreview } from "./event-prompt";
 import type { FetchFeed } from "./fetch-feed";
-import { lockTrigger, recordTriggerEvent, type IncomingEvent } from "./record-trigger-event";
+import { mailEvents } from "./mail-events";
+import { lockTrigger, recordTriggerEvent, type EventResult, type IncomingEvent } from "./record-trigger-event";
 import { occurrenceKey, upcomingOccurrences } from "./upcoming-events";
 
 const TRIGGERS_PER_TICK = 10;
 
-type PollDeps = { db: Db; engine: TaskDispatcher; fetchFeed: FetchFeed };
+export type PollDeps = {
+  db: Db;
+  engine: TaskDispatcher;
+  fetchFeed: FetchFeed;
+  /** A mail trigger's mailbox; by default the owner's connected one (lib/mail/mailbox-connection.ts). */
+  mailbox?: (userId: string) => Promise<MailboxConnection | null>;
+};
 
 export interface PollSummary {
   polled: number;
@@ -29,7 +37,7 @@ export async function pollDueTriggers(deps: PollDeps, now = new Date()): Promise
   const claimed = await deps.db.$queryRaw<{ id: string }[]>`
     UPDATE triggers SET next_poll_at = ${now}::timestamp + make_interval(secs => poll_interval_seconds)
     WHERE id IN (
-      SELECT id FROM triggers WHERE kind IN ('feed', 'calendar') AND next_poll_at <= ${now}
+      SELECT id FROM triggers WHERE kind IN ('feed', 'calendar', 'mail') AND next_poll_at <= ${now}
       ORDER BY next_poll_at LIMIT ${TRIGGERS_PER_TICK} FOR UPDATE SKIP LOCKED)
     RETURNING id`;
   let created = 0;
@@ -39,40 +47,47 @@ export async function pollDueTriggers(deps: PollDeps, now = new Date()): Promise
   return { polled: claimed.length, created };
 }
 
-/** What one poll found: the events to decide and the validators to keep, or nothing new. */
-type Found = { events: IncomingEvent[]; validators: { etag: string | null; lastModified: string | null } } | "not-modified";
+/**
+ * What one poll found: the events to decide and what to remember on the trigger once they are
+ * decided (the feed's validators, the mailbox's cursor), or nothing new.
+ */
+export type Found = { events: IncomingEvent[]; remember: (locked: Trigger, outcomes: EventResult[]) => Prisma.TriggerUpdateInput } | "not-modified";
+
+/** Where a polled trigger reads from; the poll's events are dropped when it changed meanwhile. */
+function sourceOf(trigger: Trigger): string | null {
+  if (trigger.kind === "calendar") return trigger.calendarUrl;
+  if (trigger.kind === "mail") return trigger.mailFolder;
+  return trigger.feedUrl;
+}
 
 async function pollTrigger(deps: PollDeps, triggerId: string, now: Date): Promise<number> {
   const trigger = await deps.db.trigger.findUnique({ where: { id: triggerId } });
-  const url = trigger?.kind === "calendar" ? trigger.calendarUrl : trigger?.feedUrl;
-  if (!trigger || !url) return 0;
+  const source = trigger ? sourceOf(trigger) : null;
+  if (!trigger || !source) return 0;
   let found: Found;
   try {
-    found = trigger.kind === "calendar" ? await calendarEvents(deps.fetchFeed, trigger, url, now) : await feedEvents(deps.fetchFeed, trigger, url);
+    if (trigger.kind === "mail") found = await mailEvents(deps, trigger, source, now);
+    else found = trigger.kind === "calendar" ? await calendarEvents(deps.fetchFeed, trigger, source, now) : await feedEvents(deps.fetchFeed, trigger, source);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    await deps.db.trigger.update({ where: { id: trigger.id }, data: { lastPolledAt: now, lastPollError: `Could not read the ${trigger.kind} at ${hostOf(url)}: ${reason}`.slice(0, 500) } });
+    const what = trigger.kind === "mail" ? `the folder ${source}` : `the ${trigger.kind} at ${hostOf(source)}`;
+    await deps.db.trigger.update({ where: { id: trigger.id }, data: { lastPolledAt: now, lastPollError: `Could not read ${what}: ${reason}`.slice(0, 500) } });
     return 0;
   }
   if (found === "not-modified") {
     await deps.db.trigger.update({ where: { id: trigger.id }, data: { notModifiedCount: { increment: 1 }, lastPolledAt: now, lastPollError: null } });
     return 0;
   }
-  const { events, validators } = found;
+  const { events, remember } = found;
 
   const results = await deps.db.$transaction(
     async (tx) => {
       const locked = await lockTrigger(tx, trigger.id);
-      // Edited while it was being read: the next poll reads the new source.
-      if (!locked || (locked.kind === "calendar" ? locked.calendarUrl : locked.feedUrl) !== url) return [];
+      // Edited (or re-baselined) while it was being read: the next poll reads the new source.
+      if (!locked || sourceOf(locked) !== source || locked.mailUidValidity !== trigger.mailUidValidity) return [];
       const outcomes = [];
       for (const event of events) outcomes.push(await recordTriggerEvent(tx, locked, event, now));
-      // An item dropped by the rate limit is read again next time: keep no validators that would hide it.
-      const dropped = outcomes.some((outcome) => outcome.outcome === "rate_limited");
-      await tx.trigger.update({
-        where: { id: trigger.id },
-        data: { feedPrimed: true, lastPolledAt: now, lastPollError: null, ...(dropped ? { etag: null, lastModified: null } : validators) },
-      });
+      await tx.trigger.update({ where: { id: trigger.id }, data: { feedPrimed: true, lastPolledAt: now, lastPollError: null, ...remember(locked, outcomes) } });
       return outcomes;
     },
     { timeout: 30_000 },
@@ -82,6 +97,10 @@ async function pollTrigger(deps: PollDeps, triggerId: string, now: Date): Promis
   }
   return results.filter((result) => result.outcome === "created").length;
 }
+
+/** An item dropped by the rate limit is read again next time: keep no validators that would hide it. */
+const feedValidators = (validators: { etag: string | null; lastModified: string | null }) => (_locked: Trigger, outcomes: EventResult[]) =>
+  outcomes.some((outcome) => outcome.outcome === "rate_limited") ? { etag: null, lastModified: null } : validators;
 
 /** A feed's items, oldest first; on the first poll they are only remembered. Unchanged: a 304. */
 async function feedEvents(fetchFeed: FetchFeed, trigger: Trigger, url: string): Promise<Found> {
@@ -97,7 +116,7 @@ async function feedEvents(fetchFeed: FetchFeed, trigger: Trigger, url: string): 
     seenOnly: !trigger.feedPrimed,
     polled: true,
   }));
-  return { events, validators: { etag: answer.etag, lastModified: answer.lastModified } };
+  return { events, remember: feedValidators({ etag: answer.etag, lastModified: answer.lastModified }) };
 }
 
 /**
@@ -116,5 +135,5 @@ async function calendarEvents(fetchFeed: FetchFeed, trigger: Trigger, url: strin
     data: { source, content: JSON.stringify(event, null, 2) },
     polled: true,
   }));
-  return { events, validators: { etag: null, lastModified: null } };
+  return { events, remember: feedValidators({ etag: null, lastModified: null }) };
 }

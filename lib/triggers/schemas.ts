@@ -3,7 +3,7 @@ import { z } from "zod";
 import { PROMPT_MAX_CHARS } from "@/lib/tasks/schemas";
 import { numberFromInput, titleSchema } from "@/lib/validation/input";
 
-export const TRIGGER_KINDS = ["webhook", "feed", "calendar"] as const;
+export const TRIGGER_KINDS = ["webhook", "feed", "calendar", "mail"] as const;
 
 const emptyToUndefined = (value: unknown) => (value === "" || value === null ? undefined : value);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -61,7 +61,20 @@ const calendarFields = z.object({
   pollIntervalSeconds,
 });
 
-export const triggerInput = z.discriminatedUnion("kind", [webhookFields, feedFields, calendarFields], { message: "Choose webhook, feed or calendar." });
+const contains = (what: string) => z.preprocess(emptyToUndefined, z.string().trim().max(200, `Keep the ${what} filter under 200 characters.`).optional());
+
+const mailFields = z.object({
+  kind: z.literal("mail"),
+  ...commonFields,
+  mailFolder: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(300, "Use the folder's name, e.g. INBOX or Clients/Acme.").default("INBOX")),
+  /** The sender's name or address contains this. */
+  mailFrom: contains("sender"),
+  mailSubject: contains("subject"),
+  mailUnreadOnly: z.preprocess((value) => (value === "on" || value === "true" ? true : value === "off" || value === "false" || value === undefined ? false : value), z.boolean({ message: "Use true or false." })),
+  pollIntervalSeconds,
+});
+
+export const triggerInput = z.discriminatedUnion("kind", [webhookFields, feedFields, calendarFields, mailFields], { message: "Choose webhook, feed, calendar or mail." });
 export type TriggerInput = z.infer<typeof triggerInput>;
 
 export const pauseTriggerInput = z.object({ paused: z.boolean({ message: "Use true or false." }) });

@@ -39,7 +39,7 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
             {trigger.name}
           </h1>
           <p className="mt-1 text-sm text-slate-600">
-            {{ webhook: "Webhook", feed: "Feed", calendar: "Meeting prep" }[trigger.kind]} · at most {trigger.rateLimitPerMinute} tasks a minute
+            {{ webhook: "Webhook", feed: "Feed", calendar: "Meeting prep", mail: "New mail" }[trigger.kind]} · at most {trigger.rateLimitPerMinute} tasks a minute
             {trigger.askBeforeActing && <> · asks before acting elsewhere</>}
             {trigger.planFirst && <> · shows a plan first</>}
             {trigger.paused && <> · paused</>}
@@ -83,9 +83,11 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
       {trigger.kind !== "webhook" && (
         <section className={sectionClass} aria-labelledby="feed-heading">
           <h2 id="feed-heading" className={headingClass}>
-            {trigger.kind === "feed" ? "Feed" : "Calendar"}
+            {{ feed: "Feed", calendar: "Calendar", mail: "Mailbox" }[trigger.kind]}
           </h2>
-          <p className="mt-2 text-sm break-all text-slate-800">{trigger.kind === "feed" ? trigger.feedUrl : trigger.calendarUrl}</p>
+          <p dir="auto" className="mt-2 text-sm break-all text-slate-800">
+            {trigger.mail ? `Folder ${trigger.mail.folder} · ${trigger.mail.description}` : trigger.kind === "feed" ? trigger.feedUrl : trigger.calendarUrl}
+          </p>
           <p className="mt-1 text-sm text-slate-600">
             Checked every {Math.round(trigger.pollIntervalSeconds / 60)} min
             {trigger.lastPolledAt ? (
@@ -96,7 +98,11 @@ export default async function TriggerPage({ params }: PageProps<"/triggers/[id]"
               ", not yet"
             )}
             {trigger.counts.notModified > 0 && <> · unchanged {trigger.counts.notModified} times</>}.{" "}
-            {trigger.kind === "feed" ? "Items there at the first check start nothing." : `Each meeting starting within ${trigger.leadMinutes} minutes starts one task.`}
+            {trigger.kind === "feed"
+              ? "Items there at the first check start nothing."
+              : trigger.kind === "mail"
+                ? "Mail there at the first check starts nothing; each new matching mail starts one task. Nothing is marked as read."
+                : `Each meeting starting within ${trigger.leadMinutes} minutes starts one task.`}
           </p>
           {trigger.lastPollError && <p className="mt-2 text-sm text-rose-700">{trigger.lastPollError}</p>}
         </section>

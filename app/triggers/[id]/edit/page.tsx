@@ -6,6 +6,7 @@ import { modelChoices } from "@/lib/agent/providers/registry";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
+import { getMailbox } from "@/lib/mail/manage-mailbox";
 import { getTrigger } from "@/lib/triggers/manage-triggers";
 
 export const metadata: Metadata = { title: "Edit trigger" };
@@ -13,7 +14,8 @@ export const dynamic = "force-dynamic";
 
 export default async function EditTriggerPage({ params }: PageProps<"/triggers/[id]/edit">) {
   const { id } = await params;
-  const trigger = await getTrigger(db(), { userId: await currentUserId(), triggerId: id, events: 0 }).catch((error: unknown) => {
+  const userId = await currentUserId();
+  const trigger = await getTrigger(db(), { userId, triggerId: id, events: 0 }).catch((error: unknown) => {
     if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
@@ -25,6 +27,7 @@ export default async function EditTriggerPage({ params }: PageProps<"/triggers/[
           triggerId={trigger.id}
           kind={trigger.kind}
           models={await modelChoices(db())}
+          mailbox={trigger.kind === "mail" ? ((await getMailbox(db(), { userId }))?.address ?? null) : null}
           initial={{
             name: trigger.name,
             prompt: trigger.prompt,
@@ -38,6 +41,10 @@ export default async function EditTriggerPage({ params }: PageProps<"/triggers/[
             pollIntervalSeconds: String(trigger.pollIntervalSeconds),
             calendarUrl: trigger.calendarUrl ?? "",
             leadMinutes: String(trigger.leadMinutes),
+            mailFolder: trigger.mail?.folder ?? "INBOX",
+            mailFrom: trigger.mail?.from ?? "",
+            mailSubject: trigger.mail?.subject ?? "",
+            mailUnreadOnly: trigger.mail?.unreadOnly ?? false,
           }}
         />
       </div>
