@@ -5,8 +5,9 @@
 // runtime typing the credential, the CSV export as an artifact with the portal's rows, every turn's
 // frame on the timeline with its action drawn; the injected "delete your account" page gets no
 // deletion without a person (and the denial reaches the model); computer use is off by default;
-// a kill -9 of the worker mid-run resumes at the last confirmed turn with no turn asked again.
-import { randomUUID } from "node:crypto";
+// a kill -9 of the worker mid-run resumes at the last confirmed turn with no recorded turn asked
+// again; a kill -9 inside an approved "Delete account" click deletes once.
+import { createHash, randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { startScriptedModelServer, type ScriptedReply, type ScriptedTurn, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
@@ -90,9 +91,10 @@ const PLANS: Record<string, Step[][]> = {
 };
 
 function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): ScriptedReply {
-  const goal = turn.input.find((item) => item.type === "user");
   const marker = markerOf(turn);
-  void goal;
+  // Like a real model, the answer depends on the conversation only: the same conversation asked
+  // again (a turn cut off by a crash before its checkpoint) gets the same answer.
+  const done = turn.input.filter((item) => item.type === "assistant").length;
   const log = computerTurns.get(marker) ?? [];
   log.push(turn);
   computerTurns.set(marker, log);
@@ -102,10 +104,9 @@ function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): Script
   }
   if (marker.startsWith("PERSON")) {
     // A fake CAPTCHA: only a person can go on. After the hand-back the model reads the note and stops.
-    return log.length === 1 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA." } }] } : { text: "The person solved it; done." };
+    return done === 0 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA." } }] } : { text: "The person solved it; done." };
   }
   const plan = PLANS[marker.split("-")[0]!] ?? [];
-  const done = log.length - 1;
   const steps = plan[done];
   if (!steps) return { text: `Finished after ${done} turns.` };
   const actionOf = (step: Step) =>
@@ -306,9 +307,38 @@ describe("use_browser", () => {
     expect((await timeline(db, taskId)).filter((event) => event.type === "takeover.requested")).toHaveLength(1);
   });
 
-  // Where the kill lands decides the path. One fresh-clone run ended with 3 distinct conversations
-  // among 4 turns (a turn asked again); under investigation, retried once meanwhile.
-  test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no turn asked again", { timeout: 180_000, retry: 1 }, async () => {
+  test("kill -9 inside the approved \"Delete account\" click: the account is deleted once, and the model is told it was not done again", { timeout: 180_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: null });
+    const before = portal.deletions();
+    const { taskId, runId, marker } = await startBrowseTask("INJECT", "openai", "/account");
+    const approval = await waitForPendingApproval(db, taskId, worker);
+    // The worker dies while the portal handles the deletion: the click was made, its step (which
+    // would save the page after it) has not finished.
+    let killed: Promise<void> | undefined;
+    portal.onNextDeletion(() => (killed = worker.kill("SIGKILL")));
+    await decideApproval({ db, engine, tools: builtinArgumentValidator }, { userId, approvalId: approval.id, decision: "approve", via: "api" });
+    await waitFor(async () => killed !== undefined, { timeoutMs: 60_000, what: "the approved click reaching the portal" });
+    await killed;
+    expect(portal.deletions()).toBe(before + 1);
+    expect((await turnEvents(taskId)).map((event) => event.stepKey)).not.toContainEqual(expect.stringContaining("-act-"));
+
+    worker = await startTheWorker();
+    await waitForStatus(db, taskId, "completed", worker, 150_000);
+    expect(portal.deletions()).toBe(before + 1);
+    // The journal holds the click once; the step's second attempt found it and did not click.
+    const effects = await db.effect.findMany({ where: { runId, tool: "use_browser" } });
+    expect(effects).toHaveLength(1);
+    const act = (await turnEvents(taskId)).find((event) => event.stepKey?.includes("-act-"))!;
+    expect(act.message).toMatch(/Click at \d+,\d+: not-repeated \(Baton (already did|had started) this before a restart/);
+    const told = JSON.stringify(computerTurns.get(marker)!.at(-1)!.input);
+    expect(told).toContain("so it was not done again");
+  });
+
+  // Where the kill lands decides the path: after a turn's checkpoint, the turn is never asked again;
+  // between the model's answer and the checkpoint, the turn is asked once more with the very same
+  // conversation (a model call changes nothing outside Baton; the answer is simply not kept).
+  test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no recorded turn asked again", { timeout: 180_000 }, async () => {
     await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
     await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
     const { taskId, runId, marker } = await startBrowseTask("EXPORT", "openai", "/login");
@@ -326,16 +356,19 @@ describe("use_browser", () => {
     await waitForStatus(db, taskId, "completed", worker, 150_000);
 
     const turns = computerTurns.get(marker)!;
-    // Four model turns in all, whatever was asked before the kill: a turn recorded is never asked again
-    // (the one in flight at the kill, if any, is asked once more with the same conversation).
-    const inputs = turns.map((turn) => JSON.stringify(turn.input.length));
-    expect(turns.length, `asked ${askedBefore} before the kill; inputs ${inputs.join(",")}`).toBeLessThanOrEqual(5);
-    expect(new Set(turns.map((turn) => turn.input.length)).size).toBe(4);
+    const conversations = turns.map((turn) => createHash("sha256").update(JSON.stringify(turn.input)).digest("hex"));
+    const seen = `asked ${askedBefore} before the kill; conversations ${conversations.map((digest) => digest.slice(0, 6)).join(",")}`;
+    // Four conversations: the sign-in form, the code form, the invoices, the end.
+    expect(new Set(conversations).size, seen).toBe(4);
+    const repeated = conversations.filter((digest, index) => conversations.indexOf(digest) !== index);
+    expect(repeated.length, seen).toBeLessThanOrEqual(1);
+    // Only the turn in flight at the kill (the last one asked before it) may be asked again, right after the restart.
+    if (repeated.length === 1) expect([conversations.indexOf(repeated[0]!), conversations.lastIndexOf(repeated[0]!)], seen).toEqual([askedBefore - 1, askedBefore]);
     const events = await turnEvents(taskId);
     expect(events).toHaveLength(4);
     // The export needs the portal's signed-in session: only the restored storage state holds it.
     const csv = await db.artifact.findFirstOrThrow({ where: { runId, name: { endsWith: ".csv" } } });
     expect(Buffer.from(csv.content).toString("utf8")).toMatch(/^id,month,customer,amount\n/);
-    console.log(`[use-browser] kill -9 after ${askedBefore} of 4 model turns; ${turns.length} asked in all`);
+    console.log(`[use-browser] kill -9 after ${askedBefore} of 4 model turns; ${turns.length} asked in all (${repeated.length} asked again)`);
   });
 });
