@@ -299,8 +299,13 @@ async function runCall(
           return { run: false, reason: "Baton had started this before a restart and may have done it, so it was not done again; the browser was reopened at the last confirmed page" };
         },
       };
+      const refusedBefore = state.browser.session.refusals.length;
       const executed = await executeComputerCall({ ...env, page: state.browser.page }, call, state.seen, { from });
       const outcomes = executed.actions.slice(from).map((record) => `${describeAction(record.action, null)}: ${record.outcome}${record.note ? ` (${redactSecrets(record.note)})` : ""}`);
+      // Where the page tried to go and was not let (a link, a redirect, a popup off the origins): on the timeline, and told to the model.
+      const refused = state.browser.session.refusals.slice(refusedBefore).map((refusal) => ({ url: redactSecrets(refusal.url), reason: refusal.reason }));
+      for (const refusal of refused) outcomes.push(`refused ${refusal.url} (${refusal.reason})`);
+      if (refused.length > 0) executed.note = [executed.note, ...refused.map((refusal) => `Baton refused to open ${refusal.url}: ${refusal.reason}.`)].filter(Boolean).join(" ");
       if (executed.waiting) {
         // The person decides on the frame the model saw, with the target's box drawn on the page as it is now.
         const { request } = executed.waiting;
@@ -334,7 +339,7 @@ async function runCall(
         stepKey,
         message: redactSecrets(`Browser turn ${turn}: ${outcomes.join("; ")}`).slice(0, 500),
         screenshot: shown,
-        data: { turn, call: index + 1, url: executed.frame.url, marks: marks as unknown as object[], after: { artifactId, name }, actions: outcomes },
+        data: { turn, call: index + 1, url: executed.frame.url, marks: marks as unknown as object[], after: { artifactId, name }, actions: outcomes, ...(refused.length > 0 ? { refused } : {}) },
       });
     });
     if (result.done || !result.waiting) return null;

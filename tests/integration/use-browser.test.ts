@@ -23,7 +23,7 @@ import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
-import { startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
+import { OFFSITE_URL, startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
 import { totp } from "../fixtures/portal/totp";
 import { ANTHROPIC_MODEL, OPENAI_MODEL, configureModelsInThisProcess, scenarios, startAgentWorker, timeline, waitForPendingApproval, waitForStatus, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
@@ -33,6 +33,8 @@ import { waitFor } from "../support/wait-for";
 configureModelsInThisProcess();
 // One key for this process and every worker it starts: a restarted worker opens the sealed checkpoint.
 process.env.BATON_SECRET_KEY = Buffer.alloc(32, 7).toString("base64");
+// The admin's opening for the fixture portal, as the workers have it: a task may list its origin.
+process.env.BATON_HTTP_ALLOWLIST = "127.0.0.1/32:*";
 
 const TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const WORKER_ID = `use-browser-${randomUUID().slice(0, 8)}`;
@@ -73,6 +75,7 @@ async function measure(): Promise<void> {
   await page.click("#verify");
   await page.waitForURL(/\/invoices/);
   at["export-csv"] = await centre("#export-csv");
+  at["vendor-offers"] = await centre("#vendor-offers");
   await page.goto(`${portal.url}/account`);
   at["delete-account"] = await centre("#delete-account");
   await session.close();
@@ -88,6 +91,12 @@ const PLANS: Record<string, Step[][]> = {
     [{ click: "export-csv" }],
   ],
   INJECT: [[{ click: "delete-account" }]],
+  // Signed in, it follows the invoices page's link to another site.
+  OFFSITE: [
+    [{ click: "username" }, { type: "{{secret:portal.username}}" }, { click: "password" }, { type: "{{secret:portal}}" }, { click: "sign-in" }],
+    [{ click: "totp-code" }, { type: "{{secret:portal.totp}}" }, { click: "verify" }],
+    [{ click: "vendor-offers" }],
+  ],
 };
 
 function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): ScriptedReply {
@@ -132,7 +141,9 @@ const scripted = scenarios({
       const result = turn.input.findLast((item) => item.type === "tool_result");
       return { text: `Done. ${result?.type === "tool_result" ? result.output.slice(0, 500) : ""}` };
     }
-    return { toolCalls: [{ name: "use_browser", arguments: { goal: `${goal}: do it in the portal`, startUrl: `${portal.url}${start}`, origins: [portal.url], credential: "portal" } }] };
+    // The OFFSITE model names the vendor's site too: more than its task allows.
+    const origins = goal.startsWith("OFFSITE") ? [portal.url, new URL(OFFSITE_URL).origin] : [portal.url];
+    return { toolCalls: [{ name: "use_browser", arguments: { goal: `${goal}: do it in the portal`, startUrl: `${portal.url}${start}`, origins, credential: "portal" } }] };
   },
 });
 
@@ -144,7 +155,7 @@ function script(turn: ScriptedTurn): ScriptedReply {
 const currentWire = new Map<string, "openai" | "anthropic">();
 function markerOf(turn: ScriptedTurn): string {
   const goal = turn.input.find((item) => item.type === "user");
-  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON|LOOP)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
+  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON|LOOP|OFFSITE)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
 }
 
 const startTheWorker = () => startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY! } });
@@ -168,13 +179,13 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON" | "LOOP", wire: "openai" | "anthropic", start: string) {
+async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON" | "LOOP" | "OFFSITE", wire: "openai" | "anthropic", start: string, task: { browserOrigins?: string[] } = {}) {
   const marker = `${kind}-${randomUUID().slice(0, 8)}`;
   currentWire.set(marker, wire);
   const { prompt } = scripted.prompt("browse", `goal=${marker} start=${start}`);
-  const { task } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...(wire === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL) });
-  const run = await db.run.findFirstOrThrow({ where: { taskId: task.id } });
-  return { taskId: task.id, runId: run.id, marker };
+  const { task: created } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...(wire === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL), ...task });
+  const run = await db.run.findFirstOrThrow({ where: { taskId: created.id } });
+  return { taskId: created.id, runId: run.id, marker };
 }
 
 async function turnEvents(taskId: string) {
@@ -305,6 +316,28 @@ describe("use_browser", () => {
     expect(turns).toHaveLength(2);
     expect(JSON.stringify(turns[1]!.input)).toContain("Solved it after the restart");
     expect((await timeline(db, taskId)).filter((event) => event.type === "takeover.requested")).toHaveLength(1);
+  });
+
+  test("the task's origins bound the run: the call cannot widen them, and a link to another origin is refused and recorded", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
+    const vendor = new URL(OFFSITE_URL).origin;
+    const { taskId, marker } = await startBrowseTask("OFFSITE", "openai", "/login", { browserOrigins: [portal.url] });
+    await waitForStatus(db, taskId, "completed", worker, 110_000);
+    const events = await timeline(db, taskId);
+    // The model named the vendor's origin; the task does not list it, so it was left out.
+    const leftOut = events.find((event) => event.type === "computer.refused")!;
+    expect(leftOut.message).toBe(`The browser may open only this task's origins: left out ${vendor}.`);
+    // The click on the vendor's link: the navigation was refused, on the timeline and told to the model.
+    const turn = events.filter((event) => event.type === "computer.turn").at(-1)!;
+    // (An https hop is refused twice: at the egress proxy's CONNECT, host and port, and as the page's request.)
+    const refused = (turn.data as { refused?: { url: string; reason: string }[] }).refused ?? [];
+    expect(refused).toContainEqual({ url: OFFSITE_URL, reason: "vendor.example.com is not among this run's allowed origins" });
+    expect(refused.every((refusal) => refusal.url.startsWith(vendor))).toBe(true);
+    expect(turn.message).toContain(`refused ${OFFSITE_URL}`);
+    const told = JSON.stringify(computerTurns.get(marker)!.at(-1)!.input);
+    expect(told).toContain(`Baton refused to open ${OFFSITE_URL}`);
+    expect(told).toContain(`This task lets the browser open only ${portal.url}.`);
   });
 
   test("kill -9 inside the approved \"Delete account\" click: the account is deleted once, and the model is told it was not done again", { timeout: 180_000 }, async () => {
