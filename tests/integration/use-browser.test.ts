@@ -10,12 +10,9 @@
 import { createHash, randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startScriptedModelServer, type ScriptedReply, type ScriptedTurn, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
+import { startScriptedModelServer, type ScriptedTurn, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
 import { decideApproval } from "@/lib/approvals/decide-approval";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { launchBrowser, openBrowserSession } from "@/lib/browser";
+import { launchBrowser } from "@/lib/browser";
 import { decodePng } from "@/lib/computer-use/png-pixels";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { createDb, type Db } from "@/lib/db";
@@ -24,8 +21,8 @@ import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { OFFSITE_URL, startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
-import { totp } from "../fixtures/portal/totp";
-import { ANTHROPIC_MODEL, OPENAI_MODEL, configureModelsInThisProcess, scenarios, startAgentWorker, timeline, waitForPendingApproval, waitForStatus, type AgentWorker } from "../support/agent-harness";
+import { ANTHROPIC_MODEL, OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, timeline, waitForPendingApproval, waitForStatus, type AgentWorker } from "../support/agent-harness";
+import { computerUseScript, type BrowseKind, type ComputerUseScript } from "../support/computer-use-script";
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
@@ -38,9 +35,6 @@ process.env.BATON_HTTP_ALLOWLIST = "127.0.0.1/32:*";
 
 const TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const WORKER_ID = `use-browser-${randomUUID().slice(0, 8)}`;
-/** 1280x800 CSS pixels shown as 1024x640: a frame pixel is 1.25 CSS pixels. */
-const FRAME_SCALE = 1024 / 1280;
-
 let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
@@ -49,114 +43,10 @@ let portal: PortalServer;
 let worker: AgentWorker;
 let userId: string;
 let browser: Browser;
-type Point = { x: number; y: number };
-const at: Record<string, Point> = {};
+let computer: ComputerUseScript;
 /** Every computer turn the model was asked, by goal marker: a turn asked twice would show here. */
 const computerTurns = new Map<string, ScriptedTurn[]>();
-
-/** The centre of an element of a page, in frame pixels, as the model would read it off the screenshot. */
-async function measure(): Promise<void> {
-  // A session like the loop's (its viewport, its proxy): the pages render exactly as the model sees them.
-  const host = new URL(portal.url).host;
-  const session = await openBrowserSession({ browser, allowlist: [host], adminAllowlist: [host], workspaceDir: mkdtempSync(path.join(tmpdir(), "baton-measure-")) });
-  const page = await session.newPage();
-  const centre = async (selector: string) => {
-    const box = (await page.locator(selector).boundingBox())!;
-    return { x: Math.floor((box.x + box.width / 2) * FRAME_SCALE), y: Math.floor((box.y + box.height / 2) * FRAME_SCALE) };
-  };
-  await page.goto(`${portal.url}/login`);
-  for (const id of ["username", "password", "sign-in"]) at[id] = await centre(`#${id}`);
-  await page.fill("#username", portal.username);
-  await page.fill("#password", portal.password);
-  await page.click("#sign-in");
-  await page.waitForURL(/\/totp/);
-  for (const id of ["totp-code", "verify"]) at[id] = await centre(`#${id}`);
-  await page.fill("#totp-code", totp(TOTP_SECRET));
-  await page.click("#verify");
-  await page.waitForURL(/\/invoices/);
-  at["export-csv"] = await centre("#export-csv");
-  at["vendor-offers"] = await centre("#vendor-offers");
-  await page.goto(`${portal.url}/account`);
-  at["delete-account"] = await centre("#delete-account");
-  await session.close();
-}
-
-type Step = { click: string } | { type: string };
-
-/** The computer script: sign in (the runtime types the secrets), then export; or, on the account page, fall for the injection. */
-const PLANS: Record<string, Step[][]> = {
-  EXPORT: [
-    [{ click: "username" }, { type: "{{secret:portal.username}}" }, { click: "password" }, { type: "{{secret:portal}}" }, { click: "sign-in" }],
-    [{ click: "totp-code" }, { type: "{{secret:portal.totp}}" }, { click: "verify" }],
-    [{ click: "export-csv" }],
-  ],
-  INJECT: [[{ click: "delete-account" }]],
-  // Signed in, it follows the invoices page's link to another site.
-  OFFSITE: [
-    [{ click: "username" }, { type: "{{secret:portal.username}}" }, { click: "password" }, { type: "{{secret:portal}}" }, { click: "sign-in" }],
-    [{ click: "totp-code" }, { type: "{{secret:portal.totp}}" }, { click: "verify" }],
-    [{ click: "vendor-offers" }],
-  ],
-};
-
-function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): ScriptedReply {
-  const marker = markerOf(turn);
-  // Like a real model, the answer depends on the conversation only: the same conversation asked
-  // again (a turn cut off by a crash before its checkpoint) gets the same answer.
-  const done = turn.input.filter((item) => item.type === "assistant").length;
-  const log = computerTurns.get(marker) ?? [];
-  log.push(turn);
-  computerTurns.set(marker, log);
-  if (marker.startsWith("LOOP")) {
-    // A model that never finishes: it keeps scrolling.
-    return { toolCalls: [{ name: "computer", arguments: wire === "openai" ? { actions: [{ type: "scroll", x: 100, y: 100, scroll_x: 0, scroll_y: 100 }] } : { action: "scroll", coordinate: [100, 100], scroll_direction: "down", scroll_amount: 1 } }] };
-  }
-  if (marker.startsWith("PERSON")) {
-    // A fake CAPTCHA: only a person can go on. After the hand-back the model reads the note and stops.
-    return done === 0 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA." } }] } : { text: "The person solved it; done." };
-  }
-  const plan = PLANS[marker.split("-")[0]!] ?? [];
-  const steps = plan[done];
-  if (!steps) return { text: `Finished after ${done} turns.` };
-  const actionOf = (step: Step) =>
-    "click" in step
-      ? wire === "openai"
-        ? { type: "click", button: "left", x: at[step.click]!.x, y: at[step.click]!.y }
-        : { action: "left_click", coordinate: [at[step.click]!.x, at[step.click]!.y] }
-      : wire === "openai"
-        ? { type: "type", text: step.type }
-        : { action: "type", text: step.type };
-  // OpenAI batches a turn's actions in one call; Anthropic sends one tool_use per action.
-  return wire === "openai"
-    ? { toolCalls: [{ name: "computer", arguments: { actions: steps.map(actionOf) } }] }
-    : { toolCalls: steps.map((step) => ({ name: "computer", arguments: actionOf(step) })) };
-}
-
-const scripted = scenarios({
-  browse: (turn) => {
-    const first = turn.input.find((item) => item.type === "user");
-    const text = first?.type === "user" ? first.text : "";
-    const [, goal = "", start = "/login"] = /goal=(\S+) start=(\S+)/.exec(text) ?? [];
-    if (turn.input.some((item) => item.type === "tool_result")) {
-      const result = turn.input.findLast((item) => item.type === "tool_result");
-      return { text: `Done. ${result?.type === "tool_result" ? result.output.slice(0, 500) : ""}` };
-    }
-    // The OFFSITE model names the vendor's site too: more than its task allows.
-    const origins = goal.startsWith("OFFSITE") ? [portal.url, new URL(OFFSITE_URL).origin] : [portal.url];
-    return { toolCalls: [{ name: "use_browser", arguments: { goal: `${goal}: do it in the portal`, startUrl: `${portal.url}${start}`, origins, credential: "portal" } }] };
-  },
-});
-
-function script(turn: ScriptedTurn): ScriptedReply {
-  if (turn.tools.includes("computer")) return computerReply(turn, currentWire.get(markerOf(turn)) ?? "openai");
-  return scripted.script(turn);
-}
-
-const currentWire = new Map<string, "openai" | "anthropic">();
-function markerOf(turn: ScriptedTurn): string {
-  const goal = turn.input.find((item) => item.type === "user");
-  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON|LOOP|OFFSITE)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
-}
+const script = (turn: ScriptedTurn) => computer.script(turn);
 
 const startTheWorker = () => startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY! } });
 
@@ -167,7 +57,7 @@ beforeAll(async () => {
   model = await startScriptedModelServer({ script });
   portal = await startPortal({ totpSecret: TOTP_SECRET });
   browser = await launchBrowser();
-  await measure();
+  computer = await computerUseScript({ portal, browser, turns: computerTurns });
   worker = await startTheWorker();
   userId = await createTestUser(db, "Clerk");
   await createCredential(db, { userId, input: { name: "portal", label: "Portal", origins: [portal.url], username: portal.username, password: portal.password, totpSecret: TOTP_SECRET } });
@@ -179,10 +69,8 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON" | "LOOP" | "OFFSITE", wire: "openai" | "anthropic", start: string, task: { browserOrigins?: string[] } = {}) {
-  const marker = `${kind}-${randomUUID().slice(0, 8)}`;
-  currentWire.set(marker, wire);
-  const { prompt } = scripted.prompt("browse", `goal=${marker} start=${start}`);
+async function startBrowseTask(kind: BrowseKind, wire: "openai" | "anthropic", start: string, task: { browserOrigins?: string[] } = {}) {
+  const { marker, prompt } = computer.prompt(kind, wire, start);
   const { task: created } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...(wire === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL), ...task });
   const run = await db.run.findFirstOrThrow({ where: { taskId: created.id } });
   return { taskId: created.id, runId: run.id, marker };
