@@ -46,6 +46,8 @@ let browser: Browser;
 let computer: ComputerUseScript;
 /** Every computer turn the model was asked, by goal marker: a turn asked twice would show here. */
 const computerTurns = new Map<string, ScriptedTurn[]>();
+/** Set by a test: kill the worker while the model is asked this goal's turn (`done` turns before it). */
+let killAtTurn: { marker: string; done: number; killed?: Promise<void> } | undefined;
 const script = (turn: ScriptedTurn) => computer.script(turn);
 
 const startTheWorker = () => startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY! } });
@@ -57,7 +59,14 @@ beforeAll(async () => {
   model = await startScriptedModelServer({ script });
   portal = await startPortal({ totpSecret: TOTP_SECRET });
   browser = await launchBrowser();
-  computer = await computerUseScript({ portal, browser, turns: computerTurns });
+  computer = await computerUseScript({
+    portal,
+    browser,
+    turns: computerTurns,
+    onTurn(marker, done) {
+      if (killAtTurn && !killAtTurn.killed && killAtTurn.marker === marker && killAtTurn.done === done) killAtTurn.killed = worker.kill("SIGKILL");
+    },
+  });
   worker = await startTheWorker();
   userId = await createTestUser(db, "Clerk");
   await createCredential(db, { userId, input: { name: "portal", label: "Portal", origins: [portal.url], username: portal.username, password: portal.password, totpSecret: TOTP_SECRET } });
@@ -74,6 +83,16 @@ async function startBrowseTask(kind: BrowseKind, wire: "openai" | "anthropic", s
   const { task: created } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...(wire === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL), ...task });
   const run = await db.run.findFirstOrThrow({ where: { taskId: created.id } });
   return { taskId: created.id, runId: run.id, marker };
+}
+
+/**
+ * What the model was sent, as content: the checkpoint keeps the conversation in Postgres (jsonb
+ * orders an object's keys its own way), so the same conversation restored may differ in key order only.
+ */
+function conversationDigest(turn: ScriptedTurn): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => [key, canonical(item)])) : value;
+  return createHash("sha256").update(JSON.stringify(canonical(turn.input))).digest("hex");
 }
 
 async function turnEvents(taskId: string) {
@@ -256,6 +275,30 @@ describe("use_browser", () => {
     expect(told).toContain("so it was not done again");
   });
 
+  test("kill -9 while the model answers a turn: that turn, and only it, is asked again with the very same conversation", { timeout: 180_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
+    const { marker, prompt } = computer.prompt("EXPORT", "openai", "/login");
+    // The second turn (after the sign-in): the worker dies with the question asked and no answer kept.
+    killAtTurn = { marker, done: 1 };
+    const { task } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...OPENAI_MODEL });
+    const runId = (await db.run.findFirstOrThrow({ where: { taskId: task.id } })).id;
+    await waitFor(async () => killAtTurn?.killed !== undefined, { timeoutMs: 90_000, what: "the second computer turn asked" });
+    await killAtTurn.killed;
+    killAtTurn = undefined;
+    worker = await startTheWorker();
+    await waitForStatus(db, task.id, "completed", worker, 150_000);
+
+    const turns = computerTurns.get(marker)!;
+    const conversations = turns.map(conversationDigest);
+    expect(conversations).toHaveLength(5);
+    expect(conversations[2]).toBe(conversations[1]);
+    expect(new Set(conversations).size).toBe(4);
+    expect(await turnEvents(task.id)).toHaveLength(4);
+    const csv = await db.artifact.findFirstOrThrow({ where: { runId, name: { endsWith: ".csv" } } });
+    expect(Buffer.from(csv.content).toString("utf8")).toMatch(/^id,month,customer,amount\n/);
+  });
+
   // Where the kill lands decides the path: after a turn's checkpoint, the turn is never asked again;
   // between the model's answer and the checkpoint, the turn is asked once more with the very same
   // conversation (a model call changes nothing outside Baton; the answer is simply not kept).
@@ -277,7 +320,7 @@ describe("use_browser", () => {
     await waitForStatus(db, taskId, "completed", worker, 150_000);
 
     const turns = computerTurns.get(marker)!;
-    const conversations = turns.map((turn) => createHash("sha256").update(JSON.stringify(turn.input)).digest("hex"));
+    const conversations = turns.map(conversationDigest);
     const seen = `asked ${askedBefore} before the kill; conversations ${conversations.map((digest) => digest.slice(0, 6)).join(",")}`;
     // Four conversations: the sign-in form, the code form, the invoices, the end.
     expect(new Set(conversations).size, seen).toBe(4);

@@ -40,7 +40,13 @@ export interface ComputerUseScript {
   prompt(kind: BrowseKind, wire: "openai" | "anthropic", start: string): { marker: string; prompt: string };
 }
 
-export async function computerUseScript(options: { portal: PortalServer; browser: Browser; turns: Map<string, ScriptedTurn[]> }): Promise<ComputerUseScript> {
+export async function computerUseScript(options: {
+  portal: PortalServer;
+  browser: Browser;
+  turns: Map<string, ScriptedTurn[]>;
+  /** Called as a computer turn is asked, before it is answered (a test kills the worker there): `done` turns came before it. */
+  onTurn?: (marker: string, done: number) => void;
+}): Promise<ComputerUseScript> {
   const { portal, turns } = options;
   const at = await measure(portal, options.browser);
   const wires = new Map<string, "openai" | "anthropic">();
@@ -58,6 +64,7 @@ export async function computerUseScript(options: { portal: PortalServer; browser
     const log = turns.get(marker) ?? [];
     log.push(turn);
     turns.set(marker, log);
+    options.onTurn?.(marker, done);
     if (marker.startsWith("LOOP")) {
       // A model that never finishes: it keeps scrolling.
       return { toolCalls: [{ name: "computer", arguments: wire === "openai" ? { actions: [{ type: "scroll", x: 100, y: 100, scroll_x: 0, scroll_y: 100 }] } : { action: "scroll", coordinate: [100, 100], scroll_direction: "down", scroll_amount: 1 } }] };
