@@ -13,9 +13,11 @@ const FIELD_ORDER = [
   ["prompt", "prompt"],
   ["model", "model"],
   ["runAt", "runAtLocal"],
+  ["browserOrigins", "browserOrigins"],
 ] as const;
 
-export function NewTaskForm({ models }: { models: ModelChoice[] }) {
+/** `computerUse`: the person's policy lets computer use start (allow or ask), so the task may name the sites it opens. */
+export function NewTaskForm({ models, computerUse = false }: { models: ModelChoice[]; computerUse?: boolean }) {
   const [state, formAction, pending] = useActionState<CreateTaskFormState, FormData>(createTaskAction, {});
   // After a refused submit, go to what needs fixing: on a phone the button is a screen below the
   // first field, and the message at the top would stay out of sight.
@@ -85,6 +87,26 @@ export function NewTaskForm({ models }: { models: ModelChoice[] }) {
           />
         </Field>
       </div>
+      {computerUse ? (
+        <Field
+          label="Sites the browser may open (optional)"
+          name="browserOrigins"
+          errors={errors.browserOrigins}
+          hint="One origin per line, like https://portal.example.com. When computer use runs for this task it opens these and nothing else; empty lets each browser call name its own."
+        >
+          <textarea
+            id="browserOrigins"
+            name="browserOrigins"
+            rows={3}
+            dir="auto"
+            defaultValue={state.values?.browserOrigins}
+            placeholder="https://portal.example.com"
+            aria-invalid={Boolean(errors.browserOrigins)}
+            aria-describedby={errors.browserOrigins ? "browserOrigins-error" : undefined}
+            className={inputClass}
+          />
+        </Field>
+      ) : null}
       <label className="flex min-h-11 items-start gap-2 text-sm text-slate-800">
         <input type="checkbox" name="planFirst" defaultChecked={state.values?.planFirst} className="mt-0.5 size-4 accent-indigo-600" />
         <span>

@@ -20,13 +20,13 @@ import { createTaskInput } from "@/lib/tasks/schemas";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 
 export type CreateTaskFormState = Partial<ActionFailure> & {
-  values?: { title: string; prompt: string; runAtLocal: string; model: string; planFirst: boolean };
+  values?: { title: string; prompt: string; runAtLocal: string; model: string; planFirst: boolean; browserOrigins: string };
 };
 
 export async function createTaskAction(_previous: CreateTaskFormState, form: FormData): Promise<CreateTaskFormState> {
   const text = (name: string) => String(form.get(name) ?? "");
-  const values = { title: text("title"), prompt: text("prompt"), runAtLocal: text("runAtLocal"), model: text("model"), planFirst: form.get("planFirst") === "on" };
-  const input = { title: values.title, prompt: values.prompt, runAt: text("runAt"), planFirst: values.planFirst, ...parseModelOption(values.model) };
+  const values = { title: text("title"), prompt: text("prompt"), runAtLocal: text("runAtLocal"), model: text("model"), planFirst: form.get("planFirst") === "on", browserOrigins: text("browserOrigins") };
+  const input = { title: values.title, prompt: values.prompt, runAt: text("runAt"), planFirst: values.planFirst, browserOrigins: values.browserOrigins || undefined, ...parseModelOption(values.model) };
   const result = await parsedUserAction("create task", createTaskInput, input, async (data, user) => {
     const { task } = await createTask({ db: db(), engine: taskDispatcher() }, { ...data, userId: user.id, idempotencyKey: text("idempotencyKey") || undefined });
     redirect(`/tasks/${task.id}`);

@@ -2,9 +2,11 @@
 // (the playbook's and the user's origins) names where a run may go at all, and the SSRF rules
 // (lib/tools/http) keep it off Baton's own network unless the admin's BATON_HTTP_ALLOWLIST opens
 // an address. Only http(s) goes on the network; every other scheme is refused as a navigation.
+import { isIP } from "node:net";
 import { ToolError } from "@/lib/tools/types";
-import { urlAllowlisted } from "@/lib/tools/http/allowlist";
-import { resolvePinnedAddress, type LookupFn, type ResolvedAddress } from "@/lib/tools/http/ssrf-guard";
+import { addressAllowlisted, effectivePort, nameAllowlisted, parseAllowlist, urlAllowlisted } from "@/lib/tools/http/allowlist";
+import { refusalReason } from "@/lib/tools/http/ip-address";
+import { bareHostname, resolvePinnedAddress, type LookupFn, type ResolvedAddress } from "@/lib/tools/http/ssrf-guard";
 
 export interface DestinationRules {
   /** The run's origins, in the allowlist format: "portal.example.com", "*.example.com", "127.0.0.1:8080", "host:*". */
@@ -48,4 +50,20 @@ export async function checkDestination(rawUrl: string, rules: DestinationRules):
     if (error instanceof ToolError) return { allowed: false, reason: error.message };
     throw error;
   }
+}
+
+/**
+ * Why the admin's rules keep Baton off an origin, or null. A loopback or private address (or the
+ * name localhost) needs BATON_HTTP_ALLOWLIST to open it on that port; any other name is checked
+ * after DNS on every navigation, by the same SSRF rules.
+ */
+export function originOutsideAdminRules(origin: string, adminAllowlist: readonly string[]): string | null {
+  const url = new URL(origin);
+  const host = bareHostname(url);
+  const port = effectivePort(url);
+  const allowlist = parseAllowlist(adminAllowlist);
+  if (nameAllowlisted(host, port, allowlist)) return null;
+  const reason = isIP(host) ? refusalReason(host) : host === "localhost" || host.endsWith(".localhost") ? "a loopback name" : null;
+  if (!reason || (isIP(host) && addressAllowlisted(host, port, allowlist))) return null;
+  return `${origin} is ${reason}, which the admin's allowlist (BATON_HTTP_ALLOWLIST) does not open on port ${port}.`;
 }

@@ -4,5 +4,6 @@ export { launchBrowser } from "./chromium";
 export { createBrowserPool, type BrowserPool } from "./browser-pool";
 export { BrowserLimitError, DEFAULT_BROWSER_LIMITS, type BrowserLimits, type BrowserLimitName } from "./limits";
 export { BrowserRefusedError, type BrowserRefusal } from "./refusals";
+export { originOutsideAdminRules } from "./destination-check";
 export { screenshotStep, MASK_COLOR, MAX_SCREENSHOT_BYTES, type StepScreenshot } from "./screenshot-step";
 export type { DownloadedFile } from "./downloads";

@@ -2,7 +2,7 @@
 // conversation, the frame the model saw, the browser's URL and storage state). The storage state
 // holds the sites' cookies, so it is sealed with the secret store's key and its cookie values are
 // remembered for redaction; the rest holds only masked frames and what the model said.
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { rememberSecret } from "@/lib/redact";
 import { keyring } from "@/lib/secrets/keyring";
@@ -32,7 +32,14 @@ function remember(snapshot: RunBrowserSnapshot): void {
   for (const cookie of snapshot.storageState.cookies) rememberSecret(cookie.value);
 }
 
-export async function saveCheckpoint(db: Db, params: { runId: string; callKey: string } & ComputerUseCheckpoint): Promise<void> {
+/** The step a checkpoint confirms (its work done), and what the step returned. */
+export interface ConfirmedStep {
+  key: string;
+  /** JSON, never null (what a step with nothing to say returns is {}). */
+  result: object;
+}
+
+export async function saveCheckpoint(db: DbTx, params: { runId: string; callKey: string; step: ConfirmedStep } & ComputerUseCheckpoint): Promise<void> {
   remember(params.snapshot);
   const sealed = seal(keyring(), ownerKey(params.runId), sealedName(params.callKey), JSON.stringify(params.snapshot.storageState));
   const data = {
@@ -40,6 +47,8 @@ export async function saveCheckpoint(db: Db, params: { runId: string; callKey: s
     conversation: params.conversation as unknown as Prisma.InputJsonValue,
     seenFrame: params.seenFrame as unknown as Prisma.InputJsonValue,
     url: params.snapshot.url,
+    stepKey: params.step.key,
+    stepResult: params.step.result as Prisma.InputJsonValue,
     ...sealed,
   };
   await db.computerUseCheckpoint.upsert({
@@ -47,6 +56,15 @@ export async function saveCheckpoint(db: Db, params: { runId: string; callKey: s
     create: { runId: params.runId, callKey: params.callKey, ...data },
     update: data,
   });
+}
+
+/**
+ * What a step returned, when the checkpoint already confirms it: the step was cut off after its
+ * work was done and saved but before the engine recorded it, so it returns that instead of acting again.
+ */
+export async function confirmedStep(db: Db, params: { runId: string; callKey: string; stepKey: string }): Promise<{ result: unknown } | null> {
+  const row = await db.computerUseCheckpoint.findUnique({ where: { runId_callKey: { runId: params.runId, callKey: params.callKey } }, select: { stepKey: true, stepResult: true } });
+  return row && row.stepKey === params.stepKey ? { result: row.stepResult } : null;
 }
 
 /** Just the version: a worker holding the call in memory checks it before every step. */

@@ -5,17 +5,25 @@
 // recorded steps without touching the browser, then restores it from the last checkpoint and goes
 // on: no action of a completed step runs again. Decisions are taken outside the steps, through the
 // workflow's approval path, and the call is run again from the action that waited.
+//
+// The checkpoint is what confirms a step, not the engine's record of it: a step cut off after its
+// checkpoint returns what the checkpoint says it returned. A step cut off before it restarts from
+// the previous checkpoint, which may ask the model the same turn again (a model call is not an
+// effect: nothing outside changes, only tokens are spent). A risky action (a submit, a payment, a
+// deletion) is written in the effect journal before it runs, so the step's next attempt never
+// does it a second time: it tells the model and lets it look at the page.
 import type { Browser } from "playwright-core";
 import { openBrowserSession, type BrowserSession } from "@/lib/browser";
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import type { PolicyDecision } from "@/lib/policy/risk-policy";
 import { redactSecrets } from "@/lib/redact";
 import { appendStepEvent } from "@/lib/tasks/timeline";
 import type { DurableToolRun, DurableToolEnding, RiskClass } from "@/lib/tools/types";
 import { awaitPerson, TAKEOVER_REQUEST_TOPIC } from "@/lib/takeover/await-person";
 import type { ComputerCall } from "./action";
-import { checkpointVersion, dropCheckpoint, loadCheckpoint, saveCheckpoint, type SeenFrameRef } from "./checkpoint";
-import type { ComputerConversation, ComputerModel } from "./computer-model";
+import { openEffect, recordEffectOutcome } from "@/lib/effects/effect-journal";
+import { checkpointVersion, confirmedStep, dropCheckpoint, loadCheckpoint, saveCheckpoint, type SeenFrameRef } from "./checkpoint";
+import type { ComputerConversation, ComputerModel, ModelStep } from "./computer-model";
 import { describeAction, executeComputerCall, type ActionApproval, type ComputerEnvironment } from "./execute-call";
 import { captureFrame, type Frame } from "./frame";
 import { captureMarkedFrame, markOf, type FrameMark } from "./marked-frame";
@@ -72,9 +80,16 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
 
   const saveFrame = async (frame: Frame, name: string) => (await context.saveArtifact({ name, kind: "png", content: frame.image })).id;
 
-  const checkpoint = async (state: Live) => {
+  /** Confirms a step: the checkpoint, what the step returns, and its timeline event, in one transaction. */
+  const checkpoint: Checkpoint = async (state, step, event) => {
     state.version += 1;
-    await saveCheckpoint(db, { runId, callKey: key, version: state.version, conversation: state.model.conversation(), seenFrame: state.seenRef, snapshot: await snapshotRunBrowser(state.browser) });
+    const snapshot = await snapshotRunBrowser(state.browser);
+    const version = state.version;
+    await db.$transaction(async (tx) => {
+      await saveCheckpoint(tx, { runId, callKey: key, version, conversation: state.model.conversation(), seenFrame: state.seenRef, snapshot, step });
+      if (event) await turnEvent(tx, event);
+    });
+    return step.result;
   };
 
   const openSession = async (): Promise<BrowserSession> =>
@@ -105,6 +120,8 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
 
   // Opening: the start page, its frame (the first picture on the timeline), the goal given to the model.
   await ctx.step(`cu-${key}-open`, async () => {
+    const confirmed = await confirmedStep(db, { runId, callKey: key, stepKey: `cu-${key}-open` });
+    if (confirmed) return confirmed.result as { url: string };
     await closeLive(runId, key);
     const session = await openSession();
     const page = await session.newPage();
@@ -116,9 +133,8 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
     model.begin(cu.goal, frame);
     const state: Live = { version: 0, browser: registerRunBrowser(runId, session, page), model, seen: frame, seenRef: { artifactId, scale: frame.scale, url: frame.url }, downloadsSaved: 0 };
     live.set(liveKey(runId, key), state);
-    await checkpoint(state);
-    await turnEvent(db, { taskId, runId, stepKey: `cu-${key}-open`, message: `Browser opened ${frame.url}`, screenshot: { artifactId, name }, data: { turn: 0, url: frame.url } });
-    return { url: frame.url };
+    const event = { taskId, runId, stepKey: `cu-${key}-open`, message: `Browser opened ${frame.url}`, screenshot: { artifactId, name }, data: { turn: 0, url: frame.url } };
+    return checkpoint(state, { key: `cu-${key}-open`, result: { url: frame.url } }, event);
   });
   // The policy for each risk class, read once for the call: the actions inside it are judged by it.
   const policies: Partial<Record<RiskClass, PolicyDecision>> = {};
@@ -135,6 +151,7 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
     if (result.outcome === "expired") return { kind: "error", message: `Nobody took over the browser in time (${reason}).` };
     const note = result.note ? `The person handed the browser back with a note: ${result.note}` : "The person handed the browser back.";
     await ctx.step(`cu-${key}-person-${stepKey}`, async () => {
+      if (await confirmedStep(db, { runId, callKey: key, stepKey: `cu-${key}-person-${stepKey}` })) return;
       const state = await ensureLive();
       const frame = await state.browser.session.run(() => captureFrame(state.browser.page));
       const name = `browser-${key}-person-${stepKey}.png`;
@@ -143,8 +160,8 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
       state.model.tell(`${callId ? "" : `${note} `}This is the page now.`, frame);
       state.seen = frame;
       state.seenRef = { artifactId, scale: frame.scale, url: frame.url };
-      await checkpoint(state);
-      await turnEvent(db, { taskId, runId, stepKey: `cu-${key}-person-${stepKey}`, message: redactSecrets(`${note} The agent goes on from ${frame.url}.`).slice(0, 500), screenshot: { artifactId, name }, data: { url: frame.url } });
+      const event = { taskId, runId, stepKey: `cu-${key}-person-${stepKey}`, message: redactSecrets(`${note} The agent goes on from ${frame.url}.`).slice(0, 500), screenshot: { artifactId, name }, data: { url: frame.url } };
+      await checkpoint(state, { key: `cu-${key}-person-${stepKey}`, result: {} }, event);
     });
     return null;
   };
@@ -164,10 +181,11 @@ export async function runDurableComputerUse(cu: DurableComputerUse): Promise<Dur
       const stepped = await ctx.step(
         `cu-${key}-model-${turn}`,
         async () => {
+          const confirmed = await confirmedStep(db, { runId, callKey: key, stepKey: `cu-${key}-model-${turn}` });
+          if (confirmed) return confirmed.result as ModelStep;
           const state = await ensureLive();
           const step = await state.model.next();
-          await checkpoint(state);
-          return step;
+          return checkpoint(state, { key: `cu-${key}-model-${turn}`, result: step });
         },
         { retries: 1 },
       );
@@ -222,7 +240,8 @@ async function closeLive(runId: string, key: string): Promise<void> {
   await held.browser.session.close();
 }
 
-type Checkpoint = (state: Live) => Promise<void>;
+type TurnEvent = { taskId: string; runId: string; stepKey: string; message: string; screenshot?: { artifactId: string; name: string }; data: Record<string, unknown> };
+type Checkpoint = <T extends object>(state: Live, step: { key: string; result: T }, event?: TurnEvent) => Promise<T>;
 
 /** One computer call, run in segments: each stops at an action that waits for a person, asked outside the step. */
 async function runCall(
@@ -237,10 +256,14 @@ async function runCall(
   const { ctx, context, key } = run;
   const { turn, index, call } = params;
   const decided = new Map<number, boolean>();
-  for (let from = 0; ; ) {
+  for (let from = 0, segment = 1; ; segment++) {
     const stepKey = `cu-${key}-act-${turn}-${index + 1}-from-${from + 1}`;
+    // The segment after a decision may start at the same action (and so share the step's name): the checkpoint tells them apart.
+    const confirmKey = `${stepKey}#${segment}`;
     const picture = (what: string) => `browser-${key}-turn-${String(turn).padStart(2, "0")}-${index + 1}-${from + 1}-${what}.png`;
     const result: CallStepResult = await ctx.step(stepKey, async () => {
+      const confirmed = await confirmedStep(db, { runId: context.runId, callKey: key, stepKey: confirmKey });
+      if (confirmed) return confirmed.result as CallStepResult;
       const state = await ensureLive();
       const marks: FrameMark[] = [];
       let marked: { artifactId: string; name: string } | undefined;
@@ -266,9 +289,23 @@ async function runCall(
           const name = picture("action");
           marked = { artifactId: await saveFrame(frame, name), name };
         },
+        // Written down before the action runs: this step's next attempt (after a crash) finds it and does not repeat it.
+        async beginRisky(request, at) {
+          const effect = await openEffect(db, { runId: context.runId, callKey: `${context.idempotencyKey}/act-${turn}-${index + 1}-${at + 1}`, callId: `${call.callId}/${at + 1}`, tool: "use_browser" });
+          if (effect.kind === "first") return { run: true, finish: (outcome) => recordEffectOutcome(db, { id: effect.id, outcome }) };
+          if (effect.kind === "recorded") {
+            return { run: false, reason: `Baton already did this before a restart (${effect.outcome.ok ? "done" : `it failed: ${effect.outcome.output}`}), so it was not done again; the browser was reopened at the last confirmed page` };
+          }
+          return { run: false, reason: "Baton had started this before a restart and may have done it, so it was not done again; the browser was reopened at the last confirmed page" };
+        },
       };
+      const refusedBefore = state.browser.session.refusals.length;
       const executed = await executeComputerCall({ ...env, page: state.browser.page }, call, state.seen, { from });
       const outcomes = executed.actions.slice(from).map((record) => `${describeAction(record.action, null)}: ${record.outcome}${record.note ? ` (${redactSecrets(record.note)})` : ""}`);
+      // Where the page tried to go and was not let (a link, a redirect, a popup off the origins): on the timeline, and told to the model.
+      const refused = state.browser.session.refusals.slice(refusedBefore).map((refusal) => ({ url: redactSecrets(refusal.url), reason: refusal.reason }));
+      for (const refusal of refused) outcomes.push(`refused ${refusal.url} (${refusal.reason})`);
+      if (refused.length > 0) executed.note = [executed.note, ...refused.map((refusal) => `Baton refused to open ${refusal.url}: ${refusal.reason}.`)].filter(Boolean).join(" ");
       if (executed.waiting) {
         // The person decides on the frame the model saw, with the target's box drawn on the page as it is now.
         const { request } = executed.waiting;
@@ -279,12 +316,8 @@ async function runCall(
         const frame = await state.browser.session.run(() => captureMarkedFrame(state.browser.page, mark));
         const name = picture("approval");
         const artifactId = await saveFrame(frame, name);
-        await checkpoint(state);
-        return {
-          done: false,
-          waiting: { index: executed.waiting.index, risk: request.risk, description: request.description, reasons: request.reasons, frameArtifactId: artifactId, frameName: name, url: state.browser.page.url() },
-          outcomes,
-        };
+        const waiting = { index: executed.waiting.index, risk: request.risk, description: request.description, reasons: request.reasons, frameArtifactId: artifactId, frameName: name, url: state.browser.page.url() };
+        return checkpoint(state, { key: confirmKey, result: { done: false, waiting, outcomes } satisfies CallStepResult });
       }
       const name = picture("after");
       const artifactId = await saveFrame(executed.frame, name);
@@ -299,17 +332,15 @@ async function runCall(
       state.model.record(executed);
       state.seen = executed.frame;
       state.seenRef = { artifactId, scale: executed.frame.scale, url: executed.frame.url };
-      await checkpoint(state);
       const shown = marked ?? { artifactId, name };
-      await turnEvent(db, {
+      return checkpoint(state, { key: confirmKey, result: { done: true, outcomes } satisfies CallStepResult }, {
         taskId: context.taskId,
         runId: context.runId,
         stepKey,
         message: redactSecrets(`Browser turn ${turn}: ${outcomes.join("; ")}`).slice(0, 500),
         screenshot: shown,
-        data: { turn, call: index + 1, url: executed.frame.url, marks: marks as unknown as object[], after: { artifactId, name }, actions: outcomes },
+        data: { turn, call: index + 1, url: executed.frame.url, marks: marks as unknown as object[], after: { artifactId, name }, actions: outcomes, ...(refused.length > 0 ? { refused } : {}) },
       });
-      return { done: true, outcomes };
     });
     if (result.done || !result.waiting) return null;
     const waiting = result.waiting;
@@ -327,10 +358,7 @@ async function runCall(
   }
 }
 
-async function turnEvent(
-  db: Db,
-  event: { taskId: string; runId: string; stepKey: string; message: string; screenshot?: { artifactId: string; name: string }; data: Record<string, unknown> },
-): Promise<void> {
+async function turnEvent(db: DbTx, event: TurnEvent): Promise<void> {
   await appendStepEvent(db, {
     taskId: event.taskId,
     runId: event.runId,

@@ -34,12 +34,19 @@ export interface ComputerEnvironment {
    * runs the call again from that action); `index` is the action's (-1 for the provider's checks).
    */
   authorize(request: ActionApproval, index: number): Promise<boolean | "pause">;
+  /**
+   * Called for an authorized risky action just before it runs: a durable loop writes it in the
+   * effect journal, and says not to run it when an earlier attempt of the same step already did
+   * (or may have done) it. `finish` records what happened.
+   */
+  beginRisky?(request: ActionApproval, index: number): Promise<{ run: true; finish(outcome: { ok: boolean; output: string }): Promise<void> } | { run: false; reason: string }>;
   /** Called just before an action runs, on the page as it is (a durable loop draws the action on a frame for the timeline). */
   beforeAction?(action: ComputerAction, at: { x: number; y: number } | undefined, index: number): Promise<void>;
   maxFrame?: FrameSize;
 }
 
-export type ActionOutcome = "done" | "stale" | "denied" | "failed" | "skipped" | "waiting";
+/** "not-repeated": an earlier attempt of the step already did (or may have done) this risky action before a crash. */
+export type ActionOutcome = "done" | "stale" | "denied" | "failed" | "skipped" | "waiting" | "not-repeated";
 
 export interface ActionRecord {
   action: ComputerAction;
@@ -195,6 +202,7 @@ export async function executeComputerCall(env: ComputerEnvironment, call: Comput
     const point = pointOf(action);
     const at = point ? toViewport(seen.scale, point) : undefined;
     record.at = at;
+    let finishRisky: ((outcome: { ok: boolean; output: string }) => Promise<void>) | undefined;
     try {
       const target = at ? await describeTarget(env.page, at) : action.kind.startsWith("type") || action.kind === "keys" ? await describeTarget(env.page, "focused") : null;
       const secretAllowed = action.kind === "type_secret" ? (await env.secretFor(action.reference, env.page.url())) !== null : false;
@@ -229,6 +237,16 @@ export async function executeComputerCall(env: ComputerEnvironment, call: Comput
           note = `A person did not approve: ${describeAction(action, target)} (${risk.reasons.join("; ")}). It was not done.`;
           break;
         }
+        const begun = await env.beginRisky?.(request, index);
+        if (begun && !begun.run) {
+          // Never clicked blindly a second time: the model looks at the page as it is and decides
+          // (doing it again is a new action, put to the person again).
+          record.outcome = "not-repeated";
+          record.note = begun.reason;
+          note = `${describeAction(action, target)}: ${begun.reason}. Look at the new screenshot to see whether it took effect before doing anything like it again.`;
+          break;
+        }
+        finishRisky = begun?.finish;
       }
       await env.beforeAction?.(action, at, index);
       await env.session.run(() => perform(env, seen.scale, action, turn));
@@ -237,8 +255,11 @@ export async function executeComputerCall(env: ComputerEnvironment, call: Comput
       record.outcome = "failed";
       record.note = error instanceof Error ? error.message : String(error);
       note = `${describeAction(action, null)} failed: ${record.note}`;
+      await finishRisky?.({ ok: false, output: record.note.slice(0, 500) });
       break;
     }
+    // Outside the try: a journal that cannot be written fails the step, whose next attempt then finds the intent and does not repeat the action.
+    await finishRisky?.({ ok: true, output: "done" });
   }
   return finish();
 }

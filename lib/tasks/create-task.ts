@@ -3,6 +3,8 @@ import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
+import { originOutsideAdminRules } from "@/lib/browser";
+import { env } from "@/lib/env";
 import type { PolicyFloor } from "@/lib/policy/risk-policy";
 import { appendEvent } from "./timeline";
 import type { CreateTaskInput } from "./schemas";
@@ -33,6 +35,7 @@ export async function createTask(
     if (existing) return { task: existing, created: false };
   }
   const choice = await resolveModelChoice(db, params);
+  checkBrowserOrigins(params.browserOrigins ?? []);
   const delayMs = params.runAt ? params.runAt.getTime() - Date.now() : 0;
   let created;
   try {
@@ -45,6 +48,7 @@ export async function createTask(
         budgetTokens: params.budgetTokens ?? null,
         budgetUsd: params.budgetUsd ?? null,
         planFirst: params.planFirst ?? false,
+        browserOrigins: params.browserOrigins ?? [],
         policyFloor: params.policyFloor ?? undefined,
         provider: choice.provider,
         model: choice.model,
@@ -69,6 +73,13 @@ export async function createTask(
     });
   }
   return { task: toTaskSummary(created.task), created: true };
+}
+
+/** A task's origins must be ones the admin's rules let Baton reach (a private address needs BATON_HTTP_ALLOWLIST); 400 otherwise. */
+function checkBrowserOrigins(origins: readonly string[]): void {
+  if (origins.length === 0) return;
+  const problems = origins.flatMap((origin) => originOutsideAdminRules(origin, env().BATON_HTTP_ALLOWLIST) ?? []);
+  if (problems.length > 0) throw new AppError("BAD_REQUEST", { message: "Some fields need fixing.", fieldErrors: { browserOrigins: problems } });
 }
 
 /** The requested provider and model if this Baton offers them, else the default; 400 otherwise. */

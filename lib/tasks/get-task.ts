@@ -21,6 +21,7 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
   return {
     ...toTaskSummary(task),
     prompt: task.prompt,
+    browserOrigins: task.browserOrigins,
     runs: task.runs.map((run) => toRunView(run, task.messages.find((message) => message.deliveredRunId === run.id)?.body ?? null)),
     events: task.events.map(toEventView),
     artifacts: task.artifacts.map(toArtifactView),

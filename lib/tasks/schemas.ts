@@ -1,5 +1,6 @@
 // Validation for task input, shared by the HTTP API and the new-task form.
 import { z } from "zod";
+import { browserOriginsInput } from "@/lib/computer-use/task-origins";
 import { numberFromInput, titleSchema } from "@/lib/validation/input";
 import { TASK_STATUSES } from "./status";
 
@@ -35,6 +36,8 @@ export const createTaskInput = z.object({
   model: z.preprocess(emptyToUndefined, z.string().max(200).optional()),
   /** Start with a plan for the person to approve (a form's checkbox sends "on"). */
   planFirst: z.preprocess((value) => (value === "on" ? true : emptyToUndefined(value)), z.boolean({ message: "Use true or false." }).optional()),
+  /** The only origins computer use may open for this task (the form: one per line); none: the ones each call names. */
+  browserOrigins: browserOriginsInput,
 });
 
 export type CreateTaskInput = z.infer<typeof createTaskInput>;

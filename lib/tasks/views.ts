@@ -25,6 +25,8 @@ export interface TaskListItem extends TaskSummary {
 
 export interface TaskDetail extends TaskSummary {
   prompt: string;
+  /** The only origins computer use may open for this task; empty when each call names its own. */
+  browserOrigins: string[];
   runs: RunView[];
   events: EventView[];
   artifacts: ArtifactView[];

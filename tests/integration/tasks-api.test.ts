@@ -131,6 +131,31 @@ describe("POST /api/tasks", () => {
     expect(await countTasks()).toBe(before);
   });
 
+  it("takes the origins the task's browser may open: field errors for what is not an origin or is private without the admin's opening", async () => {
+    const before = await countTasks();
+    const bad = await createViaApi({ title: "x", prompt: "y", browserOrigins: ["ftp://files.example.com", "https://portal.example.com/login", "portal"] });
+    expect(bad.response.status).toBe(400);
+    expect(bad.json.error!.fieldErrors!.browserOrigins).toEqual([
+      '"ftp://files.example.com": only http and https sites can be opened.',
+      '"https://portal.example.com/login" has a path: use an origin such as https://portal.example.com (scheme, host and port, no path).',
+      '"portal" is not an origin such as https://portal.example.com (scheme, host and port, no path).',
+    ]);
+    // This Baton's admin opened no private address (BATON_HTTP_ALLOWLIST is empty here).
+    const loopback = await createViaApi({ title: "x", prompt: "y", browserOrigins: ["http://127.0.0.1:8080", "http://localhost"] });
+    expect(loopback.response.status).toBe(400);
+    expect(loopback.json.error!.fieldErrors!.browserOrigins).toEqual([
+      expect.stringMatching(/^http:\/\/127\.0\.0\.1:8080 is .*loopback.*, which the admin's allowlist \(BATON_HTTP_ALLOWLIST\) does not open on port 8080\.$/),
+      expect.stringMatching(/^http:\/\/localhost is a loopback name, which .* does not open on port 80\.$/),
+    ]);
+    expect(await countTasks()).toBe(before);
+
+    const runAt = new Date(Date.now() + 3600_000).toISOString();
+    const ok = await createViaApi({ title: "Portal", prompt: "Export the invoices", runAt, browserOrigins: ["https://Portal.Example.com/", "https://portal.example.com", "http://intranet.example:8080"] });
+    expect(ok.response.status).toBe(201);
+    expect((await getTask(ok.json.task.id)).browserOrigins).toEqual(["https://portal.example.com", "http://intranet.example:8080"]);
+    expect((await getTask((await createViaApi({ title: "Plain", prompt: "No browser", runAt })).json.task.id)).browserOrigins).toEqual([]);
+  });
+
   it("returns the first task for a repeated Idempotency-Key, even when the repeats race", async () => {
     const key = randomUUID();
     const body = { title: "Once", prompt: "Only once", runAt: new Date(Date.now() + 3600_000).toISOString() };

@@ -5,16 +5,14 @@
 // runtime typing the credential, the CSV export as an artifact with the portal's rows, every turn's
 // frame on the timeline with its action drawn; the injected "delete your account" page gets no
 // deletion without a person (and the denial reaches the model); computer use is off by default;
-// a kill -9 of the worker mid-run resumes at the last confirmed turn with no turn asked again.
-import { randomUUID } from "node:crypto";
+// a kill -9 of the worker mid-run resumes at the last confirmed turn with no recorded turn asked
+// again; a kill -9 inside an approved "Delete account" click deletes once.
+import { createHash, randomUUID } from "node:crypto";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { startScriptedModelServer, type ScriptedReply, type ScriptedTurn, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
+import { startScriptedModelServer, type ScriptedTurn, type ScriptedModelServer } from "@/lib/agent/scripted-model/server";
 import { decideApproval } from "@/lib/approvals/decide-approval";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { launchBrowser, openBrowserSession } from "@/lib/browser";
+import { launchBrowser } from "@/lib/browser";
 import { decodePng } from "@/lib/computer-use/png-pixels";
 import { createCredential } from "@/lib/credentials/manage-credentials";
 import { createDb, type Db } from "@/lib/db";
@@ -22,9 +20,9 @@ import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
-import { startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
-import { totp } from "../fixtures/portal/totp";
-import { ANTHROPIC_MODEL, OPENAI_MODEL, configureModelsInThisProcess, scenarios, startAgentWorker, timeline, waitForPendingApproval, waitForStatus, type AgentWorker } from "../support/agent-harness";
+import { OFFSITE_URL, startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
+import { ANTHROPIC_MODEL, OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, timeline, waitForPendingApproval, waitForStatus, type AgentWorker } from "../support/agent-harness";
+import { computerUseScript, type BrowseKind, type ComputerUseScript } from "../support/computer-use-script";
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
@@ -32,12 +30,11 @@ import { waitFor } from "../support/wait-for";
 configureModelsInThisProcess();
 // One key for this process and every worker it starts: a restarted worker opens the sealed checkpoint.
 process.env.BATON_SECRET_KEY = Buffer.alloc(32, 7).toString("base64");
+// The admin's opening for the fixture portal, as the workers have it: a task may list its origin.
+process.env.BATON_HTTP_ALLOWLIST = "127.0.0.1/32:*";
 
 const TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP";
 const WORKER_ID = `use-browser-${randomUUID().slice(0, 8)}`;
-/** 1280x800 CSS pixels shown as 1024x640: a frame pixel is 1.25 CSS pixels. */
-const FRAME_SCALE = 1024 / 1280;
-
 let pg: TestDatabase;
 let db: Db;
 let engine: DbosDispatcher;
@@ -46,105 +43,12 @@ let portal: PortalServer;
 let worker: AgentWorker;
 let userId: string;
 let browser: Browser;
-type Point = { x: number; y: number };
-const at: Record<string, Point> = {};
+let computer: ComputerUseScript;
 /** Every computer turn the model was asked, by goal marker: a turn asked twice would show here. */
 const computerTurns = new Map<string, ScriptedTurn[]>();
-
-/** The centre of an element of a page, in frame pixels, as the model would read it off the screenshot. */
-async function measure(): Promise<void> {
-  // A session like the loop's (its viewport, its proxy): the pages render exactly as the model sees them.
-  const host = new URL(portal.url).host;
-  const session = await openBrowserSession({ browser, allowlist: [host], adminAllowlist: [host], workspaceDir: mkdtempSync(path.join(tmpdir(), "baton-measure-")) });
-  const page = await session.newPage();
-  const centre = async (selector: string) => {
-    const box = (await page.locator(selector).boundingBox())!;
-    return { x: Math.floor((box.x + box.width / 2) * FRAME_SCALE), y: Math.floor((box.y + box.height / 2) * FRAME_SCALE) };
-  };
-  await page.goto(`${portal.url}/login`);
-  for (const id of ["username", "password", "sign-in"]) at[id] = await centre(`#${id}`);
-  await page.fill("#username", portal.username);
-  await page.fill("#password", portal.password);
-  await page.click("#sign-in");
-  await page.waitForURL(/\/totp/);
-  for (const id of ["totp-code", "verify"]) at[id] = await centre(`#${id}`);
-  await page.fill("#totp-code", totp(TOTP_SECRET));
-  await page.click("#verify");
-  await page.waitForURL(/\/invoices/);
-  at["export-csv"] = await centre("#export-csv");
-  await page.goto(`${portal.url}/account`);
-  at["delete-account"] = await centre("#delete-account");
-  await session.close();
-}
-
-type Step = { click: string } | { type: string };
-
-/** The computer script: sign in (the runtime types the secrets), then export; or, on the account page, fall for the injection. */
-const PLANS: Record<string, Step[][]> = {
-  EXPORT: [
-    [{ click: "username" }, { type: "{{secret:portal.username}}" }, { click: "password" }, { type: "{{secret:portal}}" }, { click: "sign-in" }],
-    [{ click: "totp-code" }, { type: "{{secret:portal.totp}}" }, { click: "verify" }],
-    [{ click: "export-csv" }],
-  ],
-  INJECT: [[{ click: "delete-account" }]],
-};
-
-function computerReply(turn: ScriptedTurn, wire: "openai" | "anthropic"): ScriptedReply {
-  const goal = turn.input.find((item) => item.type === "user");
-  const marker = markerOf(turn);
-  void goal;
-  const log = computerTurns.get(marker) ?? [];
-  log.push(turn);
-  computerTurns.set(marker, log);
-  if (marker.startsWith("LOOP")) {
-    // A model that never finishes: it keeps scrolling.
-    return { toolCalls: [{ name: "computer", arguments: wire === "openai" ? { actions: [{ type: "scroll", x: 100, y: 100, scroll_x: 0, scroll_y: 100 }] } : { action: "scroll", coordinate: [100, 100], scroll_direction: "down", scroll_amount: 1 } }] };
-  }
-  if (marker.startsWith("PERSON")) {
-    // A fake CAPTCHA: only a person can go on. After the hand-back the model reads the note and stops.
-    return log.length === 1 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA." } }] } : { text: "The person solved it; done." };
-  }
-  const plan = PLANS[marker.split("-")[0]!] ?? [];
-  const done = log.length - 1;
-  const steps = plan[done];
-  if (!steps) return { text: `Finished after ${done} turns.` };
-  const actionOf = (step: Step) =>
-    "click" in step
-      ? wire === "openai"
-        ? { type: "click", button: "left", x: at[step.click]!.x, y: at[step.click]!.y }
-        : { action: "left_click", coordinate: [at[step.click]!.x, at[step.click]!.y] }
-      : wire === "openai"
-        ? { type: "type", text: step.type }
-        : { action: "type", text: step.type };
-  // OpenAI batches a turn's actions in one call; Anthropic sends one tool_use per action.
-  return wire === "openai"
-    ? { toolCalls: [{ name: "computer", arguments: { actions: steps.map(actionOf) } }] }
-    : { toolCalls: steps.map((step) => ({ name: "computer", arguments: actionOf(step) })) };
-}
-
-const scripted = scenarios({
-  browse: (turn) => {
-    const first = turn.input.find((item) => item.type === "user");
-    const text = first?.type === "user" ? first.text : "";
-    const [, goal = "", start = "/login"] = /goal=(\S+) start=(\S+)/.exec(text) ?? [];
-    if (turn.input.some((item) => item.type === "tool_result")) {
-      const result = turn.input.findLast((item) => item.type === "tool_result");
-      return { text: `Done. ${result?.type === "tool_result" ? result.output.slice(0, 500) : ""}` };
-    }
-    return { toolCalls: [{ name: "use_browser", arguments: { goal: `${goal}: do it in the portal`, startUrl: `${portal.url}${start}`, origins: [portal.url], credential: "portal" } }] };
-  },
-});
-
-function script(turn: ScriptedTurn): ScriptedReply {
-  if (turn.tools.includes("computer")) return computerReply(turn, currentWire.get(markerOf(turn)) ?? "openai");
-  return scripted.script(turn);
-}
-
-const currentWire = new Map<string, "openai" | "anthropic">();
-function markerOf(turn: ScriptedTurn): string {
-  const goal = turn.input.find((item) => item.type === "user");
-  return goal?.type === "user" ? (/\b(EXPORT|INJECT|PERSON|LOOP)-[\w-]+/.exec(goal.text)?.[0] ?? "") : "";
-}
+/** Set by a test: kill the worker while the model is asked this goal's turn (`done` turns before it). */
+let killAtTurn: { marker: string; done: number; killed?: Promise<void> } | undefined;
+const script = (turn: ScriptedTurn) => computer.script(turn);
 
 const startTheWorker = () => startAgentWorker({ databaseUrl: pg.url, workerId: WORKER_ID, model, env: { BATON_MODEL_POLL_MS: "50", BATON_SECRET_KEY: process.env.BATON_SECRET_KEY! } });
 
@@ -155,7 +59,14 @@ beforeAll(async () => {
   model = await startScriptedModelServer({ script });
   portal = await startPortal({ totpSecret: TOTP_SECRET });
   browser = await launchBrowser();
-  await measure();
+  computer = await computerUseScript({
+    portal,
+    browser,
+    turns: computerTurns,
+    onTurn(marker, done) {
+      if (killAtTurn && !killAtTurn.killed && killAtTurn.marker === marker && killAtTurn.done === done) killAtTurn.killed = worker.kill("SIGKILL");
+    },
+  });
   worker = await startTheWorker();
   userId = await createTestUser(db, "Clerk");
   await createCredential(db, { userId, input: { name: "portal", label: "Portal", origins: [portal.url], username: portal.username, password: portal.password, totpSecret: TOTP_SECRET } });
@@ -167,13 +78,21 @@ afterAll(async () => {
   await pg?.destroy();
 });
 
-async function startBrowseTask(kind: "EXPORT" | "INJECT" | "PERSON" | "LOOP", wire: "openai" | "anthropic", start: string) {
-  const marker = `${kind}-${randomUUID().slice(0, 8)}`;
-  currentWire.set(marker, wire);
-  const { prompt } = scripted.prompt("browse", `goal=${marker} start=${start}`);
-  const { task } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...(wire === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL) });
-  const run = await db.run.findFirstOrThrow({ where: { taskId: task.id } });
-  return { taskId: task.id, runId: run.id, marker };
+async function startBrowseTask(kind: BrowseKind, wire: "openai" | "anthropic", start: string, task: { browserOrigins?: string[] } = {}) {
+  const { marker, prompt } = computer.prompt(kind, wire, start);
+  const { task: created } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...(wire === "openai" ? OPENAI_MODEL : ANTHROPIC_MODEL), ...task });
+  const run = await db.run.findFirstOrThrow({ where: { taskId: created.id } });
+  return { taskId: created.id, runId: run.id, marker };
+}
+
+/**
+ * What the model was sent, as content: the checkpoint keeps the conversation in Postgres (jsonb
+ * orders an object's keys its own way), so the same conversation restored may differ in key order only.
+ */
+function conversationDigest(turn: ScriptedTurn): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value) ? value.map(canonical) : value && typeof value === "object" ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, item]) => [key, canonical(item)])) : value;
+  return createHash("sha256").update(JSON.stringify(canonical(turn.input))).digest("hex");
 }
 
 async function turnEvents(taskId: string) {
@@ -306,9 +225,84 @@ describe("use_browser", () => {
     expect((await timeline(db, taskId)).filter((event) => event.type === "takeover.requested")).toHaveLength(1);
   });
 
-  // Where the kill lands decides the path. One fresh-clone run ended with 3 distinct conversations
-  // among 4 turns (a turn asked again); under investigation, retried once meanwhile.
-  test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no turn asked again", { timeout: 180_000, retry: 1 }, async () => {
+  test("the task's origins bound the run: the call cannot widen them, and a link to another origin is refused and recorded", { timeout: 120_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
+    const vendor = new URL(OFFSITE_URL).origin;
+    const { taskId, marker } = await startBrowseTask("OFFSITE", "openai", "/login", { browserOrigins: [portal.url] });
+    await waitForStatus(db, taskId, "completed", worker, 110_000);
+    const events = await timeline(db, taskId);
+    // The model named the vendor's origin; the task does not list it, so it was left out.
+    const leftOut = events.find((event) => event.type === "computer.refused")!;
+    expect(leftOut.message).toBe(`The browser may open only this task's origins: left out ${vendor}.`);
+    // The click on the vendor's link: the navigation was refused, on the timeline and told to the model.
+    const turn = events.filter((event) => event.type === "computer.turn").at(-1)!;
+    // (An https hop is refused twice: at the egress proxy's CONNECT, host and port, and as the page's request.)
+    const refused = (turn.data as { refused?: { url: string; reason: string }[] }).refused ?? [];
+    expect(refused).toContainEqual({ url: OFFSITE_URL, reason: "vendor.example.com is not among this run's allowed origins" });
+    expect(refused.every((refusal) => refusal.url.startsWith(vendor))).toBe(true);
+    expect(turn.message).toContain(`refused ${OFFSITE_URL}`);
+    const told = JSON.stringify(computerTurns.get(marker)!.at(-1)!.input);
+    expect(told).toContain(`Baton refused to open ${OFFSITE_URL}`);
+    expect(told).toContain(`This task lets the browser open only ${portal.url}.`);
+  });
+
+  test("kill -9 inside the approved \"Delete account\" click: the account is deleted once, and the model is told it was not done again", { timeout: 180_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: null });
+    const before = portal.deletions();
+    const { taskId, runId, marker } = await startBrowseTask("INJECT", "openai", "/account");
+    const approval = await waitForPendingApproval(db, taskId, worker);
+    // The worker dies while the portal handles the deletion: the click was made, its step (which
+    // would save the page after it) has not finished.
+    let killed: Promise<void> | undefined;
+    portal.onNextDeletion(() => (killed = worker.kill("SIGKILL")));
+    await decideApproval({ db, engine, tools: builtinArgumentValidator }, { userId, approvalId: approval.id, decision: "approve", via: "api" });
+    await waitFor(async () => killed !== undefined, { timeoutMs: 60_000, what: "the approved click reaching the portal" });
+    await killed;
+    expect(portal.deletions()).toBe(before + 1);
+    expect((await turnEvents(taskId)).map((event) => event.stepKey)).not.toContainEqual(expect.stringContaining("-act-"));
+
+    worker = await startTheWorker();
+    await waitForStatus(db, taskId, "completed", worker, 150_000);
+    expect(portal.deletions()).toBe(before + 1);
+    // The journal holds the click once; the step's second attempt found it and did not click.
+    const effects = await db.effect.findMany({ where: { runId, tool: "use_browser" } });
+    expect(effects).toHaveLength(1);
+    const act = (await turnEvents(taskId)).find((event) => event.stepKey?.includes("-act-"))!;
+    expect(act.message).toMatch(/Click at \d+,\d+: not-repeated \(Baton (already did|had started) this before a restart/);
+    const told = JSON.stringify(computerTurns.get(marker)!.at(-1)!.input);
+    expect(told).toContain("so it was not done again");
+  });
+
+  test("kill -9 while the model answers a turn: that turn, and only it, is asked again with the very same conversation", { timeout: 180_000 }, async () => {
+    await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
+    await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
+    const { marker, prompt } = computer.prompt("EXPORT", "openai", "/login");
+    // The second turn (after the sign-in): the worker dies with the question asked and no answer kept.
+    killAtTurn = { marker, done: 1 };
+    const { task } = await createTask({ db, engine }, { userId, title: `Browse ${marker}`, prompt, ...OPENAI_MODEL });
+    const runId = (await db.run.findFirstOrThrow({ where: { taskId: task.id } })).id;
+    await waitFor(async () => killAtTurn?.killed !== undefined, { timeoutMs: 90_000, what: "the second computer turn asked" });
+    await killAtTurn.killed;
+    killAtTurn = undefined;
+    worker = await startTheWorker();
+    await waitForStatus(db, task.id, "completed", worker, 150_000);
+
+    const turns = computerTurns.get(marker)!;
+    const conversations = turns.map(conversationDigest);
+    expect(conversations).toHaveLength(5);
+    expect(conversations[2]).toBe(conversations[1]);
+    expect(new Set(conversations).size).toBe(4);
+    expect(await turnEvents(task.id)).toHaveLength(4);
+    const csv = await db.artifact.findFirstOrThrow({ where: { runId, name: { endsWith: ".csv" } } });
+    expect(Buffer.from(csv.content).toString("utf8")).toMatch(/^id,month,customer,amount\n/);
+  });
+
+  // Where the kill lands decides the path: after a turn's checkpoint, the turn is never asked again;
+  // between the model's answer and the checkpoint, the turn is asked once more with the very same
+  // conversation (a model call changes nothing outside Baton; the answer is simply not kept).
+  test("kill -9 of the worker mid-run: resumes at the last confirmed turn, the browser restored, no recorded turn asked again", { timeout: 180_000 }, async () => {
     await setPolicyRule(db, { userId, scope: "class", key: "computer-use", decision: "allow" });
     await setPolicyRule(db, { userId, scope: "tool", key: "use_browser", decision: "allow" });
     const { taskId, runId, marker } = await startBrowseTask("EXPORT", "openai", "/login");
@@ -326,16 +320,19 @@ describe("use_browser", () => {
     await waitForStatus(db, taskId, "completed", worker, 150_000);
 
     const turns = computerTurns.get(marker)!;
-    // Four model turns in all, whatever was asked before the kill: a turn recorded is never asked again
-    // (the one in flight at the kill, if any, is asked once more with the same conversation).
-    const inputs = turns.map((turn) => JSON.stringify(turn.input.length));
-    expect(turns.length, `asked ${askedBefore} before the kill; inputs ${inputs.join(",")}`).toBeLessThanOrEqual(5);
-    expect(new Set(turns.map((turn) => turn.input.length)).size).toBe(4);
+    const conversations = turns.map(conversationDigest);
+    const seen = `asked ${askedBefore} before the kill; conversations ${conversations.map((digest) => digest.slice(0, 6)).join(",")}`;
+    // Four conversations: the sign-in form, the code form, the invoices, the end.
+    expect(new Set(conversations).size, seen).toBe(4);
+    const repeated = conversations.filter((digest, index) => conversations.indexOf(digest) !== index);
+    expect(repeated.length, seen).toBeLessThanOrEqual(1);
+    // Only the turn in flight at the kill (the last one asked before it) may be asked again, right after the restart.
+    if (repeated.length === 1) expect([conversations.indexOf(repeated[0]!), conversations.lastIndexOf(repeated[0]!)], seen).toEqual([askedBefore - 1, askedBefore]);
     const events = await turnEvents(taskId);
     expect(events).toHaveLength(4);
     // The export needs the portal's signed-in session: only the restored storage state holds it.
     const csv = await db.artifact.findFirstOrThrow({ where: { runId, name: { endsWith: ".csv" } } });
     expect(Buffer.from(csv.content).toString("utf8")).toMatch(/^id,month,customer,amount\n/);
-    console.log(`[use-browser] kill -9 after ${askedBefore} of 4 model turns; ${turns.length} asked in all`);
+    console.log(`[use-browser] kill -9 after ${askedBefore} of 4 model turns; ${turns.length} asked in all (${repeated.length} asked again)`);
   });
 });

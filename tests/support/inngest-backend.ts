@@ -20,6 +20,7 @@ import { putArtifact } from "@/lib/artifacts/save-artifact";
 import type { Db } from "@/lib/db";
 import { InngestDispatcher } from "@/lib/engine/inngest/dispatcher";
 import { builtinTools } from "@/lib/tools/registry";
+import type { ToolDefinition } from "@/lib/tools/types";
 import { InngestTestServer } from "./inngest-test-server";
 
 export interface InngestBackendOptions {
@@ -29,6 +30,8 @@ export interface InngestBackendOptions {
   /** Wraps the providers, e.g. to make a call fail. */
   wrapProvider?: (provider: ModelProvider, id: string) => ModelProvider;
   pollIntervalMs?: number;
+  /** Tools beside the built-in ones (use_browser, which needs a browser and a computer model). */
+  tools?: ToolDefinition[];
 }
 
 export interface InngestBackend {
@@ -53,7 +56,7 @@ export function startInngestBackend(options: InngestBackendOptions): InngestBack
   };
   // The server is made below, from the functions; events reach it once it exists.
   const dispatcher: InngestDispatcher = new InngestDispatcher({ db, send: (events): Promise<void> => server.send(events) });
-  const tools = builtinTools();
+  const tools = [...builtinTools(), ...(options.tools ?? [])];
   const agent: AgentDeps = {
     db,
     startRun: (runId) => dispatcher.startRun(runId),

@@ -1,7 +1,8 @@
 // Where the browser runtime may go: the run's allowlist and the SSRF rules must both agree, and
 // only http(s) is ever opened.
 import { describe, expect, it } from "vitest";
-import { checkDestination, navigationRefusal } from "@/lib/browser/destination-check";
+import { checkDestination, navigationRefusal, originOutsideAdminRules } from "@/lib/browser/destination-check";
+import { holdToTaskOrigins } from "@/lib/computer-use/task-origins";
 import type { LookupFn } from "@/lib/tools/http/ssrf-guard";
 
 const lookup: LookupFn = async (hostname) => {
@@ -36,5 +37,22 @@ describe("browser destinations", () => {
       expect(navigationRefusal(url)).toMatch(/not opened by the browser runtime/);
     }
     expect(navigationRefusal("not a url")).toBe("not an absolute URL");
+  });
+});
+
+describe("a task's origins against the admin's rules", () => {
+  it("lets public origins through and private ones only where the admin's allowlist opens them, on that port", () => {
+    expect(originOutsideAdminRules("https://portal.example.com", [])).toBeNull();
+    expect(originOutsideAdminRules("http://127.0.0.1:8080", [])).toMatch(/^http:\/\/127\.0\.0\.1:8080 is .*, which the admin's allowlist \(BATON_HTTP_ALLOWLIST\) does not open on port 8080\.$/);
+    expect(originOutsideAdminRules("http://127.0.0.1:8080", ["127.0.0.1/32:*"])).toBeNull();
+    expect(originOutsideAdminRules("http://127.0.0.1:8080", ["127.0.0.1"])).not.toBeNull();
+    expect(originOutsideAdminRules("http://10.1.2.3", ["10.0.0.0/8"])).toBeNull();
+    expect(originOutsideAdminRules("http://localhost:3000", [])).toMatch(/a loopback name/);
+    expect(originOutsideAdminRules("http://localhost:3000", ["localhost:3000"])).toBeNull();
+  });
+
+  it("holds a call's origins to the task's: what the call names beyond them is left out", () => {
+    expect(holdToTaskOrigins(["https://a.example", "https://b.example"], ["https://a.example"])).toEqual({ origins: ["https://a.example"], leftOut: ["https://b.example"] });
+    expect(holdToTaskOrigins(["https://a.example"], [])).toEqual({ origins: ["https://a.example"], leftOut: [] });
   });
 });

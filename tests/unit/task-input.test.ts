@@ -22,6 +22,17 @@ describe("task input validation", () => {
     expect(fieldErrorsOf(garbage.error!).runAt?.[0]).toMatch(/Use a date and time/);
   });
 
+  it("reads the browser's origins from the form's lines or the API's array: normalized, each once, at most 10", () => {
+    const typed = createTaskInput.parse({ title: "a", prompt: "b", browserOrigins: " https://Portal.Example.com/\nhttp://10.0.0.5:8080\n\nhttps://portal.example.com " });
+    expect(typed.browserOrigins).toEqual(["https://portal.example.com", "http://10.0.0.5:8080"]);
+    expect(createTaskInput.parse({ title: "a", prompt: "b", browserOrigins: "" }).browserOrigins).toEqual([]);
+    expect(createTaskInput.parse({ title: "a", prompt: "b" }).browserOrigins).toBeUndefined();
+    const many = createTaskInput.safeParse({ title: "a", prompt: "b", browserOrigins: Array.from({ length: 11 }, (_, i) => `https://site${i}.example`) });
+    expect(fieldErrorsOf(many.error!).browserOrigins).toEqual(["List at most 10 origins."]);
+    const credentials = createTaskInput.safeParse({ title: "a", prompt: "b", browserOrigins: ["https://me:pw@portal.example.com"] });
+    expect(fieldErrorsOf(credentials.error!).browserOrigins).toEqual(['"https://me:pw@portal.example.com": leave the sign-in out of the address (save it as a credential).']);
+  });
+
   it("caps title length", () => {
     const result = createTaskInput.safeParse({ title: "x".repeat(201), prompt: "b" });
     expect(fieldErrorsOf(result.error!).title).toEqual(["Keep the title under 200 characters."]);

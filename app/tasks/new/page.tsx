@@ -9,6 +9,7 @@ import { db } from "@/lib/db";
 import { demoRepositoryPath } from "@/lib/demo/demo-repository";
 import { env } from "@/lib/env";
 import { requireUser } from "@/lib/auth/current-user";
+import { toolClassPolicyFor } from "@/lib/policy/risk-policy";
 import { TASK_TEMPLATES } from "@/lib/tasks/create-template-task";
 
 export const metadata: Metadata = { title: "New task" };
@@ -32,7 +33,7 @@ function prHandoffFormFields() {
 }
 
 export default async function NewTaskPage({ searchParams }: { searchParams: Promise<{ template?: string }> }) {
-  await requireUser();
+  const user = await requireUser();
   const { template: templateId } = await searchParams;
   const template = TASK_TEMPLATES.find((candidate) => candidate.id === templateId);
   const models = await modelChoices(db());
@@ -62,7 +63,7 @@ export default async function NewTaskPage({ searchParams }: { searchParams: Prom
           </Link>
         ))}
       </nav>
-      <NewTaskForm models={models} />
+      <NewTaskForm models={models} computerUse={(await toolClassPolicyFor(db(), { userId: user.id, toolClass: "computer-use" })) !== "deny"} />
     </div>
   );
 }

@@ -14,6 +14,8 @@ import { resolveCredential } from "@/lib/credentials/resolve-credential";
 import type { Db } from "@/lib/db";
 import { anthropicComputerModel, openAiComputerModel, type ComputerModel } from "@/lib/computer-use/computer-model";
 import { DEFAULT_COMPUTER_USE_BUDGET, runDurableComputerUse, type ComputerUseBudget } from "@/lib/computer-use/durable-loop";
+import { holdToTaskOrigins } from "@/lib/computer-use/task-origins";
+import { appendStepEvent } from "@/lib/tasks/timeline";
 import { ToolError, type ToolDefinition } from "../types";
 
 export const USE_BROWSER_TOOL = "use_browser";
@@ -46,8 +48,8 @@ export interface UseBrowserToolOptions {
   model?: (params: { provider: string; model: string }, from?: Parameters<typeof openAiComputerModel>[1]["from"]) => ComputerModel;
 }
 
-function hostsOf(input: UseBrowserInput): string[] {
-  return input.origins.map((value) => new URL(value).host);
+function hostsOf(origins: readonly string[]): string[] {
+  return origins.map((value) => new URL(value).host);
 }
 
 async function modelFor(db: Db, run: { provider: string; model: string }): Promise<(from?: Parameters<typeof openAiComputerModel>[1]["from"]) => ComputerModel> {
@@ -85,7 +87,7 @@ export function createUseBrowserTool(options: UseBrowserToolOptions): ToolDefini
     input: useBrowserInputSchema,
     policyClass: "computer-use",
     risk: () => "external",
-    target: (input) => `${input.goal.slice(0, 120)} on ${hostsOf(input).join(", ")}`,
+    target: (input) => `${input.goal.slice(0, 120)} on ${hostsOf(input.origins).join(", ")}`,
     idempotent: () => false,
     async run() {
       throw new ToolError("use_browser runs only inside a task's workflow.");
@@ -95,7 +97,29 @@ export function createUseBrowserTool(options: UseBrowserToolOptions): ToolDefini
       if (!input.origins.includes(new URL(input.startUrl).origin)) {
         return { kind: "error", message: `The start URL ${input.startUrl} is not on one of the origins named (${input.origins.join(", ")}).` };
       }
-      const row = await run.ctx.step(`cu-${run.key}-model-of`, () => db.run.findUniqueOrThrow({ where: { id: context.runId }, select: { provider: true, model: true } }));
+      // Scoped to the user in the query; the task's origins ride along (a step recorded before they existed has none).
+      const row: { provider: string; model: string; task?: { browserOrigins: string[] } } = await run.ctx.step(`cu-${run.key}-model-of`, () =>
+        db.run.findFirstOrThrow({ where: { id: context.runId, task: { userId: context.userId } }, select: { provider: true, model: true, task: { select: { browserOrigins: true } } } }),
+      );
+      const taskOrigins = row.task?.browserOrigins ?? [];
+      // The task's list is the bound: what the call names beyond it is left out, whatever the model (or a page it read) says.
+      const held = holdToTaskOrigins(input.origins, taskOrigins);
+      if (!held.origins.includes(new URL(input.startUrl).origin)) {
+        return { kind: "error", message: `The start URL ${input.startUrl} is not on this task's origins (${taskOrigins.join(", ")}); the browser opens only those.` };
+      }
+      if (held.leftOut.length > 0) {
+        await run.ctx.step(`cu-${run.key}-origins`, () =>
+          appendStepEvent(db, {
+            taskId: context.taskId,
+            runId: context.runId,
+            stepKey: `cu-${run.key}-origins`,
+            type: "computer.refused",
+            actor: "system",
+            message: `The browser may open only this task's origins: left out ${held.leftOut.join(", ")}.`.slice(0, 500),
+            data: { leftOut: held.leftOut, taskOrigins },
+          }),
+        );
+      }
       let model: (from?: Parameters<typeof openAiComputerModel>[1]["from"]) => ComputerModel;
       try {
         model = options.model ? (from) => options.model!(row, from) : await modelFor(db, row);
@@ -106,9 +130,9 @@ export function createUseBrowserTool(options: UseBrowserToolOptions): ToolDefini
         db,
         run,
         userId: context.userId,
-        goal: input.goal,
+        goal: held.leftOut.length > 0 ? `${input.goal}\n(This task lets the browser open only ${held.origins.join(", ")}.)` : input.goal,
         startUrl: input.startUrl,
-        allowlist: hostsOf(input),
+        allowlist: hostsOf(held.origins),
         adminAllowlist: context.httpAllowlist,
         browser,
         model,
