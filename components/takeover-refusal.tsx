@@ -3,7 +3,7 @@ import Link from "next/link";
 
 export function TakeoverRefusal({ refusal, message }: { refusal: string; message: string }) {
   return (
-    <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 bg-slate-50 p-6 text-slate-900">
+    <div className="mx-auto flex max-w-md flex-col gap-4 py-6 text-slate-900">
       <h1 className="text-xl font-semibold">This link cannot be used</h1>
       <p className="text-base text-slate-700" data-refusal={refusal}>
         {message}
@@ -11,6 +11,6 @@ export function TakeoverRefusal({ refusal, message }: { refusal: string; message
       <Link href="/" className="inline-flex min-h-11 items-center font-medium text-indigo-700 hover:underline">
         Open Baton
       </Link>
-    </main>
+    </div>
   );
 }

@@ -24,8 +24,7 @@ function sessionMac(authSecret: string, takeover: Bound): Buffer {
   return createHmac("sha256", key).update(`${takeover.id}\n${takeover.userId}\n${takeover.claimedAt?.toISOString() ?? ""}`).digest();
 }
 
-/** The cookie's value for a takeover just claimed. */
-export async function takeoverSessionValue(db: Db, takeover: Bound): Promise<string> {
+async function takeoverSessionValue(db: Db, takeover: Bound): Promise<string> {
   const { authSecret } = await instanceSecrets(db);
   return sessionMac(authSecret, takeover).toString("base64url");
 }
@@ -52,7 +51,11 @@ export async function heldTakeoverOrThrow(db: Db, params: { userId: string; take
   return takeover;
 }
 
-/** Cookie options: it lives as long as the takeover may, and only this origin's requests carry it. */
-export function takeoverCookieOptions(expiresAt: Date, secure: boolean) {
-  return { httpOnly: true, sameSite: "lax" as const, secure, path: "/", expires: expiresAt };
+/** The cookie to set on the browser that just claimed the takeover: it lives as long as the takeover may. */
+export async function takeoverSessionCookie(db: Db, takeover: Bound & { expiresAt: Date }, origin: string) {
+  return {
+    name: takeoverCookieName(takeover.id),
+    value: await takeoverSessionValue(db, takeover),
+    options: { httpOnly: true, sameSite: "lax" as const, secure: origin.startsWith("https:"), path: "/", expires: takeover.expiresAt },
+  };
 }

@@ -103,6 +103,14 @@ describe("scripted model server", () => {
     for (const turn of turns) expect(turn).toEqual({ input: conversation, tools: ["find"], instructions: "sys" });
   });
 
+  it("holds a foreground create until the response is done, as the real API does (background mode answers at once)", async () => {
+    const server = await start({ latencyMs: 300, script: () => ({ text: "done" }) });
+    const foreground = await post(`${server.url}/responses`, { model: "m", input: "hi" });
+    expect(foreground.json).toMatchObject({ status: "completed", output_text: "done" });
+    const background = await post(`${server.url}/responses`, { model: "m", input: "hi again", background: true });
+    expect(background.json).toMatchObject({ status: "in_progress", output: [] });
+  });
+
   it("answers a retrieve after a restart: the response id carries the scripted turn", async () => {
     const first = await start({ latencyMs: 200, script: () => ({ text: "hello", toolCalls: [{ name: "t", arguments: { n: 1 } }] }) });
     const created = await post(`${first.url}/responses`, { model: "m", input: "hi", background: true });

@@ -89,7 +89,10 @@ export async function startScriptedModelServer(
       const stored = decodeResponseId(id)!;
       // A foreground create is answered when the response is done, as the real API holds it; only
       // background mode returns in progress (the computer-use loop calls in the foreground).
-      if ((body as { background?: unknown } | null)?.background !== true) await wait(latencyMs - (Date.now() - stored.createdAt));
+      // (A timer may fire a millisecond early by the wall clock, hence the loop on the status itself.)
+      if ((body as { background?: unknown } | null)?.background !== true) {
+        while (statusOf(id, stored.createdAt) === "in_progress") await wait(latencyMs - (Date.now() - stored.createdAt) + 1);
+      }
       return send(res, 200, responseBody(id, stored, statusOf(id, stored.createdAt)));
     }
     const match = /^\/responses\/([^/]+)(\/cancel)?$/.exec(route);
