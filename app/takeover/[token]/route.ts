@@ -5,7 +5,7 @@ import { clientIp } from "@/lib/http/client-ip";
 import { withoutUser } from "@/lib/http/api-route";
 import { publicOrigin } from "@/lib/http/public-origin";
 import { claimTakeoverLink } from "@/lib/takeover/takeover-links";
-import { takeoverCookieName, takeoverCookieOptions, takeoverSessionValue } from "@/lib/takeover/takeover-session";
+import { takeoverSessionCookie } from "@/lib/takeover/takeover-session";
 
 export const dynamic = "force-dynamic";
 
@@ -18,7 +18,7 @@ export const GET = withoutUser<{ token: string }>(async ({ request, params }) =>
   const claim = await claimTakeoverLink(db(), { token: params.token, userId: user.id, ip: clientIp(request.headers) });
   if (!claim.ok) return NextResponse.redirect(`${origin}/takeovers/refused?why=${claim.refusal}`, 303);
   const response = NextResponse.redirect(`${origin}/takeovers/${claim.takeover.id}`, 303);
-  const secure = origin.startsWith("https:");
-  response.cookies.set(takeoverCookieName(claim.takeover.id), await takeoverSessionValue(db(), claim.takeover), takeoverCookieOptions(claim.takeover.expiresAt, secure));
+  const cookie = await takeoverSessionCookie(db(), claim.takeover, origin);
+  response.cookies.set(cookie.name, cookie.value, cookie.options);
   return response;
 });
