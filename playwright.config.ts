@@ -5,7 +5,7 @@
 import { defineConfig } from "@playwright/test";
 import { chromiumLaunchOptions } from "./tests/e2e/support/browser";
 import { E2E_OWNER, OWNER_STATE } from "./tests/e2e/support/auth";
-import { E2E_PORTS, FRESH_URL, MODEL_URL, SINK_URL } from "./tests/e2e/support/fakes";
+import { ANTHROPIC_MODEL_URL, E2E_PORTS, FRESH_URL, MODEL_URL, SINK_URL } from "./tests/e2e/support/fakes";
 
 const PORT = E2E_PORTS.web;
 const baseURL = `http://127.0.0.1:${PORT}`;
@@ -81,6 +81,9 @@ export default defineConfig({
         BATON_MODEL: "scripted",
         OPENAI_API_KEY: "sk-e2e-scripted-model",
         OPENAI_BASE_URL: MODEL_URL,
+        // Anthropic's Messages API on the same scripted model, for tasks that pick it (computer use on its wire).
+        ANTHROPIC_API_KEY: "sk-ant-e2e-scripted-model",
+        ANTHROPIC_BASE_URL: ANTHROPIC_MODEL_URL,
         BATON_MODEL_POLL_MS: "250",
         BATON_DEMO_LATENCY_MS: "1500",
         // The sink listens on loopback, which the SSRF guard refuses unless allowlisted.

@@ -1,16 +1,26 @@
 "use client";
 // On a running task's page: "Take over" asks the browser loop to hand over between two turns (the
-// page then shows "Open the live view" once the agent waits); a waiting takeover opens directly.
+// page then shows "Open the live view" once the agent waits); a waiting takeover opens directly
+// (with a fresh single-use link), and one a person already holds has "Take over" back into the
+// live view, which only the browser that opened it may use (its takeover cookie).
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { openTakeoverAction } from "@/app/takeover/actions";
 
-export function TakeoverButton({ taskId, waitingTakeoverId }: { taskId: string; waitingTakeoverId: string | null }) {
+export function TakeoverButton({ taskId, openTakeover }: { taskId: string; openTakeover: { id: string; status: string } | null }) {
   const router = useRouter();
   const [message, setMessage] = useState<string | null>(null);
-  if (waitingTakeoverId) {
+  if (openTakeover?.status === "active") {
     return (
-      <form action={openTakeoverAction.bind(null, waitingTakeoverId)}>
+      <Link href={`/takeovers/${openTakeover.id}`} prefetch={false} className="inline-flex min-h-11 items-center rounded bg-indigo-600 px-4 text-sm font-semibold text-white">
+        Take over
+      </Link>
+    );
+  }
+  if (openTakeover) {
+    return (
+      <form action={openTakeoverAction.bind(null, openTakeover.id)}>
         <button type="submit" className="min-h-11 rounded bg-indigo-600 px-4 text-sm font-semibold text-white">Open the live view</button>
       </form>
     );

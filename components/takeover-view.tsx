@@ -55,18 +55,18 @@ export function TakeoverView({ takeoverId, taskId, reason }: { takeoverId: strin
 
   if (handedBack) {
     return (
-      <main className="mx-auto flex min-h-dvh max-w-md flex-col justify-center gap-4 bg-slate-50 p-6 text-slate-900">
+      <div className="mx-auto flex max-w-md flex-col gap-4 py-6 text-slate-900">
         <h1 className="text-xl font-semibold">Handed back</h1>
         <p className="text-slate-700">The agent goes on from the page as you left it.</p>
         <Link href={`/tasks/${taskId}`} className="inline-flex min-h-11 items-center font-medium text-indigo-700 hover:underline">
           Open the task
         </Link>
-      </main>
+      </div>
     );
   }
 
   return (
-    <main className="flex min-h-dvh flex-col gap-3 bg-slate-50 p-3 text-slate-900">
+    <div className="flex flex-col gap-3 text-slate-900">
       <header>
         <h1 className="text-lg font-semibold">You have the browser</h1>
         <p className="text-sm text-slate-700">{reason}</p>
@@ -123,6 +123,6 @@ export function TakeoverView({ takeoverId, taskId, reason }: { takeoverId: strin
       <label className="text-sm text-slate-700" htmlFor="takeover-note">Note for the agent (optional)</label>
       <textarea id="takeover-note" value={note} onChange={(event) => setNote(event.target.value)} maxLength={2000} rows={2} className="rounded border border-slate-300 bg-white p-2 text-base text-slate-900" />
       <button type="button" onClick={() => void handBack()} className="min-h-12 rounded bg-indigo-600 px-4 font-semibold text-white">Done, hand back</button>
-    </main>
+    </div>
   );
 }

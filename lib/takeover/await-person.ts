@@ -12,6 +12,8 @@ import { endTakeover, recordTakeoverRequest, takeoverIsActive } from "./takeover
 
 export const TAKEOVER_REQUEST_TOPIC = "takeover-request";
 export const TAKEOVER_DONE_TOPIC = "takeover-done";
+/** Each takeover wakes only its own wait: a late hand-back of an earlier one in the run cannot end a later one. */
+export const takeoverDoneTopic = (takeoverId: string) => `${TAKEOVER_DONE_TOPIC}-${takeoverId}`;
 /** How long a takeover link lives (issue 14): nobody opening it in time ends the wait. */
 export const TAKEOVER_TTL_MS = TAKEOVER_LINK_TTL_MS;
 /** How long a person who opened the link may drive before the agent stops waiting. */
@@ -52,9 +54,9 @@ export async function awaitPerson(
   // Not a step: on a replay in another worker (which restored the page first) the relay re-attaches.
   await attachLiveView(db, { takeoverId: takeover.id, runId: params.runId });
   try {
-    let done = await ctx.waitForSignal<Done>(TAKEOVER_DONE_TOPIC, { timeoutMs: TAKEOVER_TTL_MS });
+    let done = await ctx.waitForSignal<Done>(takeoverDoneTopic(takeover.id), { timeoutMs: TAKEOVER_TTL_MS });
     if (done === null && (await ctx.step(`takeover-held-${params.key}`, () => takeoverIsActive(db, takeover.id), DB_STEP))) {
-      done = await ctx.waitForSignal<Done>(TAKEOVER_DONE_TOPIC, { timeoutMs: WHILE_DRIVING_MS });
+      done = await ctx.waitForSignal<Done>(takeoverDoneTopic(takeover.id), { timeoutMs: WHILE_DRIVING_MS });
     }
     if (done === null || done.canceled === true) {
       const status = done === null ? "expired" : "canceled";

@@ -5,7 +5,7 @@ import type { TaskDispatcher } from "@/lib/engine/port";
 import { AppError } from "@/lib/errors";
 import { notFound } from "@/lib/tasks/get-task";
 import { assertId } from "@/lib/validation/ids";
-import { TAKEOVER_DONE_TOPIC, TAKEOVER_REQUEST_TOPIC } from "./await-person";
+import { TAKEOVER_REQUEST_TOPIC, takeoverDoneTopic } from "./await-person";
 import { handBackTakeover } from "./takeovers";
 
 interface Deps {
@@ -16,7 +16,7 @@ interface Deps {
 export async function handBack(deps: Deps, params: { userId: string; userName?: string; takeoverId: string; note?: string }): Promise<void> {
   const takeover = await handBackTakeover(deps.db, params);
   // Idempotent per takeover: a retried request wakes the wait once.
-  await deps.engine.signal(takeover.runId, TAKEOVER_DONE_TOPIC, { note: takeover.note }, `takeover-${takeover.id}-done`);
+  await deps.engine.signal(takeover.runId, takeoverDoneTopic(takeover.id), { note: takeover.note }, `takeover-${takeover.id}-done`);
 }
 
 export async function requestTakeover(deps: Deps, params: { userId: string; taskId: string }): Promise<void> {

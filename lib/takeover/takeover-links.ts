@@ -8,13 +8,16 @@ import { appendEvent } from "@/lib/tasks/timeline";
 
 export const TAKEOVER_LINK_TTL_MS = 10 * 60_000;
 
-export type LinkRefusal = "unknown" | "used" | "expired" | "other-user" | "not-waiting";
+export type LinkRefusal = "unknown" | "used" | "expired" | "other-user" | "not-waiting" | "elsewhere";
 
 export interface ClaimedTakeover {
   id: string;
   taskId: string;
   runId: string;
+  userId: string;
   reason: string;
+  claimedAt: Date;
+  expiresAt: Date;
 }
 
 export type ClaimResult = { ok: true; takeover: ClaimedTakeover } | { ok: false; refusal: LinkRefusal; message: string };
@@ -25,7 +28,29 @@ const messages: Record<LinkRefusal, string> = {
   expired: "This takeover link has expired (links last 10 minutes). Open the task to see what the agent did.",
   "other-user": "This takeover link belongs to someone else. Sign in as the task's owner.",
   "not-waiting": "The agent is no longer waiting for you on this run. Open the task to see where it stands.",
+  elsewhere: "This takeover is open on another device, or it is over. Hand it back where you opened it; open the task to see where it stands.",
 };
+
+export const isLinkRefusal = (value: unknown): value is LinkRefusal => typeof value === "string" && Object.hasOwn(messages, value);
+export const refusalMessage = (refusal: LinkRefusal) => messages[refusal];
+
+/** A refused link or live view, in the security log and (for a known takeover) on the task's timeline. */
+export async function recordTakeoverRefusal(
+  db: Db,
+  params: { refusal: LinkRefusal; userId: string; ip?: string; subject: string; takeover?: { id: string; taskId: string; runId: string } },
+): Promise<void> {
+  const { refusal, takeover } = params;
+  await db.securityEvent.create({ data: { type: `takeover_link.${refusal}`, subject: takeover?.id ?? params.subject, userId: params.userId, ip: params.ip } });
+  if (!takeover) return;
+  await appendEvent(db, {
+    taskId: takeover.taskId,
+    runId: takeover.runId,
+    type: "takeover.link_refused",
+    actor: "system",
+    message: refusal === "elsewhere" ? "Refused the live view on a device that did not open the link" : `Refused a takeover link: ${refusal.replace("-", " ")}`,
+    data: { takeoverId: takeover.id, refusal },
+  });
+}
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
@@ -47,17 +72,7 @@ export async function takeoverLinkPath(db: Db, takeoverId: string): Promise<stri
 export async function claimTakeoverLink(db: Db, params: { token: string; userId: string; ip?: string }, now = new Date()): Promise<ClaimResult> {
   const link = await db.takeoverLink.findUnique({ where: { tokenHash: hashToken(params.token) }, include: { takeover: true } });
   const refuse = async (refusal: LinkRefusal): Promise<ClaimResult> => {
-    await db.securityEvent.create({ data: { type: `takeover_link.${refusal}`, subject: link?.takeoverId ?? params.token.slice(0, 12), userId: params.userId, ip: params.ip } });
-    if (link) {
-      await appendEvent(db, {
-        taskId: link.takeover.taskId,
-        runId: link.takeover.runId,
-        type: "takeover.link_refused",
-        actor: "system",
-        message: `Refused a takeover link: ${refusal.replace("-", " ")}`,
-        data: { takeoverId: link.takeoverId, refusal },
-      });
-    }
+    await recordTakeoverRefusal(db, { refusal, userId: params.userId, ip: params.ip, subject: params.token.slice(0, 12), takeover: link?.takeover });
     return { ok: false, refusal, message: messages[refusal] };
   };
   if (!link) return refuse("unknown");
@@ -76,7 +91,7 @@ export async function claimTakeoverLink(db: Db, params: { token: string; userId:
     return true;
   }).catch((error: unknown) => (error instanceof LostRace ? false : Promise.reject(error)));
   if (!claimed) return refuse("used");
-  return { ok: true, takeover: { id: takeover.id, taskId: takeover.taskId, runId: takeover.runId, reason: takeover.reason } };
+  return { ok: true, takeover: { id: takeover.id, taskId: takeover.taskId, runId: takeover.runId, userId: takeover.userId, reason: takeover.reason, claimedAt: now, expiresAt: takeover.expiresAt } };
 }
 
 class LostRace extends Error {}

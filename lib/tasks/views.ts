@@ -56,7 +56,7 @@ export interface EventView {
   message: string;
   /** A tool call's result as the agent got it (a preview, secrets redacted), e.g. a receipt. */
   result: string | null;
-  /** A playbook step's screenshot, served by the artifact route (to the task's owner only). */
+  /** A playbook step's or a computer-use turn's screenshot, served by the artifact route (to the task's owner only). */
   screenshot: { url: string; name: string } | null;
   createdAt: string;
 }
@@ -128,7 +128,7 @@ export function toEventView(event: TimelineEvent): EventView {
 }
 
 function screenshotOf(event: TimelineEvent): EventView["screenshot"] {
-  if (event.type !== "playbook.step" || !event.data || typeof event.data !== "object" || Array.isArray(event.data)) return null;
+  if ((event.type !== "playbook.step" && event.type !== "computer.turn") || !event.data || typeof event.data !== "object" || Array.isArray(event.data)) return null;
   const screenshot = (event.data as Record<string, unknown>).screenshot as { artifactId?: unknown; name?: unknown } | undefined;
   if (typeof screenshot?.artifactId !== "string" || typeof screenshot.name !== "string") return null;
   return { url: `/api/tasks/${event.taskId}/artifacts/${screenshot.artifactId}`, name: screenshot.name };

@@ -6,18 +6,7 @@ import { recentMonths } from "../fixtures/portal/portal-server";
 import { openApproval } from "./support/approvals";
 import { createTaskViaApi, openPage, phone, uniqueTitle, waitUntilLive } from "./support/baton";
 import { E2E_PORTAL, playbookMarker, PORTAL_URL } from "./support/fakes";
-
-const CREDENTIAL = "billing-portal";
-
-/** The owner's sign-in for the portal, saved once (a retried test finds it there). */
-async function ensurePortalCredential(request: APIRequestContext) {
-  const listed = (await (await request.get("/api/credentials")).json()) as { credentials: { name: string }[] };
-  if (listed.credentials.some((credential) => credential.name === CREDENTIAL)) return;
-  const response = await request.post("/api/credentials", {
-    data: { name: CREDENTIAL, label: "Billing portal", origins: [PORTAL_URL], ...E2E_PORTAL },
-  });
-  expect(response.status(), await response.text()).toBe(201);
-}
+import { ensurePortalCredential } from "./support/portal";
 
 async function paymentsOf(request: APIRequestContext, invoice: string): Promise<number> {
   const payments = (await (await request.get(`${PORTAL_URL}/__payments`)).json()) as Record<string, number>;

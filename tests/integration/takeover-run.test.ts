@@ -13,6 +13,7 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
+import { takeoverDoneTopic } from "@/lib/takeover/await-person";
 import { handBack } from "@/lib/takeover/hand-back";
 import { forwardToRelay } from "@/lib/takeover/live-proxy";
 import { claimTakeoverLink, mintTakeoverLink } from "@/lib/takeover/takeover-links";
@@ -35,15 +36,22 @@ let worker: AgentWorker;
 let userId: string;
 const computerTurns: ScriptedTurn[] = [];
 
-const scripted = scenarios({
-  browse: (turn) => {
-    if (turn.input.some((item) => item.type === "tool_result")) return { text: "Done." };
-    return { toolCalls: [{ name: "use_browser", arguments: { goal: "Get past the check on the portal", startUrl: `${portal.url}/captcha`, origins: [portal.url] } }] };
-  },
-});
+const browse = (goal: string) => (turn: ScriptedTurn): ScriptedReply => {
+  if (turn.input.some((item) => item.type === "tool_result")) return { text: "Done." };
+  return { toolCalls: [{ name: "use_browser", arguments: { goal, startUrl: `${portal.url}/captcha`, origins: [portal.url] } }] };
+};
+const scripted = scenarios({ browse: browse("Get past the check on the portal"), twice: browse("TWICE: get past two checks on the portal") });
+/** The computer turns of the run that asks for a person twice. */
+const twiceTurns: ScriptedTurn[] = [];
 
 function script(turn: ScriptedTurn): ScriptedReply {
   if (!turn.tools.includes("computer")) return scripted.script(turn);
+  const goal = turn.input.find((item) => item.type === "user");
+  if (goal?.type === "user" && goal.text.includes("TWICE")) {
+    twiceTurns.push(turn);
+    const asked = turn.input.filter((item) => item.type === "assistant").length;
+    return asked < 2 ? { toolCalls: [{ name: "ask_person", arguments: { reason: `Check ${asked + 1} needs a person.` } }] } : { text: "Both checks passed." };
+  }
   computerTurns.push(turn);
   // The model cannot pass a CAPTCHA: it asks a person, then reads their note and stops.
   return computerTurns.length === 1 ? { toolCalls: [{ name: "ask_person", arguments: { reason: "The page shows a CAPTCHA only a person may solve." } }] } : { text: "The person solved it; done." };
@@ -100,6 +108,33 @@ test("CAPTCHA run: the model asks for a person, kill -9 during the wait, the per
   const events = await timeline(db, task.id);
   expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(["takeover.requested", "takeover.started", "takeover.handed_back"]));
   expect(events.find((event) => event.type === "takeover.handed_back")!.message).toMatch(/captcha/);
+});
+
+test("two takeovers in one run: each hand-back wakes only its own wait, so a late signal for the first cannot end the second", { timeout: 120_000 }, async () => {
+  const { prompt } = scripted.prompt("twice", "two checks");
+  const { task } = await createTask({ db, engine }, { userId, title: "Two checks", prompt, ...OPENAI_MODEL });
+  const run = await db.run.findFirstOrThrow({ where: { taskId: task.id } });
+  const waitingFor = (what: string, not?: string) =>
+    waitFor(async () => (await db.takeover.findFirst({ where: { taskId: task.id, status: "waiting", relayUrl: { not: null }, ...(not ? { id: { not } } : {}) } })) ?? undefined, { timeoutMs: 60_000, what });
+  const takeOverAndHandBack = async (takeover: { id: string; expiresAt: Date }, note: string) => {
+    expect((await claimTakeoverLink(db, { token: await mintTakeoverLink(db, takeover), userId })).ok).toBe(true);
+    await handBack({ db, engine }, { userId, takeoverId: takeover.id, note });
+  };
+
+  const first = await waitingFor("the first wait for a person");
+  await takeOverAndHandBack(first, "First check done");
+  const second = await waitingFor("the second wait for a person", first.id);
+  // The first takeover's hand-back again, arriving late (a retried request): it must not wake the second wait.
+  await engine.signal(run.id, takeoverDoneTopic(first.id), { note: "A late copy of the first hand-back" }, `late-${first.id}`);
+  await takeOverAndHandBack(second, "Second check done");
+  await waitForStatus(db, task.id, "completed", worker, 60_000);
+
+  expect(twiceTurns).toHaveLength(3);
+  expect(JSON.stringify(twiceTurns[1]!.input)).toContain("First check done");
+  const last = JSON.stringify(twiceTurns[2]!.input);
+  expect(last).toContain("Second check done");
+  expect(last).not.toContain("A late copy");
+  expect((await db.takeover.findMany({ where: { taskId: task.id }, orderBy: { createdAt: "asc" } })).map((row) => row.status)).toEqual(["done", "done"]);
 });
 
 /** Where the portal lays out each CAPTCHA square and the Verify button, in page pixels, on a session like the loop's. */

@@ -177,7 +177,7 @@ describe("live view", () => {
     abort.abort();
 
     await handBack({ db, engine }, { userId: owner, userName: "Owner", takeoverId: takeover.id, note: "Solved it" });
-    expect(signals.at(-1)).toEqual({ runId, topic: "takeover-done", payload: { note: "Solved it" } });
+    expect(signals.at(-1)).toEqual({ runId, topic: `takeover-done-${takeover.id}`, payload: { note: "Solved it" } });
     const back = await db.timelineEvent.findFirstOrThrow({ where: { taskId, type: "takeover.handed_back" } });
     expect(back.message).toMatch(/Owner drove the browser for .* \(7 keys typed, masked\) and handed it back: Solved it/);
     expect(JSON.stringify(await db.timelineEvent.findMany({ where: { taskId }, select: { message: true, data: true } }))).not.toContain("hunter2");

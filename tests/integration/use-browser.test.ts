@@ -19,6 +19,7 @@ import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { setPolicyRule } from "@/lib/policy/risk-policy";
 import { createTask } from "@/lib/tasks/create-task";
+import { takeoverDoneTopic } from "@/lib/takeover/await-person";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { OFFSITE_URL, startPortal, toCsv, type PortalServer } from "../fixtures/portal/portal-server";
 import { ANTHROPIC_MODEL, OPENAI_MODEL, configureModelsInThisProcess, startAgentWorker, timeline, waitForPendingApproval, waitForStatus, type AgentWorker } from "../support/agent-harness";
@@ -184,7 +185,8 @@ describe("use_browser", () => {
     const { taskId, runId, marker } = await startBrowseTask("PERSON", wire, "/login");
     await waitFor(async () => (await timeline(db, taskId)).some((event) => event.type === "takeover.requested"), { timeoutMs: 60_000, what: "the request for a person" });
     expect(computerTurns.get(marker)).toHaveLength(1);
-    await engine.signal(runId, "takeover-done", { note: "Solved the CAPTCHA" });
+    const takeover = await db.takeover.findFirstOrThrow({ where: { runId } });
+    await engine.signal(runId, takeoverDoneTopic(takeover.id), { note: "Solved the CAPTCHA" });
     await waitForStatus(db, taskId, "completed", worker, 60_000);
     const turns = computerTurns.get(marker)!;
     expect(turns).toHaveLength(2);
@@ -217,7 +219,8 @@ describe("use_browser", () => {
     await waitFor(async () => (await timeline(db, taskId)).some((event) => event.type === "takeover.requested"), { timeoutMs: 60_000, what: "the request for a person" });
     await worker.kill("SIGKILL");
     worker = await startTheWorker();
-    await engine.signal(runId, "takeover-done", { note: "Solved it after the restart" });
+    const takeover = await db.takeover.findFirstOrThrow({ where: { runId } });
+    await engine.signal(runId, takeoverDoneTopic(takeover.id), { note: "Solved it after the restart" });
     await waitForStatus(db, taskId, "completed", worker, 90_000);
     const turns = computerTurns.get(marker)!;
     expect(turns).toHaveLength(2);

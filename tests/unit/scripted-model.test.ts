@@ -103,9 +103,17 @@ describe("scripted model server", () => {
     for (const turn of turns) expect(turn).toEqual({ input: conversation, tools: ["find"], instructions: "sys" });
   });
 
+  it("holds a foreground create until the response is done, as the real API does (background mode answers at once)", async () => {
+    const server = await start({ latencyMs: 300, script: () => ({ text: "done" }) });
+    const foreground = await post(`${server.url}/responses`, { model: "m", input: "hi" });
+    expect(foreground.json).toMatchObject({ status: "completed", output_text: "done" });
+    const background = await post(`${server.url}/responses`, { model: "m", input: "hi again", background: true });
+    expect(background.json).toMatchObject({ status: "in_progress", output: [] });
+  });
+
   it("answers a retrieve after a restart: the response id carries the scripted turn", async () => {
     const first = await start({ latencyMs: 200, script: () => ({ text: "hello", toolCalls: [{ name: "t", arguments: { n: 1 } }] }) });
-    const created = await post(`${first.url}/responses`, { model: "m", input: "hi" });
+    const created = await post(`${first.url}/responses`, { model: "m", input: "hi", background: true });
     expect(created.json).toMatchObject({ status: "in_progress", output: [] });
     const port = Number(new URL(first.url).port);
     await first.close();
@@ -120,8 +128,8 @@ describe("scripted model server", () => {
 
   it("dedupes a repeated idempotency key and cancels by id", async () => {
     const server = await start({ latencyMs: 10_000 });
-    const a = await post(`${server.url}/responses`, { model: "m", input: "x" }, { "idempotency-key": "k1" });
-    const b = await post(`${server.url}/responses`, { model: "m", input: "a different body" }, { "idempotency-key": "k1" });
+    const a = await post(`${server.url}/responses`, { model: "m", input: "x", background: true }, { "idempotency-key": "k1" });
+    const b = await post(`${server.url}/responses`, { model: "m", input: "a different body", background: true }, { "idempotency-key": "k1" });
     expect(b.json.id).toBe(a.json.id);
     expect(server.stats).toMatchObject({ createRequests: 2, responsesCreated: 1 });
     const canceled = await post(`${server.url}/responses/${a.json.id}/cancel`, {});
@@ -132,7 +140,7 @@ describe("scripted model server", () => {
   it("truncates a reply too large for a response id, and still retrieves it", async () => {
     const huge = Array.from({ length: 40_000 }, (_, i) => `line ${i} ${(i * 7919) % 10007}`).join("\n");
     const server = await start({ reply: () => huge });
-    const created = await post(`${server.url}/responses`, { model: "m", input: "x" });
+    const created = await post(`${server.url}/responses`, { model: "m", input: "x", background: true });
     expect(created.json.id.length).toBeLessThanOrEqual(MAX_RESPONSE_ID_CHARS);
     expect(created.json.output_text).toMatch(/^line 0 0\n[\s\S]*\[truncated by the scripted model\]$/);
     const retrieved = (await (await fetch(`${server.url}/responses/${created.json.id}`)).json()) as { output_text: string };

@@ -41,7 +41,8 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
   // Playbook screenshots are shown on the timeline, beside the step they picture.
   const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
-  const waitingTakeover = await db().takeover.findFirst({ where: { taskId: id, userId, status: "waiting" }, select: { id: true } });
+  // A takeover the agent waits on (a fresh link opens it) or one a person holds (their browser's cookie reopens it).
+  const openTakeover = await db().takeover.findFirst({ where: { taskId: id, userId, status: { in: ["waiting", "active"] } }, orderBy: { createdAt: "desc" }, select: { id: true, status: true } });
   // Past its expiry a request cannot be decided any more (the workflow settles it shortly): it
   // belongs with the history, not under the buttons.
   const now = new Date().toISOString();
@@ -69,7 +70,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
         )}
       </div>
       <TaskActions taskId={task.id} status={task.status} />
-      {task.status === "running" && <TakeoverButton taskId={task.id} waitingTakeoverId={waitingTakeover?.id ?? null} />}
+      {task.status === "running" && <TakeoverButton taskId={task.id} openTakeover={openTakeover} />}
     </div>
   );
 

@@ -59,7 +59,7 @@ export async function startScriptedModelServer(
   const stats: ScriptedModelStats = { createRequests: 0, responsesCreated: 0, retrieves: 0, cancels: 0, chatCompletions: 0, messages: 0 };
   const byIdempotencyKey = new Map<string, string>();
   const canceled = new Set<string>();
-  const wait = (ms: number | undefined) => (ms ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+  const wait = (ms: number | undefined) => (ms && ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
   function statusOf(id: string, createdAt: number) {
     if (canceled.has(id)) return "cancelled" as const;
@@ -87,6 +87,12 @@ export async function startScriptedModelServer(
         if (key) byIdempotencyKey.set(key, id);
       }
       const stored = decodeResponseId(id)!;
+      // A foreground create is answered when the response is done, as the real API holds it; only
+      // background mode returns in progress (the computer-use loop calls in the foreground).
+      // (A timer may fire a millisecond early by the wall clock, hence the loop on the status itself.)
+      if ((body as { background?: unknown } | null)?.background !== true) {
+        while (statusOf(id, stored.createdAt) === "in_progress") await wait(latencyMs - (Date.now() - stored.createdAt) + 1);
+      }
       return send(res, 200, responseBody(id, stored, statusOf(id, stored.createdAt)));
     }
     const match = /^\/responses\/([^/]+)(\/cancel)?$/.exec(route);

@@ -6,7 +6,8 @@
 //   makes it read the listed feeds and calendar, then write the brief from what the tools returned;
 //   the export-invoices template's prompt makes it run the playbook for the month before the run's
 //   start (read from its instructions) and count what the CSV holds; playbookMarker() runs a
-//   playbook with the parameters given;
+//   playbook with the parameters given; computerUseMarker() drives the portal with use_browser
+//   (./computer-script.ts) on the OpenAI or the Anthropic wire;
 // - the fixture billing portal (tests/fixtures/portal) at E2E_PORTS.portal, with invoices in the
 //   three months before today and the sign-in E2E_PORTAL;
 // - a sink that records every request sent to /hooks/<id>, readable at GET /requests/<id>, and
@@ -26,6 +27,7 @@ import { findTemplate } from "../../../lib/schedules/templates";
 import { recentMonths, startPortal } from "../../fixtures/portal/portal-server";
 import { startFakeGithub } from "../../fakes/fake-github";
 import { createBareFixtureRepository } from "../../support/fixture-repository";
+import { agentTurn, computerTurn, computerUseTask, measurePortal } from "./computer-script";
 import { E2E_FORGE, E2E_PORTAL, E2E_PORTS, PLAYBOOK_MARKER, POST_MARKER, POST_REASON, SINK_URL, TODAY_CALENDAR_PATH, TODAY_EVENTS, type SinkRequest } from "./fakes";
 
 const demo = replyScript();
@@ -35,6 +37,8 @@ const INVOICES_FIRST_LINE = firstLineOf("export-invoices");
 
 const script: Script = (turn) => {
   const prompt = turn.input.find((item) => item.type === "user")?.text ?? "";
+  const computerUse = computerUseTask(prompt);
+  if (computerUse) return (turn.tools.includes("computer") ? computerTurn : agentTurn)(turn, computerUse.task, computerUse.wire);
   const firstLine = prompt.split("\n")[0]!.trim();
   if (firstLine === BRIEFING_FIRST_LINE) return briefingScript(turn, prompt);
   if (firstLine === INVOICES_FIRST_LINE) return invoicesScript(turn, prompt);

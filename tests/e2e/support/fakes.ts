@@ -20,6 +20,8 @@ export const E2E_PORTS = {
 export const FRESH_URL = `http://127.0.0.1:${E2E_PORTS.fresh}`;
 
 export const MODEL_URL = `http://127.0.0.1:${E2E_PORTS.model}/v1`;
+/** The same scripted model for the Anthropic SDK (it adds /v1/messages itself). */
+export const ANTHROPIC_MODEL_URL = `http://127.0.0.1:${E2E_PORTS.model}`;
 export const SINK_URL = `http://127.0.0.1:${E2E_PORTS.sink}`;
 export const PORTAL_URL = `http://127.0.0.1:${E2E_PORTS.portal}`;
 export const FORGE_URL = `http://127.0.0.1:${E2E_PORTS.forge}`;
@@ -81,3 +83,15 @@ export const TODAY_EVENTS = [
   { title: "Standup with the platform team", start: "09:00", end: "09:15", location: "Room 4.12" },
   { title: "Quarterly review with Acme", start: "14:00", end: "15:00", location: "Zoom" },
 ] as const;
+
+/** The saved credential computer-use tasks sign in with (the playbook tests save the same one). */
+export const COMPUTER_USE_CREDENTIAL = "billing-portal";
+/** Opens the goal the e2e agent gives use_browser, so its computer turns know their task and wire. */
+export const COMPUTER_USE_GOAL = "E2E-CU";
+export type ComputerUseWire = "openai" | "anthropic";
+/**
+ * Put this in a task's prompt and the e2e model calls use_browser on the fixture portal: "export"
+ * signs in and exports the invoices CSV, "captcha" meets the CAPTCHA and asks for a person
+ * (tests/e2e/support/computer-script.ts). The wire must be the task's model's.
+ */
+export const computerUseMarker = (task: "export" | "captcha", wire: ComputerUseWire) => `[e2e:computer-use ${task} ${wire}]`;

@@ -1,10 +1,14 @@
+import { cookies } from "next/headers";
 import { db } from "@/lib/db";
 import { withUser } from "@/lib/http/api-route";
 import { forwardToRelay } from "@/lib/takeover/live-proxy";
+import { heldTakeoverOrThrow, takeoverCookieName } from "@/lib/takeover/takeover-session";
 
 export const dynamic = "force-dynamic";
 
-// GET /api/takeovers/:id/frames - the live view's frames (server-sent events) from the worker's page
-export const GET = withUser<{ id: string }>(async ({ user, params, request }) =>
-  forwardToRelay(db(), { userId: user.id, takeoverId: params.id, path: "frames", init: { signal: request.signal } }),
-);
+// GET /api/takeovers/:id/frames - the live view's frames (server-sent events) from the worker's page,
+// for the browser that redeemed the link only (its takeover cookie)
+export const GET = withUser<{ id: string }>(async ({ user, params, request }) => {
+  await heldTakeoverOrThrow(db(), { userId: user.id, takeoverId: params.id, cookie: (await cookies()).get(takeoverCookieName(params.id))?.value });
+  return forwardToRelay(db(), { userId: user.id, takeoverId: params.id, path: "frames", init: { signal: request.signal } });
+});
