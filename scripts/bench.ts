@@ -18,7 +18,10 @@
 //   BENCH_QUEUED_TASKS=10000  BENCH_QUEUED_WINDOW_MS=20000: a fresh worker's RSS with this many queued
 //   BENCH_GRAPHILE=1 (or --graphile): graphile-worker on the same Postgres too, interleaved
 //   BENCH_PG_PORT=25430  BENCH_WEB_PORT=25440: the bench's own ports
+//   BENCH_CPU_PROF=DIR: the worker writes a V8 CPU profile there when it stops (node --cpu-prof);
+//     `tsx scripts/bench/profile-summary.ts FILE` says where the time went
 import { loadavg } from "node:os";
+import path from "node:path";
 import { z } from "zod";
 import { DEMO_CHOICE } from "../lib/agent/providers/registry";
 import { createDb, type Db } from "../lib/db";
@@ -65,6 +68,7 @@ const options = z
     BENCH_SSE_CHANGES: z.coerce.number().int().min(1).max(1000).default(20),
     BENCH_QUEUED_TASKS: z.coerce.number().int().min(0).max(100_000).default(10_000),
     BENCH_QUEUED_WINDOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+    BENCH_CPU_PROF: z.string().optional(),
     BENCH_GRAPHILE: z.enum(["0", "1"]).default(process.argv.includes("--graphile") ? "1" : "0"),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
@@ -94,7 +98,8 @@ async function main(res: Resources): Promise<void> {
     BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS),
   };
   log("starting the worker");
-  res.worker = await startWorker({ databaseUrl: url, workerId: "bench-worker", env: workerEnv });
+  const nodeArgs = options.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.BENCH_CPU_PROF)}`] : [];
+  res.worker = await startWorker({ databaseUrl: url, workerId: "bench-worker", env: workerEnv, nodeArgs });
 
   res.db = createDb(url);
   res.engine = new DbosDispatcher(url);

@@ -1,7 +1,7 @@
 // Reads one message: its headers, its plain-text body (the HTML part turned into text when there is
 // no plain one) and its attachments. Fetched with BODY.PEEK, so reading does not mark it as seen.
 import type { ImapFlowOptions } from "imapflow";
-import { simpleParser, type AddressObject } from "mailparser";
+import type { AddressObject } from "mailparser";
 import { htmlToText } from "@/lib/tools/feeds/html-to-text";
 import { MailServerError, withFolder, withImap } from "./imap-session";
 
@@ -48,6 +48,8 @@ export async function readMail(imap: ImapFlowOptions, params: { folder: string; 
       return full.source;
     }),
   );
+  // Loaded when a message is first read (see imap-session.ts).
+  const { simpleParser } = await import("mailparser");
   const parsed = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true });
   return {
     uid: params.uid,
