@@ -1,52 +1,34 @@
 import { withUser } from "@/lib/http/api-route";
-import { changeFeed, type FeedMessage } from "@/lib/live/change-feed";
+import { changeFeed } from "@/lib/live/change-feed";
 
 export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
 
-const encoder = new TextEncoder();
-// Every open stream of this process hears the same message object: it is framed and encoded once,
-// not once per stream (with 500 streams open, that was most of the web process's CPU per change).
-const framed = new WeakMap<object, Uint8Array>();
-
-function frame(event: string, data: unknown): Uint8Array {
-  return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-}
-
-function framedOnce(message: FeedMessage): Uint8Array {
-  let bytes = framed.get(message);
-  if (!bytes) {
-    if (message.kind === "resync") bytes = frame("resync", {});
-    else {
-      const { userId: _owner, ...change } = message;
-      bytes = frame(message.kind, change);
-    }
-    framed.set(message, bytes);
-  }
-  return bytes;
-}
-
 // GET /api/events - server-sent events of the user's task changes, from every process
 export const GET = withUser(async ({ request, user }) => {
   const userId = user.id;
+  const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     start(controller) {
-      const write = (bytes: Uint8Array) => {
+      const write = (text: string) => {
         try {
-          controller.enqueue(bytes);
+          controller.enqueue(encoder.encode(text));
         } catch {
           cleanup();
         }
       };
-      write(encoder.encode("retry: 2000\n\n"));
-      write(frame("ready", {}));
+      const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      write("retry: 2000\n\n");
+      send("ready", {});
       const unsubscribe = changeFeed().subscribe((message) => {
-        if (message.kind !== "resync" && message.userId !== userId) return;
-        write(framedOnce(message));
+        if (message.kind === "resync") return send("resync", {});
+        if (message.userId !== userId) return;
+        const { userId: _owner, ...change } = message;
+        send(message.kind, change);
       });
-      const heartbeat = setInterval(() => write(encoder.encode(": keepalive\n\n")), HEARTBEAT_MS);
+      const heartbeat = setInterval(() => write(": keepalive\n\n"), HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(heartbeat);
         unsubscribe();
