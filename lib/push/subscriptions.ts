@@ -67,9 +67,9 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
 }
 
 /** Whether anyone would receive this kind of notification (a device or by mail): most don't, and then no delivery starts. */
-// One statement for both channels: it runs at the end of every run, and most people have neither.
-// The mail half is wantsMailNotice's condition (lib/mail/mail-notices.ts).
 export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
+  // One statement for both channels: it runs at the end of every run, and most people have
+  // neither. The mail half is wantsMailNotice's condition (lib/mail/mail-notices.ts).
   const [row] = await db.$queryRaw<{ any: boolean }[]>`
     SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${input.userId}::uuid AND kinds && ${subscribedKinds(input.kind)}::text[])
         OR EXISTS (SELECT 1 FROM mail_accounts WHERE user_id = ${input.userId}::uuid AND ${input.kind} = ANY(notice_kinds)) AS any`;
