@@ -5,13 +5,23 @@
 // timings from the database. Stops by itself and cleans up (worker, Postgres, temp folder) on
 // success, failure, timeout or Ctrl-C.
 //
-//   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=300000  BENCH_PG_PORT=25430
+//   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=1800000  BENCH_PG_PORT=25430
 //   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
 //   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's and the raw ceiling's settings
 //   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
 //   BENCH_TOP_STATEMENTS=0: also print the statements Baton's burst ran most often, per task
-//   BENCH_INBOX_TASKS=10000: then time the inbox's first page with this many tasks (0: skip)
+//   BENCH_INBOX_TASKS=10000: then time the inbox's first page with this many tasks (0: skip), also
+//     over HTTP (GET /api/tasks, signed in) when BENCH_WEB=1 (the default; needs `npm run build`)
+//   BENCH_INBOX_LARGE_TASKS=1000000: the inbox query's plan again with this many (0: skip)
+//   BENCH_APPROVALS=20: approval decision -> run resumed, over this many decisions (0: skip)
+//   BENCH_SSE_CONNECTIONS=500  BENCH_SSE_CHANGES=20: the SSE fan-out, web CPU and memory (0: skip)
+//   BENCH_QUEUED_TASKS=10000  BENCH_QUEUED_WINDOW_MS=20000: a fresh worker's RSS with this many queued
+//   BENCH_GRAPHILE=1 (or --graphile): graphile-worker on the same Postgres too, interleaved
+//   BENCH_PG_PORT=25430  BENCH_WEB_PORT=25440: the bench's own ports
+//   BENCH_CPU_PROF=DIR: the worker writes a V8 CPU profile there when it stops (node --cpu-prof);
+//     `tsx scripts/bench/profile-summary.ts FILE` says where the time went
 import { loadavg } from "node:os";
+import path from "node:path";
 import { z } from "zod";
 import { DEMO_CHOICE } from "../lib/agent/providers/registry";
 import { createDb, type Db } from "../lib/db";
@@ -19,10 +29,13 @@ import { DbosDispatcher } from "../lib/engine/dbos/dispatcher";
 import { DBOS_SCHEMA } from "../lib/engine/dbos/names";
 import { createTask } from "../lib/tasks/create-task";
 import { startTestPostgres, type TestPostgres } from "../tests/support/test-postgres";
+import { benchApprovals } from "./bench/approvals";
+import { startGraphile } from "./bench/graphile-ceiling";
 import { benchInbox, printInbox } from "./bench/inbox";
 import { cpuDelta, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
 import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
 import { enableStatementCounts, readStatementCounts, resetStatementCounts, topStatements, type StatementCounts } from "./bench/statements";
+import { benchFanout, createPasswordUser, signIn, startWeb, timeTasksApi, type WebServer } from "./bench/web";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
 
 const options = z
@@ -31,9 +44,12 @@ const options = z
     BENCH_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
     // Tasks per second to offer (open loop); unset: as fast as the creators go.
     BENCH_RATE: z.coerce.number().positive().optional(),
-    BENCH_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(300_000),
-    // Ports 25430-25439 are the bench's; others belong to running Batons and test suites.
-    BENCH_PG_PORT: z.coerce.number().int().min(25430).max(25439).default(25430),
+    BENCH_TIMEOUT_MS: z.coerce.number().int().min(10_000).default(1_800_000),
+    // 25430 and 25440 are the bench's by default; set others where several benches or test suites
+    // share the machine.
+    BENCH_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(25430),
+    BENCH_WEB_PORT: z.coerce.number().int().min(1024).max(65535).default(25440),
+    BENCH_WEB: z.enum(["0", "1"]).default("1"),
     // Passed explicitly: startWorker would otherwise set its test value. The poll is 50 ms, not the
     // worker's 1 s default: Baton's worker is woken on new work, the raw ceiling only polls, and
     // its start latency should be what DBOS gives at a fast poll, not at a slow one.
@@ -45,6 +61,15 @@ const options = z
     BENCH_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
     BENCH_TOP_STATEMENTS: z.coerce.number().int().min(0).max(200).default(0),
     BENCH_INBOX_TASKS: z.coerce.number().int().min(0).max(2_000_000).default(10_000),
+    BENCH_INBOX_LARGE_TASKS: z.coerce.number().int().min(0).max(5_000_000).default(1_000_000),
+    BENCH_API_ROUNDS: z.coerce.number().int().min(10).max(10_000).default(200),
+    BENCH_APPROVALS: z.coerce.number().int().min(0).max(1000).default(20),
+    BENCH_SSE_CONNECTIONS: z.coerce.number().int().min(0).max(5000).default(500),
+    BENCH_SSE_CHANGES: z.coerce.number().int().min(1).max(1000).default(20),
+    BENCH_QUEUED_TASKS: z.coerce.number().int().min(0).max(100_000).default(10_000),
+    BENCH_QUEUED_WINDOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+    BENCH_CPU_PROF: z.string().optional(),
+    BENCH_GRAPHILE: z.enum(["0", "1"]).default(process.argv.includes("--graphile") ? "1" : "0"),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
 
@@ -57,6 +82,8 @@ interface Resources {
   db?: Db;
   engine?: DbosDispatcher;
   ceiling?: RawCeiling;
+  graphile?: RawCeiling;
+  web?: WebServer;
 }
 
 async function main(res: Resources): Promise<void> {
@@ -71,7 +98,8 @@ async function main(res: Resources): Promise<void> {
     BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS),
   };
   log("starting the worker");
-  res.worker = await startWorker({ databaseUrl: url, workerId: "bench-worker", env: workerEnv });
+  const nodeArgs = options.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.BENCH_CPU_PROF)}`] : [];
+  res.worker = await startWorker({ databaseUrl: url, workerId: "bench-worker", env: workerEnv, nodeArgs });
 
   res.db = createDb(url);
   res.engine = new DbosDispatcher(url);
@@ -85,6 +113,11 @@ async function main(res: Resources): Promise<void> {
   log("starting the raw DBOS worker (the engine's ceiling)");
   res.ceiling = await startRawCeiling(url, { concurrency: options.BENCH_WORKER_CONCURRENCY, pollMs: options.BENCH_QUEUE_POLL_MS });
   await res.ceiling.burst("warmup", WARMUP_TASKS, WARMUP_TASKS);
+  if (options.BENCH_GRAPHILE === "1") {
+    log("starting graphile-worker (a peer queue on the same Postgres)");
+    res.graphile = await startGraphile(url, { concurrency: options.BENCH_WORKER_CONCURRENCY, creators: options.BENCH_CONCURRENCY });
+    await res.graphile.burst("warmup", WARMUP_TASKS, WARMUP_TASKS);
+  }
 
   // Rounds alternate Baton and the ceiling, so load from other work falls on both alike.
   for (let round = 1; round <= options.BENCH_ROUNDS; round++) {
@@ -109,13 +142,105 @@ async function main(res: Resources): Promise<void> {
     const raw = await res.ceiling.burst(`round-${round}`, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
     const rawAfter = cpuSnapshot(res.ceiling.pid, options.BENCH_PG_PORT);
     const rawCounts = rawCountsSince === undefined ? undefined : await readStatementCounts(url, rawCountsSince);
-    const ceiling = reportCeiling(raw, rawBefore && rawAfter ? cpuDelta(rawBefore, rawAfter) : undefined, rawCounts);
-    compare(baton, ceiling, loadAverage());
+    const ceiling = reportCeiling("Raw DBOS ceiling", "workflows of 3 trivial steps", raw, rawBefore && rawAfter ? cpuDelta(rawBefore, rawAfter) : undefined, rawCounts);
+    let peer: Figures | undefined;
+    if (res.graphile) {
+      log(`round ${round}: ${options.BENCH_TASKS} graphile-worker jobs of 3 UPDATEs`);
+      const peerCountsSince = counting ? await resetStatementCounts(url) : undefined;
+      const peerBefore = cpuSnapshot(res.graphile.pid, options.BENCH_PG_PORT);
+      const jobs = await res.graphile.burst(`round-${round}`, options.BENCH_TASKS, options.BENCH_CONCURRENCY, options.BENCH_RATE);
+      const peerAfter = cpuSnapshot(res.graphile.pid, options.BENCH_PG_PORT);
+      const peerCounts = peerCountsSince === undefined ? undefined : await readStatementCounts(url, peerCountsSince);
+      peer = reportCeiling("graphile-worker 0.18", "jobs of 3 UPDATEs", jobs, peerBefore && peerAfter ? cpuDelta(peerBefore, peerAfter) : undefined, peerCounts);
+    }
+    const load = loadAverage();
+    compare("raw DBOS ceiling", baton, ceiling, load);
+    if (peer) compare("graphile-worker", baton, peer, load);
   }
+  await benchTheRest(res, url);
+}
+
+/** Everything after the bursts: approvals, the inbox over HTTP, SSE fan-out, a queue of 10K, 1M tasks. */
+async function benchTheRest(res: Resources, url: string): Promise<void> {
+  const db = res.db!;
+  const deps = { db, engine: res.engine! };
+  if (options.BENCH_APPROVALS > 0) {
+    log(`approvals: ${options.BENCH_APPROVALS} decisions, one at a time`);
+    const user = await createUser(db, "approvals");
+    const figures = await benchApprovals(deps, user, options.BENCH_APPROVALS);
+    console.log(`\nApproval decision -> run resumed (decided_at -> the worker's "running" event), ${figures.decided} decisions`);
+    console.log(`  p50 ${figures.p50.toFixed(0)} ms, p99 ${figures.p99.toFixed(0)} ms, max ${figures.max.toFixed(0)} ms   (goal: p50 under 20 ms)`);
+  }
+  const web = options.BENCH_WEB === "1" && (options.BENCH_INBOX_TASKS > 0 || options.BENCH_SSE_CONNECTIONS > 0);
+  const person = web ? await createPasswordUser(db, "web") : undefined;
+  if (web) {
+    log(`starting the web server on ${options.BENCH_WEB_PORT}`);
+    res.web = await startWeb(url, options.BENCH_WEB_PORT);
+  }
+  const cookie = res.web && person ? await signIn(res.web, person) : undefined;
+  const inboxUser = person?.id ?? (await createUser(db, "inbox"));
   if (options.BENCH_INBOX_TASKS > 0) {
     log(`inbox: ${options.BENCH_INBOX_TASKS} tasks of one user`);
-    printInbox(await benchInbox(res.db, options.BENCH_INBOX_TASKS));
+    printInbox(await benchInbox(db, options.BENCH_INBOX_TASKS, inboxUser));
+    if (res.web && cookie) {
+      const api = await timeTasksApi(res.web, cookie, options.BENCH_API_ROUNDS);
+      console.log(
+        `  GET /api/tasks (HTTP, signed in) p50 ${api.p50.toFixed(1)} ms, p99 ${api.p99.toFixed(1)} ms over ${options.BENCH_API_ROUNDS} requests, ${api.tasksOnPage} on the page   (goal: p50 under 10 ms)`,
+      );
+    }
   }
+  if (res.web && cookie && person && options.BENCH_SSE_CONNECTIONS > 0) {
+    log(`SSE: ${options.BENCH_SSE_CONNECTIONS} open event streams, ${options.BENCH_SSE_CHANGES} changes`);
+    let n = 0;
+    const fan = await benchFanout(res.web, cookie, options.BENCH_SSE_CONNECTIONS, options.BENCH_SSE_CHANGES, async () => {
+      const { task } = await createTask(deps, { userId: person.id, title: `Fan-out ${n++}`, prompt: "Summarise one line.", ...DEMO });
+      return task.id;
+    });
+    console.log(`\nSSE fan-out: ${fan.connections} open /api/events streams of one user, ${fan.changes} new tasks one after another`);
+    console.log(`  web process RSS         ${fan.idleRssMiB.toFixed(0)} MiB before, ${fan.openRssMiB.toFixed(0)} MiB with the streams open`);
+    console.log(`  web process CPU         ${fan.idleCpuPercent.toFixed(1)}% of a core with the streams open and idle; ${fan.webCpuMsPerChange.toFixed(0)} ms per new task (its queued, running and completed changes and events, to every stream)`);
+    console.log(`  create -> first event on every stream  p50 ${fan.deliveryP50.toFixed(0)} ms, p99 ${fan.deliveryP99.toFixed(0)} ms; ${fan.missed} missed (goal: within 300 ms)`);
+  }
+  if (res.web) {
+    await res.web.close();
+    res.web = undefined;
+  }
+  if (options.BENCH_QUEUED_TASKS > 0) await benchQueued(res, url);
+  if (options.BENCH_INBOX_LARGE_TASKS > 0) {
+    log(`inbox: ${options.BENCH_INBOX_LARGE_TASKS} tasks of one user (writing them takes a while)`);
+    printInbox(await benchInbox(db, options.BENCH_INBOX_LARGE_TASKS, undefined, 50));
+    if (options.BENCH_INBOX_TASKS > 0) {
+      console.log(`\n(the ${options.BENCH_INBOX_TASKS}-task user's inbox again, beside the ${options.BENCH_INBOX_LARGE_TASKS} tasks of the other)`);
+      printInbox(await benchInbox(db, 0, inboxUser, 50));
+    }
+  }
+}
+
+/** A fresh worker's memory with a backlog: the worker stops, the tasks queue up, a new one starts. */
+async function benchQueued(res: Resources, url: string): Promise<void> {
+  const count = options.BENCH_QUEUED_TASKS;
+  log(`queue: stopping the worker, queueing ${count} tasks, starting a fresh worker`);
+  await res.worker!.kill("SIGTERM");
+  const userId = await createUser(res.db!, "queued");
+  await createTasks({ db: res.db!, engine: res.engine! }, userId, count, options.BENCH_CONCURRENCY);
+  res.worker = await startWorker({
+    databaseUrl: url,
+    workerId: "bench-worker-2",
+    env: { BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS), BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS) },
+  });
+  const pid = res.worker.child.pid;
+  const atStart = rssMiB(pid) ?? 0;
+  let peak = atStart;
+  const started = performance.now();
+  while (performance.now() - started < options.BENCH_QUEUED_WINDOW_MS) {
+    peak = Math.max(peak, rssMiB(pid) ?? 0);
+    await sleep(100);
+  }
+  const finished = await res.db!.run.count({ where: { task: { userId }, status: { in: ["completed", "failed", "canceled"] } } });
+  console.log(`\nWorker with ${count} tasks queued (default concurrency, a fresh process)`);
+  console.log(
+    `  RSS                     ${atStart.toFixed(0)} MiB when ready, peak ${peak.toFixed(0)} MiB over ${(options.BENCH_QUEUED_WINDOW_MS / 1000).toFixed(0)} s (${finished} finished meanwhile)   (goal: under 250 MB)`,
+  );
 }
 
 async function createUser(db: Db, name: string): Promise<string> {
@@ -250,7 +375,7 @@ function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds, stateme
 }
 
 /** The ceiling's burst, read the same way: first enqueue to last completion, enqueue to dequeue. */
-function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds, counts?: StatementCounts): Figures {
+function reportCeiling(name: string, what: string, timings: RawTiming[], cpu?: CpuSeconds, counts?: StatementCounts): Figures {
   const done = timings.filter((timing) => timing.finished !== null);
   const spanSeconds = (Math.max(...done.map((timing) => timing.finished!)) - Math.min(...timings.map((timing) => timing.created))) / 1000;
   const starts = done.flatMap((timing) => (timing.dequeued === null ? [] : [timing.dequeued - timing.created]));
@@ -260,8 +385,8 @@ function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds, counts?: Statemen
     startP50: percentile(starts, 0.5),
     startP99: percentile(starts, 0.99),
   };
-  console.log(`\nRaw DBOS ceiling: ${timings.length} workflows of 3 trivial steps, same Postgres, queue settings and creators`);
-  console.log(`  throughput              ${figures.tasksPerSecond.toFixed(1)} workflows/s  (${done.length} completed; ${spanSeconds.toFixed(2)} s)`);
+  console.log(`\n${name}: ${timings.length} ${what}, same Postgres, concurrency and creators`);
+  console.log(`  throughput              ${figures.tasksPerSecond.toFixed(1)}/s  (${done.length} completed; ${spanSeconds.toFixed(2)} s)`);
   console.log(`  enqueue -> dequeued     p50 ${figures.startP50.toFixed(0)} ms, p99 ${figures.startP99.toFixed(0)} ms`);
   if (cpu) console.log(`  CPU per workflow        ${figures.cpuMsPerTask!.toFixed(1)} ms = creators ${((cpu.creators * 1000) / timings.length).toFixed(1)} + worker ${((cpu.worker * 1000) / timings.length).toFixed(1)} + postgres ${((cpu.postgres * 1000) / timings.length).toFixed(1)}`);
   if (counts) {
@@ -271,9 +396,9 @@ function reportCeiling(timings: RawTiming[], cpu?: CpuSeconds, counts?: Statemen
   return figures;
 }
 
-function compare(baton: Figures, ceiling: Figures, load: string): void {
+function compare(name: string, baton: Figures, ceiling: Figures, load: string): void {
   const ratio = (a: number | null, b: number | null) => (a === null || b === null ? "-" : `${(a / b).toFixed(2)}x`);
-  console.log(`\nBaton / raw DBOS ceiling (load ${load}):`);
+  console.log(`\nBaton / ${name} (load ${load}):`);
   console.log(`  throughput              ${ratio(baton.tasksPerSecond, ceiling.tasksPerSecond)}   (goal: at least 1x)`);
   console.log(`  CPU per task            ${ratio(baton.cpuMsPerTask, ceiling.cpuMsPerTask)}   (goal: at most 1.5x)`);
   console.log(`  start p50 / p99         ${ratio(baton.startP50, ceiling.startP50)} / ${ratio(baton.startP99, ceiling.startP99)}`);
@@ -291,6 +416,8 @@ async function cleanUp(res: Resources): Promise<void> {
     );
   await Promise.all([res.engine && bounded("dispatcher", () => res.engine!.close()), res.db && bounded("db", () => res.db!.$disconnect())]);
   if (res.ceiling) await bounded("raw DBOS worker", () => res.ceiling!.close());
+  if (res.graphile) await bounded("graphile-worker", () => res.graphile!.close());
+  if (res.web) await bounded("web server", () => res.web!.close());
   if (res.worker) {
     const worker = res.worker;
     await bounded("worker", () => worker.kill("SIGTERM"), 10_000);

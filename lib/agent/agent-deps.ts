@@ -17,7 +17,6 @@ import { hasSubscribers } from "@/lib/push/subscriptions";
 import { mailboxConnection } from "@/lib/mail/mailbox-connection";
 import { mailTools } from "@/lib/tools/mail/mail-tools";
 import { readMcpConfig } from "@/lib/tools/mcp/config";
-import { connectMcpServers } from "@/lib/tools/mcp/connect-mcp";
 import { createRunPlaybookTool } from "@/lib/tools/playbooks/run-playbook-tool";
 import { builtinTools } from "@/lib/tools/registry";
 import { createUseBrowserTool } from "@/lib/tools/browser-use/use-browser-tool";
@@ -37,7 +36,10 @@ export interface AgentRuntime {
 
 export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "startRun" | "deliverNotification">): Promise<AgentRuntime> {
   const config = env();
-  const mcp = config.BATON_MCP_CONFIG ? await connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG)) : undefined;
+  // The MCP SDK (about 25 MB of a process, measured) is loaded only when servers are configured.
+  const mcp = config.BATON_MCP_CONFIG
+    ? await (await import("@/lib/tools/mcp/connect-mcp")).connectMcpServers(readMcpConfig(config.BATON_MCP_CONFIG))
+    : undefined;
   // Playbooks are read once at start: the one a person approved is the one that runs.
   const catalog = await listPlaybooks();
   for (const problem of catalog.problems) console.warn(`Playbook ${problem.file}: ${problem.errors.join("; ")}`);

@@ -2,7 +2,7 @@
 // touches the network itself: every context gets its own egress proxy (egress-proxy.ts), and the
 // flags below switch off what would otherwise talk to Google's services, resolve names on its own
 // or keep state between runs.
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { env } from "@/lib/env";
 
 export const CHROMIUM_ARGS = [
@@ -33,6 +33,9 @@ export const CHROMIUM_ARGS = [
 const runsAsRoot = process.getuid?.() === 0;
 
 export async function launchBrowser(): Promise<Browser> {
+  // Loaded at the first launch, not with the worker: importing playwright-core costs a process
+  // about 80 MB (measured), and most runs never start a browser.
+  const { chromium } = await import("playwright-core");
   return chromium.launch({
     executablePath: env().BATON_CHROMIUM_PATH,
     args: CHROMIUM_ARGS,

@@ -1,7 +1,7 @@
 // Reads one message: its headers, its plain-text body (the HTML part turned into text when there is
 // no plain one) and its attachments. Fetched with BODY.PEEK, so reading does not mark it as seen.
 import type { ImapFlowOptions } from "imapflow";
-import { simpleParser, type AddressObject } from "mailparser";
+import type { AddressObject } from "mailparser";
 import { htmlToText } from "@/lib/tools/feeds/html-to-text";
 import { MailServerError, withFolder, withImap } from "./imap-session";
 
@@ -53,6 +53,8 @@ export async function readMail(imap: ImapFlowOptions, params: { folder: string; 
 
 /** A message's raw source as read_mail (and the new-mail trigger) present it. */
 export async function parseMailSource(uid: number, source: Buffer): Promise<MailMessage> {
+  // Loaded when a message is first read (see imap-session.ts).
+  const { simpleParser } = await import("mailparser");
   const parsed = await simpleParser(source, { skipImageLinks: true, skipTextToHtml: true });
   return {
     uid,

@@ -4,7 +4,6 @@ import { z } from "zod";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
-import { wantsMailNotice } from "@/lib/mail/mail-notices";
 import { notificationKinds, subscribedKinds } from "./notification-request";
 import { urlAllowlisted } from "@/lib/tools/http/allowlist";
 
@@ -69,5 +68,10 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
 
 /** Whether anyone would receive this kind of notification (a device or by mail): most don't, and then no delivery starts. */
 export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
-  return (await db.pushSubscription.count({ where: { userId: input.userId, kinds: { hasSome: subscribedKinds(input.kind) } } })) > 0 || (await wantsMailNotice(db, input));
+  // One statement for both channels: it runs at the end of every run, and most people have
+  // neither. The mail half is wantsMailNotice's condition (lib/mail/mail-notices.ts).
+  const [row] = await db.$queryRaw<{ any: boolean }[]>`
+    SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${input.userId}::uuid AND kinds && ${subscribedKinds(input.kind)}::text[])
+        OR EXISTS (SELECT 1 FROM mail_accounts WHERE user_id = ${input.userId}::uuid AND ${input.kind} = ANY(notice_kinds)) AS any`;
+  return row?.any === true;
 }

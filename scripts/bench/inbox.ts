@@ -1,7 +1,8 @@
 // The inbox's read path at scale: one user with `count` tasks (completed, each with its answer, as
 // an inbox mostly is), written by SQL in one statement, then listTasks (what GET /api/tasks calls
 // after authenticating) timed over repeated first pages and a page deep in the list, and the plan
-// of its main query. Without HTTP and sign-in: those cost the same whatever the task count.
+// of its main query (and its node types, which say whether the keyset index is used). Without HTTP
+// and sign-in here: bench/web.ts times GET /api/tasks itself.
 import type { Db } from "../../lib/db";
 import { listTasks } from "../../lib/tasks/list-tasks";
 import { percentile } from "./measure";
@@ -11,12 +12,17 @@ export interface InboxFigures {
   firstPage: { p50: number; p99: number };
   deepPage: { p50: number; p99: number };
   plan: string[];
+  /** The page query's plan nodes, outermost first ("Limit > Index Scan Backward on tasks_user_id_id_idx"). */
+  nodes: string;
+  /** The same for a page further down (the keyset cursor). */
+  cursorNodes: string;
 }
 
 const ROUNDS = 200;
 
-export async function benchInbox(db: Db, count: number): Promise<InboxFigures> {
-  const user = await db.user.create({ data: { email: `inbox-${Date.now()}@bench.invalid`, name: "inbox" }, select: { id: true } });
+/** Gives `userId` `count` tasks more (or a new user, when none is given); returns the user's id. */
+export async function seedInbox(db: Db, count: number, userId?: string): Promise<string> {
+  const user = userId ? { id: userId } : await db.user.create({ data: { email: `inbox-${Date.now()}@bench.invalid`, name: "inbox" }, select: { id: true } });
   // uuidv7() is Postgres 18's: ids stay time-ordered, as Baton's are.
   await db.$executeRaw`
     WITH t AS (
@@ -31,10 +37,15 @@ export async function benchInbox(db: Db, count: number): Promise<InboxFigures> {
     INSERT INTO artifacts (id, task_id, run_id, name, kind, mime_type, size_bytes, content, created_at)
     SELECT uuidv7(), task_id, id, 'answer.md', 'markdown', 'text/markdown; charset=utf-8', 40, convert_to('# Done' || chr(10) || 'One line of result.', 'UTF8'), now() FROM r`;
   await db.$executeRawUnsafe("ANALYZE tasks, runs, artifacts");
+  return user.id;
+}
+
+export async function benchInbox(db: Db, count: number, userId?: string, rounds = ROUNDS): Promise<InboxFigures> {
+  const user = { id: await seedInbox(db, count, userId) };
 
   const time = async (cursor?: string) => {
     const samples: number[] = [];
-    for (let round = 0; round < ROUNDS; round++) {
+    for (let round = 0; round < rounds; round++) {
       const started = performance.now();
       await listTasks(db, { userId: user.id, limit: 20, ...(cursor ? { cursor } : {}) });
       samples.push(performance.now() - started);
@@ -48,14 +59,34 @@ export async function benchInbox(db: Db, count: number): Promise<InboxFigures> {
     `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM tasks WHERE user_id = $1::uuid ORDER BY id DESC LIMIT 21`,
     user.id,
   );
-  return { tasks: count, firstPage, deepPage, plan: plan.map((row) => row["QUERY PLAN"]) };
+  const nodes = await planNodes(db, `SELECT * FROM tasks WHERE user_id = $1::uuid ORDER BY id DESC LIMIT 21`, user.id);
+  const cursorNodes = await planNodes(db, `SELECT * FROM tasks WHERE user_id = $1::uuid AND id < $2::uuid ORDER BY id DESC LIMIT 21`, user.id, middle?.id ?? user.id);
+  const tasks = await db.task.count({ where: { userId: user.id } });
+  return { tasks, firstPage, deepPage, plan: plan.map((row) => row["QUERY PLAN"]), nodes, cursorNodes };
+}
+
+/** The plan's node types, outermost first, with the index or table each reads. */
+async function planNodes(db: Db, sql: string, ...params: string[]): Promise<string> {
+  type PlanNode = { "Node Type": string; "Index Name"?: string; "Relation Name"?: string; "Scan Direction"?: string; Plans?: PlanNode[] };
+  const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(`EXPLAIN (FORMAT JSON) ${sql}`, ...params);
+  const names: string[] = [];
+  const walk = (node: PlanNode) => {
+    const direction = node["Scan Direction"] === "Backward" ? " Backward" : "";
+    const on = node["Index Name"] ?? node["Relation Name"];
+    names.push(`${node["Node Type"]}${direction}${on ? ` on ${on}` : ""}`);
+    for (const child of node.Plans ?? []) walk(child);
+  };
+  walk(row!["QUERY PLAN"][0].Plan);
+  return names.join(" > ");
 }
 
 export function printInbox(figures: InboxFigures): void {
   const ms = (value: number) => value.toFixed(1);
-  console.log(`\nInbox (listTasks, 20 a page) with ${figures.tasks} tasks of one user, ${ROUNDS} reads each`);
+  console.log(`\nInbox (listTasks, 20 a page) with ${figures.tasks} tasks of one user`);
   console.log(`  first page              p50 ${ms(figures.firstPage.p50)} ms, p99 ${ms(figures.firstPage.p99)} ms   (goal: p50 under 10 ms at 10K)`);
   console.log(`  a page halfway down     p50 ${ms(figures.deepPage.p50)} ms, p99 ${ms(figures.deepPage.p99)} ms`);
+  console.log(`  page query's plan       ${figures.nodes}`);
+  console.log(`  with the cursor         ${figures.cursorNodes}`);
   console.log(`  plan of the page query:`);
   for (const line of figures.plan) console.log(`    ${line}`);
 }

@@ -76,3 +76,13 @@ export function rssMiB(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/** CPU seconds of one process and its children (0 once it exited or off Linux). */
+export function cpuSeconds(pid: number): number {
+  try {
+    const procs = readdirSync("/proc").flatMap((entry) => (/^\d+$/.test(entry) ? [readProc(Number(entry))] : [])).filter((p) => p !== undefined);
+    return treeSeconds(procs, pid);
+  } catch {
+    return 0;
+  }
+}

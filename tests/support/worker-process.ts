@@ -8,6 +8,8 @@ export interface WorkerOptions {
   workerId: string;
   modelBaseUrl?: string;
   env?: Record<string, string>;
+  /** Flags for Node itself (the bench's --cpu-prof, which NODE_OPTIONS may not carry). */
+  nodeArgs?: string[];
 }
 
 export interface WorkerProcess {
@@ -21,7 +23,7 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
   // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child process, so
   // a SIGKILL sent to it would orphan the real worker and a "crash" would leave it running.
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts"], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "scripts/worker.ts"], {
     cwd: root,
     env: {
       NODE_ENV: "test",
