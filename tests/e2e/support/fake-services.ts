@@ -205,6 +205,7 @@ async function main(): Promise<void> {
   await mkdir(path.join(forgeRoot, "acme"), { recursive: true });
   await createBareFixtureRepository(forge.repositoryPath("acme", "widgets"));
   forge.issues.set(`acme/widgets#${E2E_FORGE.issue.number}`, E2E_FORGE.issue);
+  await measurePortal();
 
   const received = new Map<string, SinkRequest[]>();
   const readBody = async (req: IncomingMessage) => {
