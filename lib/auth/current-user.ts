@@ -24,17 +24,18 @@ export async function currentUserId(): Promise<string> {
 
 /** For route handlers: the signed-in user of the request, or a 401. */
 export async function requireApiUser(request: Request): Promise<SessionUser> {
-  const cookieHeader = request.headers.get("cookie") ?? "";
-  const cookie = (name: string) => {
-    for (const part of cookieHeader.split(";")) {
-      const [key, ...rest] = part.trim().split("=");
-      if (key === name) return safeDecode(rest.join("="));
-    }
-    return undefined;
-  };
-  const user = await userForSessionToken(db(), sessionTokenFrom(cookie));
+  const user = await userForSessionToken(db(), sessionTokenFrom((name) => requestCookie(request, name)));
   if (!user) throw new AppError("UNAUTHORIZED", { message: "Sign in to Baton first." });
   return user;
+}
+
+/** A cookie the request carries, read from its header (route handlers run outside Next's cookie store in tests). */
+export function requestCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const [key, ...rest] = part.trim().split("=");
+    if (key === name) return safeDecode(rest.join("="));
+  }
+  return undefined;
 }
 
 /** A cookie value as sent; a malformed escape ("%zz") is a cookie that signs nobody in, not a 500. */

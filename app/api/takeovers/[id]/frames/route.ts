@@ -1,4 +1,4 @@
-import { cookies } from "next/headers";
+import { requestCookie } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { withUser } from "@/lib/http/api-route";
 import { forwardToRelay } from "@/lib/takeover/live-proxy";
@@ -9,6 +9,6 @@ export const dynamic = "force-dynamic";
 // GET /api/takeovers/:id/frames - the live view's frames (server-sent events) from the worker's page,
 // for the browser that redeemed the link only (its takeover cookie)
 export const GET = withUser<{ id: string }>(async ({ user, params, request }) => {
-  await heldTakeoverOrThrow(db(), { userId: user.id, takeoverId: params.id, cookie: (await cookies()).get(takeoverCookieName(params.id))?.value });
+  await heldTakeoverOrThrow(db(), { userId: user.id, takeoverId: params.id, cookie: requestCookie(request, takeoverCookieName(params.id)) });
   return forwardToRelay(db(), { userId: user.id, takeoverId: params.id, path: "frames", init: { signal: request.signal } });
 });
