@@ -40,7 +40,7 @@ export function createSpawnSubtasksTool(deps: SpawnSubtasksToolDeps): ToolDefini
 
   async function spawnAndWait(input: SpawnSubtasksInput, run: DurableToolRun): Promise<DurableToolEnding> {
     if (input.tasks.length > limits.perCall) {
-      return { kind: "error", message: `Error: spawn_subtasks starts at most ${limits.perCall} sub-tasks per call; you asked for ${input.tasks.length}. Combine parts, or do some here.` };
+      return { kind: "error", message: `spawn_subtasks starts at most ${limits.perCall} sub-tasks per call; you asked for ${input.tasks.length}. Combine parts, or do some here.` };
     }
     const { ctx, context, key } = run;
     const spawned = await ctx.step(`spawn-subtasks-${key}`, () => spawnSubtasks(db, { runId: context.runId, callKey: key, tasks: input.tasks, maxDepth: limits.maxDepth }), DB_STEP);

@@ -45,7 +45,7 @@ export async function spawnSubtasks(
       const depth = parent.subtaskDepth;
       return {
         kind: "refused",
-        message: `Error: sub-tasks may nest at most ${params.maxDepth} deep, and this task is ${depth === 0 ? "not allowed to have any" : `already a sub-task at depth ${depth}`}. Do this work here, without spawn_subtasks.`,
+        message: `Sub-tasks may nest at most ${params.maxDepth} deep, and this task is ${depth === 0 ? "not allowed to have any" : `already a sub-task at depth ${depth}`}. Do this work here, without spawn_subtasks.`,
       };
     }
     const children: SpawnedSubtask[] = [];

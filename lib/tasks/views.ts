@@ -25,6 +25,8 @@ export interface TaskListItem extends TaskSummary {
 
 export interface TaskDetail extends TaskSummary {
   prompt: string;
+  /** The task that spawned this one as a sub-task (spawn_subtasks). */
+  parent: { id: string; title: string } | null;
   runs: RunView[];
   events: EventView[];
   artifacts: ArtifactView[];
