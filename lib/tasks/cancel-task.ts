@@ -40,6 +40,7 @@ export async function cancelTask(deps: { db: Db; engine: TaskDispatcher }, param
     for (const id of taskIds) signals.push(...(await closeCanceledTask(tx, { userId, taskId: id })));
     // The parent run waiting for this task (when it is a sub-task) or for its sub-tasks re-reads them.
     const task = await tx.task.findFirstOrThrow({ where: { id: taskId, userId }, select: { parentRunId: true, _count: { select: { subtasks: true } } } });
+    // The first cancel signal is this task's own (its signals were gathered first).
     const ownRun = signals.find((signal) => signal.topic === SIGNAL_CANCEL);
     if (task._count.subtasks > 0 && ownRun) signals.push({ runId: ownRun.runId, topic: SUBTASKS_SIGNAL, key: `${ownRun.runId}-canceled` });
     if (task.parentRunId) signals.push({ runId: task.parentRunId, topic: SUBTASKS_SIGNAL, key: `${taskId}-canceled` });

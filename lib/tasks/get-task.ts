@@ -16,6 +16,8 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
       approvals: { orderBy: { requestedAt: "asc" } },
       messages: { where: { deliveredRunId: { not: null } }, orderBy: { createdAt: "asc" }, select: { body: true, deliveredRunId: true } },
       parent: { select: { id: true, title: true, userId: true } },
+      // Its sub-tasks (spawn_subtasks), the owner's only, in the query itself.
+      subtasks: { where: { userId: params.userId }, orderBy: { id: "asc" } },
     },
   });
   if (!task) throw notFound();
@@ -24,6 +26,7 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
     prompt: task.prompt,
     // A sub-task's parent has the same owner; checked anyway, so a bad row never leaks a title.
     parent: task.parent && task.parent.userId === params.userId ? { id: task.parent.id, title: task.parent.title } : null,
+    subtasks: task.subtasks.map(toTaskSummary),
     runs: task.runs.map((run) => toRunView(run, task.messages.find((message) => message.deliveredRunId === run.id)?.body ?? null)),
     events: task.events.map(toEventView),
     artifacts: task.artifacts.map(toArtifactView),

@@ -29,6 +29,8 @@ export interface TaskDetail extends TaskSummary {
   prompt: string;
   /** The task that spawned this one as a sub-task (spawn_subtasks). */
   parent: { id: string; title: string } | null;
+  /** The tasks this one's agent spawned, oldest first. */
+  subtasks: TaskSummary[];
   runs: RunView[];
   events: EventView[];
   artifacts: ArtifactView[];

@@ -12,7 +12,6 @@ import type { TaskDispatcher } from "@/lib/engine/port";
 import { getTaskOrThrow } from "@/lib/tasks/get-task";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
-import { listSubtasks } from "@/lib/subtasks/list-subtasks";
 import { OPENAI_MODEL, answerOf, assistantTurns, expectAppError, lastToolResult, scenarios, timeline, waitForStatus, type TaskStatusName } from "./agent-harness";
 import { createTestUser } from "./factories";
 import { waitFor } from "./wait-for";
@@ -215,13 +214,13 @@ export const subtaskScenarios: SubtaskScenario[] = [
       ]);
 
       // The owner sees them on the parent and each links back; another user sees none of it.
-      const listed = await listSubtasks(db, { userId, taskId });
-      expect(listed.map((child) => [child.title, child.status])).toEqual(children.map((child) => [child.title, child.status]));
+      const parent = await getTaskOrThrow(db, { userId, taskId });
+      expect(parent.subtasks.map((child) => [child.title, child.status, child.parentTaskId])).toEqual(children.map((child) => [child.title, child.status, taskId]));
       const detail = await getTaskOrThrow(db, { userId, taskId: children[0]!.id });
       expect(detail.parent).toEqual({ id: taskId, title: "Split work" });
       const stranger = await createTestUser(db, "Stranger");
       await expectAppError(getTaskOrThrow(db, { userId: stranger, taskId: children[0]!.id }), "NOT_FOUND");
-      expect(await listSubtasks(db, { userId: stranger, taskId })).toEqual([]);
+      await expectAppError(getTaskOrThrow(db, { userId: stranger, taskId }), "NOT_FOUND");
       await expectAppError(cancelTask({ db, engine: backend.engine }, { userId: stranger, taskId: children[0]!.id }), "NOT_FOUND");
     },
   },
@@ -276,6 +275,25 @@ export const subtaskScenarios: SubtaskScenario[] = [
       }
       await expect.poll(async () => (await db.run.findFirstOrThrow({ where: { taskId } })).status, { timeout: 30_000 }).toBe("canceled");
       expect(await db.artifact.count({ where: { taskId: { in: [taskId, ...children.map((child) => child.id)] }, name: "answer.md" } })).toBe(0);
+    },
+  },
+  {
+    name: "canceling one sub-task: the others go on and the parent hears it was canceled",
+    async run(backend) {
+      const { db, barrier } = backend;
+      const group = `one-${Date.now()}`;
+      barrier.hold(group);
+      const { userId, taskId } = await startParent(backend, { parts: 2, group });
+      await waitFor(async () => barrier.arrivals(group) >= 2, { timeoutMs: 60_000, what: "the sub-tasks at the barrier" });
+      const [first, second] = await childrenOf(db, taskId);
+      await cancelTask({ db, engine: backend.engine }, { userId, taskId: first!.id });
+      expect((await db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe("running");
+      barrier.release(group);
+      await statusOf(backend, taskId, "completed");
+      expect((await db.task.findUniqueOrThrow({ where: { id: second!.id } })).status).toBe("completed");
+      const answer = await answerOf(db, (await db.run.findFirstOrThrow({ where: { taskId } })).id);
+      expect(answer).toContain('"title":"Part 1","status":"canceled","reason":"Canceled by you"');
+      expect(answer).toContain("Part 2 done after the barrier");
     },
   },
   {

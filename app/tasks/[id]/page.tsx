@@ -19,7 +19,6 @@ import { taskPullRequests } from "@/lib/code/task-pull-requests";
 import { currentUserId } from "@/lib/auth/current-user";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import { listSubtasks } from "@/lib/subtasks/list-subtasks";
 import { getTaskOrThrow } from "@/lib/tasks/get-task";
 import { runLabel } from "@/lib/tasks/views";
 
@@ -39,11 +38,8 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     if (error instanceof AppError && error.code === "NOT_FOUND") notFound();
     throw error;
   });
-  const [previews, pullRequests, subtasks] = await Promise.all([
-    artifactPreviews(db(), { userId, taskId: id }),
-    taskPullRequests(db(), { userId, taskId: id }),
-    listSubtasks(db(), { userId, taskId: id }),
-  ]);
+  const [previews, pullRequests] = await Promise.all([artifactPreviews(db(), { userId, taskId: id }), taskPullRequests(db(), { userId, taskId: id })]);
+  const { subtasks } = task;
   // Playbook screenshots are shown on the timeline, beside the step they picture.
   const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
