@@ -111,6 +111,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
  * is idempotent per run). A notification is a courtesy: failing to start one never fails the run.
  */
 async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
+  // A sub-task's outcome goes to its parent's agent, whose own outcome is the one the person hears of.
+  if (work.parentRunId) return;
   await deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined);
 }
 
