@@ -159,7 +159,7 @@ async function childrenOf(db: Db, taskId: string) {
   return db.task.findMany({ where: { parentTaskId: taskId }, orderBy: { title: "asc" }, include: { runs: true } });
 }
 
-async function startParent(backend: SubtaskBackend, options: { parts: number; group: string; failing?: number }) {
+export async function startParent(backend: SubtaskBackend, options: { parts: number; group: string; failing?: number }) {
   const { db } = backend;
   const userId = await createTestUser(db, "Parent");
   const failing = options.failing ? ` failing=${options.failing}` : "";
