@@ -56,6 +56,7 @@ function summaryOf(patch: TaskPatch): TaskListItem {
     createdAt: createdAtFromId(patch.taskId) ?? patch.updatedAt,
     updatedAt: patch.updatedAt,
     fromSchedule: false,
+    parentTaskId: null,
     preview: null,
   };
 }

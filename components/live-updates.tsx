@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useRef, useSyncExternalStore, useTransition } from "react";
+import { useCallback, useEffect, useMemo, useRef, useSyncExternalStore, useTransition } from "react";
 import { currentConnection, serverConnection, subscribeConnection, subscribeLive } from "@/lib/live/live-stream";
 
 /**
@@ -10,9 +10,12 @@ import { currentConnection, serverConnection, subscribeConnection, subscribeLive
  * comes from re-rendering the server components, when a change concerns this page (any task on
  * the inbox, this task on a task page).
  */
-export function LiveUpdates({ taskId }: { taskId?: string }) {
+export function LiveUpdates({ taskId, relatedTaskIds = [] }: { taskId?: string; relatedTaskIds?: string[] }) {
   const connection = useSyncExternalStore(subscribeConnection, currentConnection, serverConnection);
   const refresh = useCoalescedRefresh();
+  // A stable dependency: the ids as one string, so a re-render with the same list keeps the subscription.
+  const relatedKey = relatedTaskIds.join(",");
+  const related = useMemo(() => (relatedKey ? relatedKey.split(",") : []), [relatedKey]);
 
   useEffect(
     () =>
@@ -20,10 +23,11 @@ export function LiveUpdates({ taskId }: { taskId?: string }) {
         if (message.kind === "ready" || message.kind === "resync") return refresh();
         // Lists (inbox, approvals, a schedule's runs) show what a task's row and the transaction
         // that changed it hold; only a task's own page shows its timeline events.
-        if (message.kind === "task" && (!taskId || message.taskId === taskId)) refresh();
+        // A task page also shows its sub-tasks (relatedTaskIds): their changes concern it too.
+        if (message.kind === "task" && (!taskId || message.taskId === taskId || related.includes(message.taskId))) refresh();
         if (message.kind === "event" && message.taskId === taskId) refresh();
       }),
-    [refresh, taskId],
+    [refresh, taskId, related],
   );
 
   return (

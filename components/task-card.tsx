@@ -27,6 +27,11 @@ export function TaskCard({ task, approval }: { task: TaskListItem; approval?: Ap
           </p>
         )}
         <p className="mt-1 flex flex-wrap items-center gap-x-2 text-xs text-slate-500">
+          {task.parentTaskId && (
+            <span data-testid="task-card-subtask" className="inline-flex items-center gap-1 font-medium text-indigo-700">
+              <span aria-hidden>↳</span> Sub-task
+            </span>
+          )}
           {task.fromSchedule && (
             <span data-testid="task-card-scheduled" className="inline-flex items-center gap-1 font-medium text-indigo-700">
               <span aria-hidden>↻</span> Scheduled run

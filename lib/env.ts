@@ -60,6 +60,9 @@ const envSchema = z.object({
   BATON_COMPUTER_USE_MAX_MINUTES: z.coerce.number().min(0.1).max(24 * 60).default(15),
   BATON_COMPUTER_USE_MAX_TOKENS: z.coerce.number().int().min(1000).default(400_000),
   BATON_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(1200),
+  /** spawn_subtasks: sub-tasks one call may start, and how deep sub-tasks may nest (a task of a person is depth 0). */
+  BATON_SUBTASKS_PER_CALL: z.coerce.number().int().min(1).max(32).default(8),
+  BATON_SUBTASKS_MAX_DEPTH: z.coerce.number().int().min(0).max(5).default(2),
   /** Where people reach Baton, e.g. https://baton.example.com; links in notifications use it. */
   BATON_PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/, message: "must be an http(s) URL" }).optional()),
   /** Reverse proxies (addresses or CIDR ranges) whose X-Forwarded-* headers are believed. */

@@ -20,6 +20,7 @@ import { readMcpConfig } from "@/lib/tools/mcp/config";
 import { createRunPlaybookTool } from "@/lib/tools/playbooks/run-playbook-tool";
 import { builtinTools } from "@/lib/tools/registry";
 import { createUseBrowserTool } from "@/lib/tools/browser-use/use-browser-tool";
+import { createSpawnSubtasksTool } from "@/lib/subtasks/spawn-subtasks-tool";
 import { createProviderCache } from "./providers/provider-cache";
 import { PROVIDER_IDS, type ProviderId } from "./providers/registry";
 import type { ToolDefinition } from "@/lib/tools/types";
@@ -34,7 +35,7 @@ export interface AgentRuntime {
   close(): Promise<void>;
 }
 
-export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "startRun" | "deliverNotification">): Promise<AgentRuntime> {
+export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "startRun" | "signal" | "deliverNotification">): Promise<AgentRuntime> {
   const config = env();
   // The MCP SDK (about 25 MB of a process, measured) is loaded only when servers are configured.
   const mcp = config.BATON_MCP_CONFIG
@@ -63,7 +64,12 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
     db,
     budget: { maxTurns: config.BATON_COMPUTER_USE_MAX_TURNS, maxMs: config.BATON_COMPUTER_USE_MAX_MINUTES * 60_000, maxTokens: config.BATON_COMPUTER_USE_MAX_TOKENS },
   }) as unknown as ToolDefinition;
-  const builtin = [...builtinTools(), runPlaybookTool, useBrowserTool, ...code, ...mail];
+  const spawnSubtasksTool = createSpawnSubtasksTool({
+    db,
+    startRun: (runId) => dispatcher.startRun(runId),
+    limits: { perCall: config.BATON_SUBTASKS_PER_CALL, maxDepth: config.BATON_SUBTASKS_MAX_DEPTH },
+  }) as unknown as ToolDefinition;
+  const builtin = [...builtinTools(), runPlaybookTool, useBrowserTool, spawnSubtasksTool, ...code, ...mail];
   // MCP servers that were down at the start join once they answer.
   const tools = () => [...builtin, ...(mcp?.tools ?? [])];
   // The demo model answers from this process. Its background responses live in memory, so a
@@ -76,6 +82,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const deps: AgentDeps = {
     db,
     startRun: (runId) => dispatcher.startRun(runId),
+    signalRun: (runId, topic, payload, key) => dispatcher.signal(runId, topic, payload, key),
     notify: async (notification) => {
       if (await hasSubscribers(db, notification)) await dispatcher.deliverNotification(notification);
     },

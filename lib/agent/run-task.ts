@@ -4,6 +4,7 @@
 import type { Db } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 import { SIGNAL_CANCEL, StepFailedError, type DurableContext } from "@/lib/engine/port";
+import { SUBTASKS_SIGNAL } from "@/lib/subtasks/schemas";
 import { redactSecrets } from "@/lib/redact";
 import { urlAllowlistedByName } from "@/lib/tools/http/allowlist";
 import { takeMessages } from "@/lib/tasks/messages";
@@ -21,6 +22,8 @@ export interface AgentDeps {
   db: Db;
   /** Starts another run's workflow (a follow-up that arrived as this run finished). */
   startRun(runId: string): Promise<void>;
+  /** Delivers a message to another run's workflow (a sub-task's end wakes its waiting parent). */
+  signalRun(runId: string, topic: string, payload: unknown, idempotencyKey: string): Promise<void>;
   /** Starts a push notification's delivery (idempotent per notification id). */
   notify(notification: NotificationRequest): Promise<void>;
   provider(id: string): ModelProvider;
@@ -95,6 +98,12 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
   } else {
     await ctx.step("finish-canceled", () => finishRun(deps.db, { runId, outcome: "canceled" }), DB_STEP);
   }
+  // A sub-task's end wakes the parent run waiting in spawn_subtasks; should the signal not get
+  // there, the parent's periodic re-check finds this task ended anyway.
+  const parentRunId = work.parentRunId;
+  if (parentRunId) {
+    await ctx.step("wake-parent", () => deps.signalRun(parentRunId, SUBTASKS_SIGNAL, { taskId: work.taskId }, `${runId}-ended`).catch(() => undefined));
+  }
 }
 
 /**
@@ -102,6 +111,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
  * is idempotent per run). A notification is a courtesy: failing to start one never fails the run.
  */
 async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
+  // A sub-task's outcome goes to its parent's agent, whose own outcome is the one the person hears of.
+  if (work.parentRunId) return;
   await deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined);
 }
 
@@ -178,9 +189,12 @@ async function askModel(ctx: DurableContext, deps: AgentDeps, work: RunWork, req
   }
 }
 
-/** Hosts the person named in their own words (the prompt, follow-ups) or Baton opened for the run. */
+/**
+ * Hosts the person named in their own words (the prompt, follow-ups) or Baton opened for the run.
+ * A sub-task's prompt is the parent agent's words, not the person's: it vouches for no host.
+ */
 function trustedHosts(deps: AgentDeps, work: RunWork, conversation: ConversationItem[]): Set<string> {
-  const own = conversation.flatMap((item) => (item.type === "user" ? [item.text] : []));
+  const own = conversation.flatMap((item, index) => (item.type === "user" && !(work.parentRunId && index === 0) ? [item.text] : []));
   const opened = (deps.toolContext(work).httpOpenings ?? []).map((opening) => opening.origin);
   return hostsNamedIn([...own, ...opened]);
 }

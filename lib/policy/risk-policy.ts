@@ -25,6 +25,8 @@ export const DEFAULT_TOOL_POLICY: Record<string, PolicyDecision> = {
   // Confined to the task's sandbox (lib/sandbox): the workspace is all they can change.
   run_command: "allow",
   propose_patch: "allow",
+  // Starts Baton's own sub-tasks of this task: each one's tool calls follow the policy themselves.
+  spawn_subtasks: "allow",
 };
 
 /**

@@ -103,8 +103,8 @@ export async function insertTask(tx: DbTx, data: Prisma.TaskUncheckedCreateInput
     taskId: task.id,
     runId: run.id,
     type: "task.created",
-    actor: data.scheduleId ? "system" : "user",
-    message: data.scheduleId ? `Created by its schedule${scheduled}` : `Created${scheduled}`,
+    actor: data.parentTaskId ? "agent" : data.scheduleId ? "system" : "user",
+    message: data.parentTaskId ? "Created as a sub-task by its parent's agent" : data.scheduleId ? `Created by its schedule${scheduled}` : `Created${scheduled}`,
     data: { provider: data.provider, model: data.model, runAt: task.runAt?.toISOString() ?? null },
   });
   return { task, runId: run.id };

@@ -15,6 +15,9 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
       artifacts: { orderBy: { createdAt: "asc" }, omit: { content: true } },
       approvals: { orderBy: { requestedAt: "asc" } },
       messages: { where: { deliveredRunId: { not: null } }, orderBy: { createdAt: "asc" }, select: { body: true, deliveredRunId: true } },
+      parent: { select: { id: true, title: true, userId: true } },
+      // Its sub-tasks (spawn_subtasks), the owner's only, in the query itself.
+      subtasks: { where: { userId: params.userId }, orderBy: { id: "asc" } },
     },
   });
   if (!task) throw notFound();
@@ -22,6 +25,9 @@ export async function getTaskOrThrow(db: Db, params: { userId: string; taskId: s
     ...toTaskSummary(task),
     prompt: task.prompt,
     browserOrigins: task.browserOrigins,
+    // A sub-task's parent has the same owner; checked anyway, so a bad row never leaks a title.
+    parent: task.parent && task.parent.userId === params.userId ? { id: task.parent.id, title: task.parent.title } : null,
+    subtasks: task.subtasks.map(toTaskSummary),
     runs: task.runs.map((run) => toRunView(run, task.messages.find((message) => message.deliveredRunId === run.id)?.body ?? null)),
     events: task.events.map(toEventView),
     artifacts: task.artifacts.map(toArtifactView),

@@ -24,6 +24,8 @@ export interface RunWithTask {
     policyFloor: unknown;
     planFirst: boolean;
     scheduleId: string | null;
+    /** A sub-task's waiting parent run (spawn_subtasks); null for other tasks. */
+    parentRunId: string | null;
     createdAt: Date;
   };
 }
@@ -47,6 +49,7 @@ interface Row {
   policy_floor: unknown;
   plan_first: boolean;
   schedule_id: string | null;
+  parent_run_id: string | null;
   created_at: Date;
 }
 
@@ -80,6 +83,7 @@ export async function readRunWithTask(tx: DbTx, runId: string, options: { lockTa
       policyFloor: row.policy_floor,
       planFirst: row.plan_first,
       scheduleId: row.schedule_id,
+      parentRunId: row.parent_run_id,
       createdAt: row.created_at,
     },
   };
@@ -90,5 +94,5 @@ const RUN_WITH_TASK = Prisma.sql`
   SELECT r.id::text, r.number, r.status::text AS status, r.provider, r.model, r.started_at,
          t.id::text AS task_id, t.user_id::text, t.status::text AS task_status, t.title, t.prompt,
          t.provider AS task_provider, t.model AS task_model, t.budget_tokens, t.budget_usd::text,
-         t.policy_floor, t.plan_first, t.schedule_id::text, t.created_at
+         t.policy_floor, t.plan_first, t.schedule_id::text, t.parent_run_id::text, t.created_at
     FROM runs r JOIN tasks t ON t.id = r.task_id`;

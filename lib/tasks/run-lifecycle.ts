@@ -28,6 +28,8 @@ export interface RunWork {
   policyFloor: PolicyFloor;
   /** The run's first act is a plan for the person to approve (lib/plans/plan-first.ts). */
   planFirst: boolean;
+  /** A sub-task's parent run, woken when this run ends; its prompt was written by that run's agent. */
+  parentRunId: string | null;
   /** The task's conversation so far: the request, earlier runs' answers and read follow-ups. */
   thread: ConversationItem[];
 }
@@ -79,6 +81,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       startedAt: (run.startedAt ?? new Date()).toISOString(),
       policyFloor: policyFloorSchema.parse(task.policyFloor ?? {}),
       planFirst: task.planFirst,
+      parentRunId: task.parentRunId,
       thread: [
         { type: "user", text: task.prompt },
         ...(previous ? [{ type: "user" as const, text: previous.text }] : []),

@@ -14,6 +14,8 @@ export interface TaskSummary {
   scheduled: boolean;
   /** Made by a schedule (a run of it), not by a person. */
   fromSchedule: boolean;
+  /** A sub-task: the task whose agent spawned it. */
+  parentTaskId: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -27,6 +29,10 @@ export interface TaskDetail extends TaskSummary {
   prompt: string;
   /** The only origins computer use may open for this task; empty when each call names its own. */
   browserOrigins: string[];
+  /** The task that spawned this one as a sub-task (spawn_subtasks). */
+  parent: { id: string; title: string } | null;
+  /** The tasks this one's agent spawned, oldest first. */
+  subtasks: TaskSummary[];
   runs: RunView[];
   events: EventView[];
   artifacts: ArtifactView[];
@@ -86,6 +92,7 @@ export function toTaskSummary(task: Task): TaskSummary {
     scheduled: task.status === "queued" && task.runAt !== null && task.runAt.getTime() > Date.now(),
     // A deleted schedule leaves its runs' slots behind (scheduleId is set null, scheduledFor stays).
     fromSchedule: task.scheduleId !== null || task.scheduledFor !== null,
+    parentTaskId: task.parentTaskId,
     createdAt: task.createdAt.toISOString(),
     updatedAt: task.updatedAt.toISOString(),
   };

@@ -14,11 +14,34 @@ async function createSchedule(request: APIRequestContext, title = uniqueTitle("L
   return ((await created.json()) as { schedule: { id: string } }).schedule.id;
 }
 
-/** One of each kind of page, with the data that fills it: a finished task, one waiting for a decision, a schedule. */
+/** A demo task split into two sub-tasks (spawn_subtasks), once both have been created: the parent's id and a sub-task's. */
+async function createSplitTask(request: APIRequestContext): Promise<{ parentId: string; subtaskId: string }> {
+  const created = await request.post("/api/tasks", {
+    data: { title: uniqueTitle("Layout split"), prompt: "In parallel: Say hello; Say goodbye", provider: "demo", model: "scripted" },
+    headers: { "Idempotency-Key": crypto.randomUUID() },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const parentId = ((await created.json()) as { task: { id: string } }).task.id;
+  let subtaskId = "";
+  await expect
+    .poll(
+      async () => {
+        const { task } = (await (await request.get(`/api/tasks/${parentId}`)).json()) as { task: { subtasks: { id: string }[] } };
+        subtaskId = task.subtasks[0]?.id ?? "";
+        return task.subtasks.length;
+      },
+      { timeout: 30_000 },
+    )
+    .toBe(2);
+  return { parentId, subtaskId };
+}
+
+/** One of each kind of page, with the data that fills it: a finished task, one waiting for a decision, a schedule, sub-tasks. */
 async function everyPage(request: APIRequestContext) {
   const done = await createTaskViaApi(request, { title: uniqueTitle("Layout finished"), prompt: "Say hello." });
   const waiting = await startPostingTask(request, newHook(), uniqueTitle("Layout waiting"));
   const scheduleId = await createSchedule(request);
+  const split = await createSplitTask(request);
   const visits: { path: string; ready?: (page: Page) => Promise<void> }[] = [
     { path: "/", ready: (page) => expect(page.getByTestId("task-card").first()).toBeVisible() },
     { path: "/?status=waiting_approval" },
@@ -30,6 +53,8 @@ async function everyPage(request: APIRequestContext) {
     { path: "/tasks/new" },
     { path: `/tasks/${done.id}`, ready: (page) => expect(page.getByTestId("artifact").first()).toBeVisible({ timeout: 30_000 }) },
     { path: `/tasks/${waiting.id}`, ready: (page) => expect(page.getByTestId("approval-card")).toBeVisible({ timeout: 30_000 }) },
+    { path: `/tasks/${split.parentId}`, ready: (page) => expect(page.getByTestId("subtask-link")).toHaveCount(2) },
+    { path: `/tasks/${split.subtaskId}`, ready: (page) => expect(page.getByTestId("parent-task-link")).toBeVisible() },
     { path: "/settings" },
     { path: "/devices", ready: (page) => expect(page.getByTestId("device-list")).toBeVisible() },
     { path: "/people" },

@@ -19,6 +19,8 @@ import type { ScriptedModelServer } from "@/lib/agent/scripted-model/server";
 import { putArtifact } from "@/lib/artifacts/save-artifact";
 import type { Db } from "@/lib/db";
 import { InngestDispatcher } from "@/lib/engine/inngest/dispatcher";
+import { DEFAULT_SUBTASK_LIMITS } from "@/lib/subtasks/schemas";
+import { createSpawnSubtasksTool } from "@/lib/subtasks/spawn-subtasks-tool";
 import { builtinTools } from "@/lib/tools/registry";
 import type { ToolDefinition } from "@/lib/tools/types";
 import { InngestTestServer } from "./inngest-test-server";
@@ -56,10 +58,15 @@ export function startInngestBackend(options: InngestBackendOptions): InngestBack
   };
   // The server is made below, from the functions; events reach it once it exists.
   const dispatcher: InngestDispatcher = new InngestDispatcher({ db, send: (events): Promise<void> => server.send(events) });
-  const tools = [...builtinTools(), ...(options.tools ?? [])];
+  const tools = [
+    ...builtinTools(),
+    createSpawnSubtasksTool({ db, startRun: (runId) => dispatcher.startRun(runId), limits: DEFAULT_SUBTASK_LIMITS }) as unknown as ToolDefinition,
+    ...(options.tools ?? []),
+  ];
   const agent: AgentDeps = {
     db,
     startRun: (runId) => dispatcher.startRun(runId),
+    signalRun: (runId, topic, payload, key) => dispatcher.signal(runId, topic, payload, key),
     notify: (notification) => dispatcher.deliverNotification(notification),
     provider(id) {
       const provider = providers[id];

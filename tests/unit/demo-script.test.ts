@@ -250,3 +250,53 @@ describe("a plan-first task", () => {
     expect(result.answer).toMatch(/^# Not started\n\nThe plan was not approved, so nothing was done\./);
   });
 });
+
+describe("parallel parts", () => {
+  const offered = [...toolNames, "spawn_subtasks"];
+  const prompt = "In parallel: Write my morning brief; Fetch this week's metrics as CSV; Say hello";
+  const spawnTurn = () => demoScript({ sources, timeZone: ZONE, now: () => NOW })({ input: ask(prompt), tools: offered, instructions: "" });
+  const afterSpawn = (output: string) => {
+    const first = spawnTurn();
+    const call = { id: "call-1", name: "spawn_subtasks", arguments: first.toolCalls![0]!.arguments };
+    const input: ConversationItem[] = [...ask(prompt), { type: "assistant", text: first.text ?? "", toolCalls: [call] }, { type: "tool_result", callId: call.id, toolName: call.name, output, isError: false }];
+    return demoScript({ sources, timeZone: ZONE, now: () => NOW })({ input, tools: offered, instructions: "" });
+  };
+
+  it("splits an 'In parallel:' request into one sub-task per part", () => {
+    expect(callsOf(spawnTurn())).toEqual([
+      {
+        tool: "spawn_subtasks",
+        tasks: [
+          { title: "Write my morning brief", prompt: "Write my morning brief" },
+          { title: "Fetch this week's metrics as CSV", prompt: "Fetch this week's metrics as CSV" },
+          { title: "Say hello", prompt: "Say hello" },
+        ],
+      },
+    ]);
+  });
+
+  it("answers with each part's result once they have ended, naming the ones that failed", () => {
+    const output = JSON.stringify({
+      subtasks: [
+        { title: "Write my morning brief", status: "completed", answer: "# Morning brief for 2 December\n\nThree events today." },
+        { title: "Fetch this week's metrics as CSV", status: "failed", reason: "The model did not answer within 30 minutes." },
+        { title: "Say hello", status: "completed", answer: "Hello." },
+      ],
+    });
+    const reply = afterSpawn(output);
+    expect(reply.toolCalls ?? []).toEqual([]);
+    expect(reply.text).toContain("- **Write my morning brief** (completed): Morning brief for 2 December");
+    expect(reply.text).toContain("- **Fetch this week's metrics as CSV** (failed): The model did not answer within 30 minutes.");
+    expect(reply.text).toContain("1 of 3 parts did not finish");
+  });
+
+  it("says so when the sub-tasks could not be started (a refused call comes back as an error)", () => {
+    const reply = afterSpawn("Error: Sub-tasks may nest at most 2 deep, and this task is already a sub-task at depth 2.");
+    expect(reply.text).toContain("The sub-tasks could not be started: Error: Sub-tasks may nest at most 2 deep");
+  });
+
+  it("without spawn_subtasks on offer, the request is an ordinary one", () => {
+    const reply = demoScript({ sources, timeZone: ZONE, now: () => NOW })({ input: ask(prompt), tools: toolNames, instructions: "" });
+    expect(callsOf(reply).map((call) => call.tool)).not.toContain("spawn_subtasks");
+  });
+});

@@ -8,6 +8,7 @@ import { LiveUpdates } from "@/components/live-updates";
 import { LocalTime } from "@/components/local-time";
 import { MessageForm } from "@/components/message-form";
 import { StatusChip } from "@/components/status-chip";
+import { SubtaskList } from "@/components/subtask-list";
 import { TaskActions } from "@/components/task-actions";
 import { TakeoverButton } from "@/components/takeover-button";
 import { Timeline } from "@/components/timeline";
@@ -38,6 +39,7 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     throw error;
   });
   const [previews, pullRequests] = await Promise.all([artifactPreviews(db(), { userId, taskId: id }), taskPullRequests(db(), { userId, taskId: id })]);
+  const { subtasks } = task;
   // Playbook screenshots are shown on the timeline, beside the step they picture.
   const results = task.artifacts.filter((artifact) => !artifact.mimeType.startsWith("image/"));
   const latestRun = task.runs.at(-1);
@@ -80,10 +82,22 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
     <div data-wide className="space-y-6 lg:grid lg:grid-cols-[minmax(0,1fr)_minmax(0,24rem)] lg:items-start lg:gap-x-10 lg:space-y-0">
       <div className="space-y-6">
         <div className="-mt-2 flex items-center justify-between">
-          <Link href="/" className="-ml-2 inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:underline">
-            ← Inbox
-          </Link>
-          <LiveUpdates taskId={task.id} />
+          {task.parent ? (
+            <Link
+              href={`/tasks/${task.parent.id}`}
+              data-testid="parent-task-link"
+              className="-ml-2 inline-flex min-h-11 min-w-0 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:underline"
+            >
+              <span className="truncate" dir="auto">
+                ← Sub-task of {task.parent.title}
+              </span>
+            </Link>
+          ) : (
+            <Link href="/" className="-ml-2 inline-flex min-h-11 items-center rounded-lg px-2 text-sm font-medium text-indigo-700 hover:underline">
+              ← Inbox
+            </Link>
+          )}
+          <LiveUpdates taskId={task.id} relatedTaskIds={subtasks.map((subtask) => subtask.id)} />
         </div>
 
         {/* A decision waits: the request and its buttons come first, above Cancel and the rest. */}
@@ -143,6 +157,8 @@ export default async function TaskPage({ params }: PageProps<"/tasks/[id]">) {
               ))}
           </section>
         )}
+
+        {subtasks.length > 0 && <SubtaskList subtasks={subtasks} />}
 
         <MessageForm taskId={task.id} status={task.status} />
       </div>

@@ -10,6 +10,7 @@ import { codeHandoffTurn, PR_HANDOFF_OPENING } from "./demo-code-handoff";
 import { intentOf, isCalendarUrl, isDestinationUrl, messageIn, styleOf, urlsIn, type DemoIntent, type DemoStyle } from "./demo-request";
 import { briefAnswer, DEMO_FOOTER, describeSend, metricsCsv, metricsSummary, readMetrics, writeBrief, writeMetricsAnswer, type BriefInput, type ToolAnswer } from "./demo-writing";
 import { withPlanFirst } from "./demo-plan";
+import { parallelParts, subtasksTurn } from "./demo-subtasks";
 import type { Script, ScriptedReply, ScriptedTurn } from "./script";
 
 export interface DemoScriptOptions {
@@ -79,6 +80,11 @@ export function demoScript(options: DemoScriptOptions): Script {
     // The PR handoff template's task: the code walk-through, on the fixture repository.
     if (reading.prompt.startsWith(PR_HANDOFF_OPENING) && offered("clone_repository")) {
       return codeHandoffTurn(reading.prompt, reading.calls, (body) => finalText(reading, body));
+    }
+    // "In parallel: …; …": one sub-task per part (the first run only; a follow-up restyles as usual).
+    const parts = parallelParts(reading.prompt);
+    if (parts && offered("spawn_subtasks") && reading.earlierAnswer === null) {
+      return subtasksTurn(parts, reading.calls, (body) => finalText(reading, body));
     }
     switch (reading.intent) {
       case "brief":
