@@ -14,7 +14,7 @@ import { triggerInput } from "@/lib/triggers/schemas";
 import { configureModelsInThisProcess } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
 import { startInngestBackend, type InngestBackend } from "../support/inngest-backend";
-import { startMailServers, type MailServers } from "../support/mail-servers";
+import { startMailServers, type MailServers, ownerMailboxFields } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { workflowScript } from "../support/workflow-scenarios";
 
@@ -46,18 +46,7 @@ test("a mail trigger is polled by the Inngest tick: the first poll baselines, a 
   const userId = await createTestUser(db);
   await saveMailbox(db, {
     userId,
-    input: saveMailboxInput.parse({
-      address: mail.owner.address,
-      username: mail.owner.user,
-      password: mail.owner.password,
-      imapHost: mail.host,
-      imapPort: String(mail.imapPort),
-      imapSecurity: "none",
-      smtpHost: mail.host,
-      smtpPort: String(mail.smtpPort),
-      smtpSecurity: "none",
-      noticeKinds: undefined,
-    }),
+    input: saveMailboxInput.parse(ownerMailboxFields(mail)),
   });
   const append = async (subject: string) => {
     const client = await mail.imap(mail.owner);

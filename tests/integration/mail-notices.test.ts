@@ -18,7 +18,7 @@ import { instanceSecrets } from "@/lib/secrets/instance-secrets";
 import { builtinArgumentValidator } from "@/lib/tools/argument-validator";
 import { expectAppError } from "../support/agent-harness";
 import { createPendingApproval } from "../support/factories";
-import { startMailServers, type MailServers } from "../support/mail-servers";
+import { startMailServers, type MailServers, ownerMailboxFields } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
@@ -37,18 +37,7 @@ const inline: DurableContext = { step: (_name, fn) => fn(), waitForSignal: async
 
 async function personWithMailbox(noticeKinds: string[]) {
   const user = await db.user.create({ data: { email: `${randomBytes(6).toString("hex")}@test.invalid`, name: "Phone-less person" }, select: { id: true } });
-  const input = saveMailboxInput.parse({
-    address: mail.owner.address,
-    username: mail.owner.user,
-    password: mail.owner.password,
-    imapHost: mail.host,
-    imapPort: mail.imapPort,
-    imapSecurity: "none",
-    smtpHost: mail.host,
-    smtpPort: mail.smtpPort,
-    smtpSecurity: "none",
-    noticeKinds,
-  });
+  const input = saveMailboxInput.parse(ownerMailboxFields(mail, { noticeKinds }));
   await saveMailbox(db, { userId: user.id, input });
   return user.id;
 }

@@ -27,7 +27,7 @@ import {
   type AgentWorker,
 } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
-import { startMailServers, type MailServers } from "../support/mail-servers";
+import { startMailServers, type MailServers, ownerMailboxFields } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
@@ -64,18 +64,7 @@ beforeAll(async () => {
   model = await startScriptedModelServer({ latencyMs: 100, script: scripted.script });
   worker = await startAgentWorker({ databaseUrl: pg.url, workerId: `mail-send-${randomUUID().slice(0, 8)}`, model, env: { BATON_SECRET_KEY: SECRET_KEY } });
   userId = await createTestUser(db, "Sender");
-  const input = saveMailboxInput.parse({
-    address: mail.owner.address,
-    username: mail.owner.user,
-    password: mail.owner.password,
-    imapHost: mail.host,
-    imapPort: mail.imapPort,
-    imapSecurity: "none",
-    smtpHost: mail.host,
-    smtpPort: mail.smtpPort,
-    smtpSecurity: "none",
-    noticeKinds: [],
-  });
+  const input = saveMailboxInput.parse(ownerMailboxFields(mail, { noticeKinds: [] }));
   await saveMailbox(db, { userId, input });
 }, 120_000);
 

@@ -17,7 +17,7 @@ import { testMailbox } from "@/lib/mail/test-connection";
 import { mailTools } from "@/lib/tools/mail/mail-tools";
 import { ToolError, type ToolDefinition } from "@/lib/tools/types";
 import { createTestUser } from "../support/factories";
-import { startMailServers, type MailServers } from "../support/mail-servers";
+import { startMailServers, type MailServers, ownerMailboxFields } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { testToolContext } from "../support/tool-context";
 import { waitFor } from "../support/wait-for";
@@ -36,19 +36,7 @@ let workspaceDir: string;
 let tools: Record<string, ToolDefinition>;
 
 function settings(overrides: Partial<Record<keyof SaveMailboxInput, unknown>> = {}): SaveMailboxInput {
-  return saveMailboxInput.parse({
-    address: mail.owner.address,
-    username: mail.owner.user,
-    password: mail.owner.password,
-    imapHost: mail.host,
-    imapPort: String(mail.imapPort),
-    imapSecurity: "none",
-    smtpHost: mail.host,
-    smtpPort: String(mail.smtpPort),
-    smtpSecurity: "none",
-    noticeKinds: undefined,
-    ...overrides,
-  });
+  return saveMailboxInput.parse(ownerMailboxFields(mail, overrides));
 }
 
 async function call(name: string, args: unknown) {

@@ -13,7 +13,7 @@ import { createTrigger } from "@/lib/triggers/manage-triggers";
 import { triggerInput } from "@/lib/triggers/schemas";
 import { configureModelsInThisProcess, scenarios, startAgentWorker, waitForStatus, type AgentWorker } from "../support/agent-harness";
 import { createTestUser } from "../support/factories";
-import { startMailServers, type MailServers } from "../support/mail-servers";
+import { startMailServers, type MailServers, ownerMailboxFields } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 import { waitFor } from "../support/wait-for";
 
@@ -61,18 +61,7 @@ describe("a mail trigger with real workers", () => {
     const userId = await createTestUser(db, "Mail filer");
     await saveMailbox(db, {
       userId,
-      input: saveMailboxInput.parse({
-        address: mail.owner.address,
-        username: mail.owner.user,
-        password: mail.owner.password,
-        imapHost: mail.host,
-        imapPort: String(mail.imapPort),
-        imapSecurity: "none",
-        smtpHost: mail.host,
-        smtpPort: String(mail.smtpPort),
-        smtpSecurity: "none",
-        noticeKinds: undefined,
-      }),
+      input: saveMailboxInput.parse(ownerMailboxFields(mail)),
     });
     const smtp = nodemailer.createTransport({ host: mail.host, port: mail.smtpPort, secure: false, ignoreTLS: true, auth: { user: mail.friend.user, pass: mail.friend.password } });
     const send = async (subject: string) => {

@@ -16,7 +16,7 @@ import { createTrigger, getTrigger, setTriggerPaused } from "@/lib/triggers/mana
 import { pollDueTriggers } from "@/lib/triggers/poll-triggers";
 import { triggerInput } from "@/lib/triggers/schemas";
 import { createTestUser } from "../support/factories";
-import { startMailServers, type MailServers } from "../support/mail-servers";
+import { startMailServers, type MailServers, ownerMailboxFields } from "../support/mail-servers";
 import { testDatabase, type TestDatabase } from "../support/test-database";
 
 process.env.BATON_SECRET_KEY ??= randomBytes(32).toString("hex");
@@ -91,18 +91,7 @@ async function mailTrigger(folder: string, fields: Record<string, unknown> = {})
   const userId = await createTestUser(db, "Mail trigger owner");
   await saveMailbox(db, {
     userId,
-    input: saveMailboxInput.parse({
-      address: mail.owner.address,
-      username: mail.owner.user,
-      password: mail.owner.password,
-      imapHost: mail.host,
-      imapPort: String(mail.imapPort),
-      imapSecurity: "none",
-      smtpHost: mail.host,
-      smtpPort: String(mail.smtpPort),
-      smtpSecurity: "none",
-      noticeKinds: undefined,
-    }),
+    input: saveMailboxInput.parse(ownerMailboxFields(mail)),
   });
   await withOwnerImap((client) => client.mailboxCreate(folder));
   await deliver(folder, { from: "Acme Billing <billing@acme.test>", subject: "Invoice 40 (old)" });

@@ -241,3 +241,20 @@ function readIfThere(file: string): string {
     return "";
   }
 }
+
+/** The mailbox form's fields for the owner's account on these servers: plain IMAP and SMTP on loopback. */
+export function ownerMailboxFields(mail: MailServers, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    address: mail.owner.address,
+    username: mail.owner.user,
+    password: mail.owner.password,
+    imapHost: mail.host,
+    imapPort: String(mail.imapPort),
+    imapSecurity: "none",
+    smtpHost: mail.host,
+    smtpPort: String(mail.smtpPort),
+    smtpSecurity: "none",
+    noticeKinds: undefined,
+    ...overrides,
+  };
+}
