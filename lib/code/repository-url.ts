@@ -19,7 +19,8 @@ export function parseRepositoryRemote(text: string): { ok: true; remote: Reposit
   // ssh://user@host[:port]/path or user@host:path; the key comes from an SSH key credential.
   if (text.startsWith("ssh://") || /^[^/:\s]+@[^/:\s]+:/.test(text)) {
     const ssh = parseSshRemote(text);
-    if (!ssh) return { ok: false, problem: `"${text.slice(0, 80)}" is not an SSH remote Baton accepts: use ssh://git@host[:port]/path or git@host:path, with no password in it.` };
+    // Not quoted back: what was typed may hold a password.
+    if (!ssh) return { ok: false, problem: "That is not an SSH remote Baton accepts: use ssh://git@host[:port]/path or git@host:path, with no password in it." };
     return { ok: true, remote: { kind: "ssh", url: ssh.url, ssh } };
   }
   let url: URL;
