@@ -1,7 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
-import { deleteCredentialAction, saveCredentialAction, type CredentialFormState } from "@/app/credentials/actions";
+import { deleteCredentialAction, saveCredentialAction, saveSshKeyCredentialAction, type CredentialFormState, type SshKeyFormState } from "@/app/credentials/actions";
 import { ActionError, useActionRunner } from "@/components/action-runner";
 import { Field, FormMessage, inputClass, secondaryButtonClass } from "@/components/form-field";
 import type { CredentialView } from "@/lib/credentials/manage-credentials";
@@ -129,5 +129,86 @@ export function DeleteCredentialButton({ credential }: { credential: CredentialV
       </button>
       <ActionError message={error} />
     </div>
+  );
+}
+
+/**
+ * Adds an SSH key credential for git over SSH. The private key is write-only like a password: never
+ * sent back to the page, so after a refusal it must be pasted again; the host key is public.
+ */
+export function SshKeyForm() {
+  const [state, formAction, pending] = useActionState<SshKeyFormState, FormData>(saveSshKeyCredentialAction, {});
+  const errors = state.fieldErrors ?? {};
+  const id = (name: string) => `new-ssh-key-${name}`;
+  const value = (name: "name" | "label" | "site" | "hostKey") => state.values?.[name] ?? "";
+  const describedBy = (name: string) => (errors[name] ? `${id(name)}-error` : undefined);
+  const field = (name: "name" | "label" | "site", label: string, hint: string, placeholder: string) => (
+    <Field label={label} name={id(name)} errors={errors[name]} hint={hint}>
+      <input
+        id={id(name)}
+        name={name}
+        key={value(name)}
+        defaultValue={value(name)}
+        placeholder={placeholder}
+        autoComplete="off"
+        autoCapitalize="none"
+        spellCheck={false}
+        aria-invalid={Boolean(errors[name])}
+        aria-describedby={describedBy(name)}
+        className={inputClass}
+      />
+    </Field>
+  );
+  return (
+    <form action={formAction} noValidate className="space-y-4" aria-label="Add an SSH key">
+      {state.message && !state.fieldErrors ? <FormMessage message={state.message} /> : null}
+      {field("label", "Label", "What you call it, e.g. Company git server.", "Company git server")}
+      {field("name", "Name", "Lower-case letters, digits and hyphens; a PR handoff may name it.", "git-server")}
+      {field("site", "SSH server", "The host of your ssh:// or git@host: remotes, with its port if not 22. The key is used for this server only.", "ssh://git.example.com")}
+      <Field
+        label="Private key"
+        name={id("privateKey")}
+        errors={errors.privateKey}
+        hint={state.fieldErrors ? "Paste it again: Baton never sends it back to the page." : "The whole file (e.g. id_ed25519), without a passphrase. Stored encrypted; never shown again."}
+      >
+        <textarea
+          id={id("privateKey")}
+          name="privateKey"
+          rows={4}
+          spellCheck={false}
+          autoCapitalize="none"
+          autoComplete="off"
+          placeholder="-----BEGIN OPENSSH PRIVATE KEY-----"
+          aria-invalid={Boolean(errors.privateKey)}
+          aria-describedby={describedBy("privateKey")}
+          className={`${inputClass} font-mono`}
+        />
+      </Field>
+      <Field label="Server host key" name={id("hostKey")} errors={errors.hostKey} hint="The server's public key line (ssh-keyscan -t ed25519 git.example.com prints it). Baton refuses a server that shows another.">
+        <textarea
+          id={id("hostKey")}
+          name="hostKey"
+          key={value("hostKey")}
+          defaultValue={value("hostKey")}
+          rows={2}
+          spellCheck={false}
+          autoCapitalize="none"
+          placeholder="ssh-ed25519 AAAAC3…"
+          aria-invalid={Boolean(errors.hostKey)}
+          aria-describedby={describedBy("hostKey")}
+          className={`${inputClass} font-mono`}
+        />
+      </Field>
+      <div className="flex flex-wrap items-center gap-2">
+        <button type="submit" disabled={pending} className="min-h-11 rounded-lg bg-indigo-600 px-4 text-sm font-semibold text-white shadow-sm hover:bg-indigo-500 disabled:opacity-70">
+          {pending ? "Saving…" : "Add SSH key"}
+        </button>
+        {state.saved && !pending && (
+          <p role="status" className="text-sm text-emerald-700">
+            Saved.
+          </p>
+        )}
+      </div>
+    </form>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { CredentialForm, DeleteCredentialButton } from "@/components/credential-form";
+import { CredentialForm, DeleteCredentialButton, SshKeyForm } from "@/components/credential-form";
 import { currentUserId } from "@/lib/auth/current-user";
 import { listCredentials, type CredentialView } from "@/lib/credentials/manage-credentials";
 import { db } from "@/lib/db";
@@ -41,6 +41,15 @@ export default async function CredentialsPage() {
         </h2>
         <CredentialForm />
       </section>
+      <section className={cardClass} aria-labelledby="add-ssh-key-heading">
+        <h2 id="add-ssh-key-heading" className="font-semibold">
+          Add an SSH key (git over SSH)
+        </h2>
+        <p className="mt-1 mb-3 text-sm text-slate-600">
+          For a PR handoff on an ssh:// or git@host: repository. Baton hands the key to git for one clone or push and checks the server against the host key below.
+        </p>
+        <SshKeyForm />
+      </section>
     </div>
   );
 }
@@ -56,12 +65,43 @@ function CredentialCard({ credential }: { credential: CredentialView }) {
           <p className="font-mono text-sm break-all text-slate-600">{credential.name}</p>
         </div>
         <div className="flex flex-wrap gap-1.5">
-          <span className={`${chipClass} bg-emerald-50 text-emerald-900 ring-emerald-300`}>Password set</span>
-          <span className={`${chipClass} ${credential.totpSet ? "bg-emerald-50 text-emerald-900 ring-emerald-300" : "bg-slate-100 text-slate-600 ring-slate-300"}`}>
-            {credential.totpSet ? "TOTP set" : "No TOTP"}
-          </span>
+          {credential.hostKey !== null ? (
+            <span className={`${chipClass} bg-emerald-50 text-emerald-900 ring-emerald-300`}>SSH key set</span>
+          ) : (
+            <>
+              <span className={`${chipClass} bg-emerald-50 text-emerald-900 ring-emerald-300`}>Password set</span>
+              <span className={`${chipClass} ${credential.totpSet ? "bg-emerald-50 text-emerald-900 ring-emerald-300" : "bg-slate-100 text-slate-600 ring-slate-300"}`}>
+                {credential.totpSet ? "TOTP set" : "No TOTP"}
+              </span>
+            </>
+          )}
         </div>
       </div>
+      {credential.hostKey !== null ? <SshKeyDetails credential={credential} hostKey={credential.hostKey} /> : <SignInDetails credential={credential} />}
+    </article>
+  );
+}
+
+/** An SSH key is replaced by adding it again, so its card offers only Delete. */
+function SshKeyDetails({ credential, hostKey }: { credential: CredentialView; hostKey: string }) {
+  return (
+    <>
+      <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
+        <dt className="text-slate-500">Server</dt>
+        <dd className="min-w-0 break-all text-slate-800">{credential.origins.join(", ")}</dd>
+        <dt className="text-slate-500">Host key</dt>
+        <dd className="min-w-0 font-mono text-xs break-all text-slate-800">{hostKey}</dd>
+      </dl>
+      <div className="mt-3">
+        <DeleteCredentialButton credential={credential} />
+      </div>
+    </>
+  );
+}
+
+function SignInDetails({ credential }: { credential: CredentialView }) {
+  return (
+    <>
       <dl className="mt-3 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-sm">
         <dt className="text-slate-500">User name</dt>
         <dd className="min-w-0 break-all text-slate-800">{credential.username}</dd>
@@ -85,6 +125,6 @@ function CredentialCard({ credential }: { credential: CredentialView }) {
           <DeleteCredentialButton credential={credential} />
         </div>
       </details>
-    </article>
+    </>
   );
 }

@@ -11,7 +11,7 @@ import { listPlaybooks } from "@/lib/playbooks/load-playbooks";
 import { detectSandbox } from "@/lib/sandbox/detect-sandbox";
 import { demoRepositoriesDir, ensureDemoRepository } from "@/lib/demo/demo-repository";
 import { codeTools } from "@/lib/tools/code/code-tools";
-import { credentialsFromStore } from "@/lib/tools/code/code-tools-options";
+import { credentialsFromStore, sshKeyFromStore } from "@/lib/tools/code/code-tools-options";
 import { findTaskCodeRules } from "@/lib/code/task-code-rules";
 import { hasSubscribers } from "@/lib/push/subscriptions";
 import { mailboxConnection } from "@/lib/mail/mailbox-connection";
@@ -53,6 +53,7 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
   const code = codeTools({
     sandbox: () => Promise.resolve(sandbox),
     credentialsFor: credentialsFromStore(db),
+    sshKeyFor: sshKeyFromStore(db),
     // A template's task is held to its own repository, base branch, prefix and registries.
     taskRules: (params) => findTaskCodeRules(db, params),
     // The demo remote (the shipped fixture, made on first start) is open like an admin's folder.

@@ -3,8 +3,8 @@
 // disk is the clean URL: the token went to this one git process through its environment.
 import { mkdir, stat } from "node:fs/promises";
 import path from "node:path";
-import { credentialConfig, type GitCredentials } from "./git-auth";
-import { pinnedAddressConfig } from "./remote-address";
+import { withRemoteAccess, type GitCredentials } from "./git-auth";
+import type { SshIdentity } from "./ssh-remote";
 import { remoteLocation, type RepositoryRemote } from "./repository-url";
 import { runGit } from "./run-git";
 
@@ -31,6 +31,8 @@ export async function cloneRepository(params: {
   remote: RepositoryRemote;
   baseBranch: string;
   credentials?: GitCredentials;
+  /** For an ssh remote: the key and host key (from an SSH key credential). */
+  sshIdentity?: SshIdentity;
 }): Promise<CloneResult> {
   const target = path.join(params.workspaceDir, params.folder);
   if (await exists(path.join(target, ".git"))) {
@@ -38,11 +40,13 @@ export async function cloneRepository(params: {
     return { folder: params.folder, baseBranch: params.baseBranch, head, existed: true };
   }
   await mkdir(params.workspaceDir, { recursive: true });
-  const config = params.remote.kind === "https" ? [...credentialConfig(params.credentials), ...pinnedAddressConfig(params.remote)] : [];
-  await runGit(["clone", "--quiet", "--template=", "--no-tags", "--single-branch", "--branch", params.baseBranch, "--", remoteLocation(params.remote), target], {
-    config,
-    timeoutMs: 300_000,
-  });
+  await withRemoteAccess(params.remote, { token: params.credentials, ssh: params.sshIdentity }, ({ config, env }) =>
+    runGit(["clone", "--quiet", "--template=", "--no-tags", "--single-branch", "--branch", params.baseBranch, "--", remoteLocation(params.remote), target], {
+      config,
+      env,
+      timeoutMs: 300_000,
+    }),
+  );
   const head = (await runGit(["rev-parse", "HEAD"], { cwd: target })).trim();
   return { folder: params.folder, baseBranch: params.baseBranch, head, existed: false };
 }

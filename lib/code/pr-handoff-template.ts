@@ -24,7 +24,7 @@ export const prHandoffInput = z.object({
   repository: z
     .string({ message: "Give the repository." })
     .trim()
-    .min(1, "Give the repository: an https URL like https://github.com/acme/widgets.git, or a folder on this machine.")
+    .min(1, "Give the repository: an https URL like https://github.com/acme/widgets.git, an SSH remote like git@github.com:acme/widgets.git, or a folder on this machine.")
     .max(500, "Keep the repository under 500 characters.")
     .superRefine((text, context) => {
       if (!text) return;
@@ -60,12 +60,12 @@ export const prHandoffInput = z.object({
 export type PrHandoffInput = z.infer<typeof prHandoffInput>;
 
 export const PR_HANDOFF_FIELDS = [
-  { name: "repository", label: "Repository", hint: "An https URL (https://github.com/acme/widgets.git) or, for self-hosters, a folder listed in BATON_LOCAL_REPOSITORIES.", placeholder: "https://github.com/acme/widgets.git" },
+  { name: "repository", label: "Repository", hint: "An https URL (https://github.com/acme/widgets.git), an SSH remote (git@github.com:acme/widgets.git, with an SSH key credential for its host) or, for self-hosters, a folder listed in BATON_LOCAL_REPOSITORIES.", placeholder: "https://github.com/acme/widgets.git" },
   { name: "baseBranch", label: "Base branch", hint: "The branch to start from and open the pull request against.", placeholder: "main" },
   { name: "issue", label: "Issue", hint: "The issue's URL on the forge, or paste its text.", placeholder: "https://github.com/acme/widgets/issues/7" },
   { name: "testCommand", label: "Test command (optional)", hint: "Empty: the one the repository documents in AGENTS.md, package.json (\"test\") or a Makefile's test target.", placeholder: "npm test" },
   { name: "branchPrefix", label: "Branch prefix", hint: `Baton pushes only to branches starting with this (under ${DEFAULT_BRANCH_PREFIX}), never the base branch, never forced.`, placeholder: DEFAULT_BRANCH_PREFIX },
-  { name: "credential", label: "Forge credential (optional)", hint: "The name of the credential holding the token (More → Credentials), e.g. github. Empty for a public or local repository.", placeholder: "github" },
+  { name: "credential", label: "Forge credential (optional)", hint: "The name of the credential holding the token (More → Credentials), e.g. github. Empty for a public or local repository; for an SSH remote, empty uses your SSH key credential for its host.", placeholder: "github" },
   { name: "registries", label: "Package registries (optional)", hint: "Commands have no network. List registry hosts (e.g. registry.npmjs.org, pypi.org, files.pythonhosted.org) to let installs reach those and nothing else.", placeholder: "registry.npmjs.org" },
 ] as const satisfies readonly { name: keyof PrHandoffInput; label: string; hint: string; placeholder: string }[];
 

@@ -6,9 +6,9 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pushRefusal, type BranchRules } from "./branch-rules";
-import { credentialConfig, type GitCredentials } from "./git-auth";
+import { withRemoteAccess, type GitCredentials } from "./git-auth";
 import { remoteLocation, type RepositoryRemote } from "./repository-url";
-import { pinnedAddressConfig } from "./remote-address";
+import type { SshIdentity } from "./ssh-remote";
 import { GitError, runGit } from "./run-git";
 
 export class PushRefusedError extends Error {
@@ -33,6 +33,8 @@ export async function pushCommit(params: {
   commit: string;
   rules: BranchRules;
   credentials?: GitCredentials;
+  /** For an ssh remote: the key and host key (from an SSH key credential). */
+  sshIdentity?: SshIdentity;
 }): Promise<PushedBranch> {
   const refusal = pushRefusal(params.branch, params.rules);
   if (refusal) throw new PushRefusedError(refusal);
@@ -44,14 +46,14 @@ export async function pushCommit(params: {
     await runGit(["fetch", "--quiet", "--no-tags", "--upload-pack=git -c 'safe.directory=*' upload-pack", "--", path.join(params.workspaceDir, params.folder), params.commit], { cwd: clean });
     const type = (await runGit(["cat-file", "-t", params.commit], { cwd: clean })).trim();
     if (type !== "commit") throw new PushRefusedError(`${params.commit} is not a commit of the clone.`);
-    const config = params.remote.kind === "https" ? [...credentialConfig(params.credentials), ...pinnedAddressConfig(params.remote)] : [];
+    const access = { token: params.credentials, ssh: params.sshIdentity };
     const location = remoteLocation(params.remote);
     const ref = `refs/heads/${params.branch}`;
-    const before = (await runGit(["ls-remote", "--", location, ref], { cwd: clean, config })).split("\t")[0]?.trim() ?? "";
+    const before = (await withRemoteAccess(params.remote, access, ({ config, env }) => runGit(["ls-remote", "--", location, ref], { cwd: clean, config, env }))).split("\t")[0]?.trim() ?? "";
     if (before === params.commit) return { branch: params.branch, commit: params.commit, alreadyThere: true };
     try {
       // No "+" and no --force: a branch that moved elsewhere is rejected by the remote, never overwritten.
-      await runGit(["push", "--quiet", "--no-verify", "--", location, `${params.commit}:${ref}`], { cwd: clean, config, timeoutMs: 300_000 });
+      await withRemoteAccess(params.remote, access, ({ config, env }) => runGit(["push", "--quiet", "--no-verify", "--", location, `${params.commit}:${ref}`], { cwd: clean, config, env, timeoutMs: 300_000 }));
     } catch (error) {
       if (error instanceof GitError && /non-fast-forward|fetch first|rejected/.test(error.stderr)) {
         throw new PushRefusedError(`The remote's ${params.branch} has commits this one does not build on; a force push is refused.`);

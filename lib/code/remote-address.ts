@@ -16,6 +16,15 @@ export interface RemoteAddressRules {
 
 /** A remote whose host was checked, with the address git must connect to. Throws a ToolError when refused. */
 export async function checkRemoteAddress(remote: RepositoryRemote, rules: RemoteAddressRules): Promise<RepositoryRemote> {
+  if (remote.kind === "ssh") {
+    // The same rule for an SSH host: its name is resolved once here and ssh is told to connect to
+    // that address (Hostname=), the host key staying bound to the name (ssh-remote.ts). The URL
+    // below only carries host and port into the shared check.
+    const port = remote.ssh.port;
+    const probe = new URL(`https://${remote.ssh.host}:${port}/`);
+    const { address } = await resolvePinnedAddress(probe, { allowlist: rules.allowlist, lookup: rules.lookup });
+    return { ...remote, address };
+  }
   if (remote.kind !== "https") return remote;
   const url = new URL(remote.url);
   const { address } = await resolvePinnedAddress(url, { allowlist: rules.allowlist, lookup: rules.lookup });

@@ -3,21 +3,31 @@
 // Plain http is for loopback (a local forge, the tests); a local path is for self-hosters.
 import path from "node:path";
 import { z } from "zod";
+import { parseSshRemote, type SshRemote } from "./ssh-remote";
 
 export type RepositoryRemote =
   /** resolve: the checked address git connects to (remote-address.ts), "host:port:address". */
   | { kind: "https"; url: string; origin: string; resolve?: string }
-  | { kind: "local"; path: string };
+  | { kind: "local"; path: string }
+  /** address: the checked address ssh connects to (remote-address.ts). */
+  | { kind: "ssh"; url: string; ssh: SshRemote; address?: string };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 export function parseRepositoryRemote(text: string): { ok: true; remote: RepositoryRemote } | { ok: false; problem: string } {
   if (path.isAbsolute(text)) return { ok: true, remote: { kind: "local", path: path.resolve(text) } };
+  // ssh://user@host[:port]/path or user@host:path; the key comes from an SSH key credential.
+  if (text.startsWith("ssh://") || /^[^/:\s]+@[^/:\s]+:/.test(text)) {
+    const ssh = parseSshRemote(text);
+    // Not quoted back: what was typed may hold a password.
+    if (!ssh) return { ok: false, problem: "That is not an SSH remote Baton accepts: use ssh://git@host[:port]/path or git@host:path, with no password in it." };
+    return { ok: true, remote: { kind: "ssh", url: ssh.url, ssh } };
+  }
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, problem: `"${text.slice(0, 80)}" is neither an https URL nor an absolute path.` };
+    return { ok: false, problem: `"${text.slice(0, 80)}" is neither an https or ssh URL nor an absolute path.` };
   }
   if (url.username || url.password) return { ok: false, problem: "A repository URL with a user name or token in it is refused; store the token as a credential instead." };
   if (url.protocol !== "https:" && !(url.protocol === "http:" && LOOPBACK.has(url.hostname))) {
@@ -31,9 +41,9 @@ export const repositoryUrlSchema = z
   .string()
   .min(1)
   .max(500)
-  .refine((text) => parseRepositoryRemote(text).ok, { message: "Give an https URL of a git repository (no token in it) or an absolute local path." })
-  .describe('The repository, e.g. "https://github.com/acme/widgets.git".');
+  .refine((text) => parseRepositoryRemote(text).ok, { message: "Give an https or ssh URL of a git repository (no token in it) or an absolute local path." })
+  .describe('The repository, e.g. "https://github.com/acme/widgets.git" or "git@github.com:acme/widgets.git".');
 
 export function remoteLocation(remote: RepositoryRemote): string {
-  return remote.kind === "https" ? remote.url : remote.path;
+  return remote.kind === "local" ? remote.path : remote.url;
 }

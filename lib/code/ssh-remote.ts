@@ -5,7 +5,7 @@
 // or not. ssh reads no config, agent or known_hosts of the machine's: only the host key given
 // (StrictHostKeyChecking=yes, so a changed or unknown key is refused, never learnt), and it connects
 // to the address that was checked when one is given (Hostname=, with HostKeyAlias= keeping the
-// host key bound to the name). Not yet offered by the PR handoff template or the tools.
+// host key bound to the name). clone_repository and push_branch reach it through git-auth.ts.
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";

@@ -8,7 +8,7 @@ import { Prisma, type Credential } from "@/lib/generated/prisma/client";
 import { deleteSecret, setSecret } from "@/lib/secrets/secret-store";
 import { assertId } from "@/lib/validation/ids";
 import { CREDENTIAL_SECRET_HINT, credentialSecretName, credentialSecretRef } from "./credential-secrets";
-import type { CreateCredentialInput, UpdateCredentialInput } from "./schemas";
+import type { CreateCredentialInput, CreateSshKeyCredentialInput, UpdateCredentialInput } from "./schemas";
 
 export interface CredentialView {
   id: string;
@@ -19,6 +19,8 @@ export interface CredentialView {
   /** Always true: a credential cannot be saved without one. Its value is never shown. */
   passwordSet: boolean;
   totpSet: boolean;
+  /** An SSH key credential's server host key (public); null for a website sign-in. */
+  hostKey: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -31,6 +33,7 @@ const toView = (row: Credential): CredentialView => ({
   username: row.username,
   passwordSet: true,
   totpSet: row.totpSecretName !== null,
+  hostKey: row.hostKey,
   createdAt: row.createdAt.toISOString(),
   updatedAt: row.updatedAt.toISOString(),
 });
@@ -75,6 +78,22 @@ export async function createCredential(db: Db, params: { userId: string; input: 
   );
 }
 
+/** An SSH key credential: the private key sealed under the password's name (so delete removes it), the host key in the row. */
+export async function createSshKeyCredential(db: Db, params: { userId: string; input: CreateSshKeyCredentialInput }): Promise<CredentialView> {
+  const { userId, input } = params;
+  const id = randomUUID();
+  const passwordSecretName = credentialSecretName(id, "password");
+  return uniqueName(input.name, () =>
+    db.$transaction(async (tx) => {
+      const row = await tx.credential.create({
+        data: { id, userId, name: input.name, label: input.label, origins: [input.site], username: "", passwordSecretName, hostKey: input.hostKey },
+      });
+      await storeSecret(tx, userId, passwordSecretName, "credential-ssh-key", input.privateKey);
+      return toView(row);
+    }),
+  );
+}
+
 export async function updateCredential(db: Db, params: { userId: string; credentialId: string; input: UpdateCredentialInput }): Promise<CredentialView> {
   const { userId, credentialId, input } = params;
   assertId(credentialId, notFound);
@@ -82,6 +101,8 @@ export async function updateCredential(db: Db, params: { userId: string; credent
     db.$transaction(async (tx) => {
       const current = await tx.credential.findFirst({ where: { id: credentialId, userId } });
       if (!current) throw notFound();
+      // Its key and host key are replaced by adding it again: the website form has no fields for them.
+      if (current.hostKey !== null) throw new AppError("BAD_REQUEST", { message: "An SSH key credential is not edited; delete it and add it again." });
       let totpSecretName = current.totpSecretName;
       if (input.totpSecret) {
         totpSecretName = credentialSecretName(current.id, "totp");

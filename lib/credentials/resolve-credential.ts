@@ -57,3 +57,34 @@ export async function resolveCredential(db: DbTx, params: { userId: string; name
   });
   return resolved;
 }
+
+export interface ResolvedSshKey {
+  privateKey: string;
+  hostKey: string;
+}
+
+/**
+ * For git over SSH only: the user's SSH key credential for the site (`ssh://host:port`), the one
+ * named when a name is given. The private key leaves the secret store only here, for one git
+ * command, and is remembered for redaction by the store and by ssh-remote.ts.
+ */
+export async function resolveSshKey(db: DbTx, params: { userId: string; name?: string; site: string }): Promise<ResolvedSshKey> {
+  const { userId, name, site } = params;
+  const row = await db.credential.findFirst({
+    where: { userId, hostKey: { not: null }, origins: { has: site }, ...(name ? { name } : {}) },
+    orderBy: { createdAt: "asc" },
+  });
+  if (!row || row.hostKey === null) {
+    throw new AppError("NOT_FOUND", {
+      message: name ? `There is no SSH key credential named "${name}" for ${site}. Add one on the Credentials page.` : `There is no SSH key credential for ${site}. Add one on the Credentials page.`,
+    });
+  }
+  const privateKey = await revealSecret(db, credentialSecretRef(userId, row.passwordSecretName));
+  if (privateKey === null) throw new AppError("NOT_FOUND", { message: `The credential "${row.name}" has no stored key. Add it again on the Credentials page.` });
+  const resolved = { privateKey, hostKey: row.hostKey };
+  Object.defineProperties(resolved, {
+    toJSON: { value: () => ({ privateKey: "[redacted]", hostKey: row.hostKey }) },
+    [inspect.custom]: { value: () => `ResolvedSshKey { hostKey: ${row.hostKey} }` },
+  });
+  return resolved;
+}

@@ -2,6 +2,7 @@
 // TOTP secret: field errors travel back to the browser and into logs.
 import { z } from "zod";
 import { titleSchema } from "@/lib/validation/input";
+import { checkHostKey, checkPrivateKey, normalizeSshSite } from "./ssh-key";
 import { normalizeTotpSecret } from "./totp";
 
 export const MAX_ORIGINS = 20;
@@ -106,3 +107,31 @@ export const updateCredentialInput = z.object({
   removeTotp: z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean()),
 });
 export type UpdateCredentialInput = z.infer<typeof updateCredentialInput>;
+
+/** An SSH key credential (git over SSH): the private key is sealed like a password; the host key is public. */
+export const createSshKeyCredentialInput = z.object({
+  name: credentialNameSchema,
+  label: titleSchema("credential"),
+  site: z.string({ message: "Give the SSH server, e.g. ssh://git.example.com." }).transform((value, context) => {
+    const result = normalizeSshSite(value);
+    if ("problem" in result) context.addIssue({ code: "custom", message: result.problem });
+    return "site" in result ? result.site : "";
+  }),
+  privateKey: z
+    .string({ message: "Paste the private key." })
+    .max(20_000, "That is longer than any SSH private key.")
+    .transform((value, context) => {
+      const result = checkPrivateKey(value);
+      if ("problem" in result) context.addIssue({ code: "custom", message: result.problem });
+      return "key" in result ? result.key : "";
+    }),
+  hostKey: z
+    .string({ message: "Give the server's host key." })
+    .max(20_000, "That is longer than any host key line.")
+    .transform((value, context) => {
+      const result = checkHostKey(value);
+      if ("problem" in result) context.addIssue({ code: "custom", message: result.problem });
+      return "hostKey" in result ? result.hostKey : "";
+    }),
+});
+export type CreateSshKeyCredentialInput = z.infer<typeof createSshKeyCredentialInput>;

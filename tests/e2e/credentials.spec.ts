@@ -1,5 +1,10 @@
 // The Credentials page on a phone: a portal's sign-in is added, a bad site is refused with a field
-// message, and the password never comes back to the page, not even inside its HTML.
+// message, and the password never comes back to the page, not even inside its HTML; the same for
+// an SSH key (git over SSH), whose host key is shown and whose private key is not.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { openPage, phone } from "./support/baton";
 
@@ -50,4 +55,45 @@ test("a credential is added from a phone and its password is never sent back", a
   await deleteButton.tap();
   await expect(page.getByRole("article", { name: `Billing ${suffix}` })).toHaveCount(0);
   expect(await (await page.request.get("/api/credentials")).text()).not.toContain(`billing-${suffix}`);
+});
+
+test("an SSH key is added from a phone: a paste that is not a key is refused, and the key never comes back", async ({ browser, baseURL }) => {
+  const page = await openPage(browser, phone, baseURL);
+  const suffix = Date.now().toString(36);
+  const folder = mkdtempSync(path.join(os.tmpdir(), "baton-e2e-ssh-"));
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "", "-f", path.join(folder, "key")]);
+  const privateKey = readFileSync(path.join(folder, "key"), "utf8");
+  const hostKey = readFileSync(path.join(folder, "key.pub"), "utf8").trim();
+  rmSync(folder, { recursive: true, force: true });
+  const keyLine = privateKey.split("\n")[1]!;
+  await page.goto("/credentials");
+
+  const form = page.getByRole("form", { name: "Add an SSH key" });
+  await form.getByLabel("Label", { exact: true }).fill(`Git server ${suffix}`);
+  await form.getByLabel("Name", { exact: true }).fill(`git-${suffix}`);
+  await form.getByLabel("SSH server").fill("ssh://git.example.com:2222");
+  await form.getByLabel("Private key").fill(hostKey);
+  await form.getByLabel("Server host key").fill(hostKey);
+  await form.getByRole("button", { name: "Add SSH key" }).tap();
+  await expect(form.getByText("That is a public key; paste the private key (the file without .pub).")).toBeVisible();
+  await expect(form.getByLabel("SSH server")).toHaveValue("ssh://git.example.com:2222");
+
+  await form.getByLabel("Private key").fill(privateKey);
+  await form.getByRole("button", { name: "Add SSH key" }).tap();
+  const card = page.getByRole("article", { name: `Git server ${suffix}` });
+  await expect(card).toContainText("SSH key set");
+  await expect(card).toContainText("ssh://git.example.com:2222");
+  await expect(card).toContainText(hostKey);
+  await expect(form.getByLabel("Private key")).toHaveValue("");
+
+  await page.reload();
+  await expect(page.getByRole("article", { name: `Git server ${suffix}` })).toBeVisible();
+  expect(await page.content()).not.toContain(keyLine);
+  const listed = await (await page.request.get("/api/credentials")).text();
+  expect(listed).toContain(`git-${suffix}`);
+  expect(listed).not.toContain(keyLine);
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await page.getByRole("article", { name: `Git server ${suffix}` }).getByRole("button", { name: "Delete" }).tap();
+  await expect(page.getByRole("article", { name: `Git server ${suffix}` })).toHaveCount(0);
 });

@@ -32,10 +32,12 @@ function start(templateId: string, fields: Record<string, unknown>) {
 
 describe("the PR handoff template", () => {
   it("refuses bad fields with a message under each one", async () => {
-    const response = await start("pr-handoff", { repository: "git@github.com:acme/widgets.git", baseBranch: "main..x", issue: " ", branchPrefix: "feature/" });
+    const response = await start("pr-handoff", { repository: "ssh://git:hunter2@github.com/acme/widgets.git", baseBranch: "main..x", issue: " ", branchPrefix: "feature/" });
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { fieldErrors: Record<string, string[]> } };
-    expect(body.error.fieldErrors.repository?.[0]).toMatch(/neither an https URL nor an absolute path/);
+    // An SSH remote is accepted (its key comes from an SSH key credential), but never one with a password in it.
+    expect(body.error.fieldErrors.repository?.[0]).toMatch(/is not an SSH remote Baton accepts: use ssh:\/\/git@host\[:port\]\/path or git@host:path, with no password in it/);
+    expect(body.error.fieldErrors.repository?.[0]).not.toContain("hunter2");
     expect(body.error.fieldErrors.baseBranch?.[0]).toMatch(/not a valid branch name/);
     expect(body.error.fieldErrors.issue?.[0]).toMatch(/Say what to fix/);
     expect(body.error.fieldErrors.branchPrefix?.[0]).toMatch(/Start the prefix with baton\//);

@@ -6,7 +6,7 @@ import { detectTestCommand } from "@/lib/code/detect-test-command";
 import { GitError } from "@/lib/code/run-git";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { ToolError, type ToolDefinition } from "../types";
-import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, credentialNameInput, credentialsOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
+import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, credentialNameInput, remoteAccessOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
 
 const input = z.object({
   repository: repositoryUrlSchema,
@@ -26,9 +26,9 @@ export function createCloneRepositoryTool(options: CodeToolsOptions): ToolDefini
       // A task made from the template clones only its own repository and base branch.
       const { baseBranch } = await branchRulesOrThrow(options, context, { repository, baseBranch: asked });
       const remote = await remoteOrThrow(options, repository);
-      const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
+      const access = await remoteAccessOrThrow(options, { userId: context.userId, name: credential, remote, url: repository });
       try {
-        const clone = await cloneRepository({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, baseBranch, credentials });
+        const clone = await cloneRepository({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, baseBranch, credentials: access.token, sshIdentity: access.ssh });
         // The repository's own test command, for a task that was not given one.
         const testCommand = await detectTestCommand(path.join(context.workspaceDir, CLONE_FOLDER));
         const tests = testCommand ? `; its tests run with ${testCommand.command} (from ${testCommand.source})` : "; it documents no test command";

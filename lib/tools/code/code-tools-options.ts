@@ -2,10 +2,12 @@
 // The model names a stored credential; the runtime resolves it for one git or API call, only for
 // one of the credential's own origins, so the model never sees the token.
 import path from "node:path";
-import { resolveCredential } from "@/lib/credentials/resolve-credential";
+import { resolveCredential, resolveSshKey } from "@/lib/credentials/resolve-credential";
+import { sshSite } from "@/lib/credentials/ssh-key";
 import type { Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { GitCredentials } from "@/lib/code/git-auth";
+import type { GitCredentials, RemoteAccess } from "@/lib/code/git-auth";
+import type { SshIdentity } from "@/lib/code/ssh-remote";
 import { checkRemoteAddress, type RemoteAddressRules } from "@/lib/code/remote-address";
 import { parseRepositoryRemote, type RepositoryRemote } from "@/lib/code/repository-url";
 import { branchRulesFor, type TaskCodeRules } from "@/lib/code/task-code-rules";
@@ -19,9 +21,14 @@ export const CLONE_FOLDER = "repo";
 
 export type CredentialsFor = (params: { userId: string; name: string; url: string }) => Promise<GitCredentials>;
 
+/** The user's SSH key credential for the site ("ssh://host:port"), the named one when a name is given. */
+export type SshKeyFor = (params: { userId: string; name?: string; site: string }) => Promise<SshIdentity>;
+
 export interface CodeToolsOptions {
   sandbox: () => Promise<SandboxStatus>;
   credentialsFor: CredentialsFor;
+  /** For ssh remotes; without it an ssh remote is refused. */
+  sshKeyFor?: SshKeyFor;
   /** Branches the tools may push to start with this (default "baton/") on a task without rules of its own. */
   branchPrefix?: string;
   /** The task's own rules (lib/code/task-code-rules.ts), from its template inputs; none: the defaults. */
@@ -40,12 +47,17 @@ export function credentialsFromStore(db: Db): CredentialsFor {
   };
 }
 
+/** An SSH key credential (the Credentials page): the private key and the host key ssh must see. */
+export function sshKeyFromStore(db: Db): SshKeyFor {
+  return async (params) => resolveSshKey(db, params);
+}
+
 export const credentialNameInput = z
   .string()
   .min(1)
   .max(60)
   .optional()
-  .describe("The name of the stored credential holding the forge token (e.g. \"github\"); you never see the token. Omit for a public or local repository.");
+  .describe("The name of the stored credential holding the forge token (e.g. \"github\"); you never see the token. Omit for a public or local repository, or for an SSH remote (your SSH key credential for its host is used).");
 
 /**
  * The remote a tool may use. A path is a repository on Baton's own machine, read by git outside the
@@ -71,6 +83,19 @@ export async function credentialsOrThrow(options: CodeToolsOptions, params: { us
   if (!params.name) return undefined;
   try {
     return await options.credentialsFor({ userId: params.userId, name: params.name, url: params.url });
+  } catch (error) {
+    if (error instanceof AppError) throw new ToolError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+/** The token for an https remote, or the SSH key for an ssh one (which always needs one). */
+export async function remoteAccessOrThrow(options: CodeToolsOptions, params: { userId: string; name: string | undefined; remote: RepositoryRemote; url: string }): Promise<RemoteAccess> {
+  if (params.remote.kind !== "ssh") return { token: await credentialsOrThrow(options, params) };
+  const site = sshSite(params.remote.ssh.host, params.remote.ssh.port);
+  if (!options.sshKeyFor) throw new ToolError(`SSH remotes are not available here; use the https URL of ${params.remote.ssh.host}.`);
+  try {
+    return { ssh: await options.sshKeyFor({ userId: params.userId, name: params.name, site }) };
   } catch (error) {
     if (error instanceof AppError) throw new ToolError(error.message, { cause: error });
     throw error;

@@ -6,7 +6,7 @@ import { PushRefusedError, pushCommit } from "@/lib/code/push-commit";
 import { repositoryUrlSchema } from "@/lib/code/repository-url";
 import { GitError } from "@/lib/code/run-git";
 import { ToolError, type ToolDefinition } from "../types";
-import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, credentialNameInput, credentialsOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
+import { baseBranchInput, branchRulesOrThrow, CLONE_FOLDER, credentialNameInput, remoteAccessOrThrow, remoteOrThrow, type CodeToolsOptions } from "./code-tools-options";
 
 const input = z.object({
   repository: repositoryUrlSchema,
@@ -28,9 +28,9 @@ export function createPushBranchTool(options: CodeToolsOptions): ToolDefinition<
       // The prefix, base branch and repository are the task's own (its template inputs), not the model's to choose.
       const rules = await branchRulesOrThrow(options, context, { repository, baseBranch });
       const remote = await remoteOrThrow(options, repository);
-      const credentials = await credentialsOrThrow(options, { userId: context.userId, name: credential, url: repository });
+      const access = await remoteAccessOrThrow(options, { userId: context.userId, name: credential, remote, url: repository });
       try {
-        const pushed = await pushCommit({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, branch, commit, rules, credentials });
+        const pushed = await pushCommit({ workspaceDir: context.workspaceDir, folder: CLONE_FOLDER, remote, branch, commit, rules, credentials: access.token, sshIdentity: access.ssh });
         return { output: pushed, summary: `${pushed.alreadyThere ? "Already pushed" : "Pushed"} ${commit.slice(0, 7)} to ${branch}` };
       } catch (error) {
         if (error instanceof PushRefusedError || error instanceof GitError) throw new ToolError(error.message, { cause: error });
