@@ -21,6 +21,9 @@ export function TakeoverView({ takeoverId, taskId, reason }: { takeoverId: strin
   const [note, setNote] = useState("");
   const [handedBack, setHandedBack] = useState(false);
   const image = useRef<HTMLImageElement>(null);
+  // Input goes out one request at a time: parallel requests can overtake each other on the way to
+  // the page, and three quick taps then "Verify" must land in the order they were made.
+  const sending = useRef<Promise<void>>(Promise.resolve());
   const touchStart = useRef<{ x: number; y: number } | null>(null);
 
   useEffect(() => {
@@ -35,9 +38,12 @@ export function TakeoverView({ takeoverId, taskId, reason }: { takeoverId: strin
     return () => source.close();
   }, [takeoverId, handedBack]);
 
-  async function send(input: Input) {
-    const response = await fetch(`/api/takeovers/${takeoverId}/input`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) });
-    if (!response.ok) setProblem("That did not reach the browser. Try again.");
+  function send(input: Input): Promise<void> {
+    sending.current = sending.current.then(async () => {
+      const response = await fetch(`/api/takeovers/${takeoverId}/input`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(input) }).catch(() => null);
+      if (!response?.ok) setProblem("That did not reach the browser. Try again.");
+    });
+    return sending.current;
   }
 
   /** The page's CSS pixel under a point of the screen. */
