@@ -196,6 +196,8 @@ test("the phone's tab bar navigates, marks where you are, keeps New task in reac
   const computer = await openPage(browser, desktopWide, baseURL);
   await computer.goto("/settings");
   const bar = computer.getByTestId("tab-bar");
+  // The bar streams in after the page's first bytes: wait for it rather than measuring nothing.
+  await expect(bar).toBeVisible();
   expect((await bar.boundingBox())!.y).toBeLessThan(56);
   await expect(bar.getByRole("button", { name: "More" })).toBeHidden();
   await expect(bar.getByRole("link", { name: "Settings" })).toHaveAttribute("aria-current", "page");
