@@ -4,7 +4,9 @@
 // hundred per second. Instead this process reads the rows written since its last look, by the
 // transaction that wrote them: each row holds its writer's id (change_xid), and a row is new when
 // its writer is visible in this poll's snapshot but was not in the previous one. Unlike "id >
-// last id", that skips no row whose transaction took its id early and committed late.
+// last id", that skips no row whose transaction took its id early and committed late. Tasks are
+// read from task_changes (every version, appended by a trigger), not from tasks (the latest only),
+// so a task that went queued -> running between two looks is announced as both.
 // Rare changes no table covers (a pairing code redeemed) still come as notifications.
 import pg from "pg";
 import { databaseUrl } from "@/lib/env";
@@ -23,18 +25,21 @@ interface Subscription {
 export const POLL_MS = 100;
 /** Polling stops this long after the last stream closed; a page reload keeps its position. */
 const IDLE_STOP_MS = 30_000;
+/** task_changes rows are only read within a poll or two; older ones go, at most once a minute. */
+const PRUNE_EVERY_MS = 60_000;
+const PRUNE_SQL = `DELETE FROM "task_changes" WHERE "created_at" < now() - interval '10 minutes'`;
 
 // One statement, so the snapshot it returns is the one its reads saw. Scoped to the users with an
 // open stream; change_xid >= xmin keeps it on the index (everything older was already visible).
 const CHANGES_SINCE = `
   SELECT pg_current_snapshot()::text AS snapshot,
     (SELECT coalesce(json_agg(json_build_object(
-        'kind', 'task', 'userId', t."user_id", 'taskId', t."id", 'status', t."status",
-        'title', left(t."title", 200), 'updatedAt', t."updated_at") ORDER BY t."change_xid"), '[]'::json)
-      FROM "tasks" t
-      WHERE t."user_id" = ANY($1::uuid[])
-        AND t."change_xid" >= pg_snapshot_xmin($2::pg_snapshot)
-        AND NOT pg_visible_in_snapshot(t."change_xid", $2::pg_snapshot)) AS tasks,
+        'kind', 'task', 'userId', c."user_id", 'taskId', c."task_id", 'status', c."status",
+        'title', c."title", 'updatedAt', c."updated_at") ORDER BY c."id"), '[]'::json)
+      FROM "task_changes" c
+      WHERE c."user_id" = ANY($1::uuid[])
+        AND c."change_xid" >= pg_snapshot_xmin($2::pg_snapshot)
+        AND NOT pg_visible_in_snapshot(c."change_xid", $2::pg_snapshot)) AS tasks,
     (SELECT coalesce(json_agg(json_build_object(
         'kind', 'event', 'userId', t."user_id", 'taskId', e."task_id", 'eventId', e."id"::text) ORDER BY e."id"), '[]'::json)
       FROM "timeline_events" e JOIN "tasks" t ON t."id" = e."task_id"
@@ -60,6 +65,7 @@ class ChangeFeed {
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
   private idleSince: number | undefined;
+  private prunedAt = 0;
 
   subscribe(userId: string, listener: Listener): () => void {
     const subscription = { userId, listener };
@@ -119,6 +125,10 @@ class ChangeFeed {
         for (const change of [...row.tasks, ...row.events]) {
           const parsed = ownedChangeSchema.safeParse(change);
           if (parsed.success) this.broadcast(parsed.data);
+        }
+        if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+          this.prunedAt = Date.now();
+          await client.query(PRUNE_SQL);
         }
       }
     } catch {

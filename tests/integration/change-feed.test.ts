@@ -55,6 +55,18 @@ describe("change feed", () => {
     expect(heard.stranger.filter((message) => message.kind !== "resync" && message.taskId === task.id)).toEqual([]);
   });
 
+  it("announces every state a task passed through, even two written before the feed looked", async () => {
+    // One transaction: both versions become visible to the feed at once.
+    const task = await db.$transaction(async (tx) => {
+      const created = await tx.task.create({ data: { userId: owner, title: "Feed: quick start", prompt: "Say hello.", provider: "demo", model: "demo" } });
+      await tx.task.update({ where: { id: created.id }, data: { status: "running" } });
+      return created;
+    });
+    const statuses = () => heard.owner.flatMap((message) => (message.kind === "task" && message.taskId === task.id ? [message.status] : []));
+    await waitFor(async () => statuses().includes("running"), { what: "the running state" });
+    expect(statuses()).toEqual(["queued", "running"]);
+  });
+
   it("delivers an event whose transaction committed after a later one's", async () => {
     const task = await createTask(owner, "Feed: out of order");
     const early = new pg.Client({ connectionString: process.env.DATABASE_URL });
