@@ -1,4 +1,5 @@
-// Announces a change no trigger covers (tasks and timeline events have theirs). Inside a
+// Announces a change the change feed does not poll for (tasks and timeline events are read by
+// position, without a NOTIFY, since a NOTIFY serializes commits: keep this to rare writes). Inside a
 // transaction, Postgres delivers the notification only if it commits.
 import type { DbTx } from "@/lib/db";
 import { CHANGES_CHANNEL, type OwnedChange } from "./changes";

@@ -1,12 +1,12 @@
 // What the change feed announces, on the server (with the owner, to route it) and in the browser
-// (without). One schema for both ends, so a field the triggers add is read the same everywhere.
+// (without). One schema for both ends, so a field the feed's query adds is read the same everywhere.
 import { z } from "zod";
 import { TASK_STATUSES } from "@/lib/tasks/status";
 
-/** The one notification channel: the triggers on tasks and timeline_events, and announceChange. */
+/** The notification channel for changes no polled table covers (announceChange); see change-feed.ts. */
 export const CHANGES_CHANNEL = "baton_changes";
 
-// The triggers serialize timestamp(3) columns, which carry no zone; Baton writes them in UTC.
+// The feed's json_build_object serializes timestamp(3) columns, which carry no zone; Baton writes them in UTC.
 const utcTimestamp = z.string().transform((text, ctx) => {
   const date = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text}Z`);
   if (Number.isNaN(date.getTime())) {

@@ -9,7 +9,7 @@ export interface StatementCounts {
   statements: number;
   /** Transactions that wrote (each took a transaction id), committed or not. */
   writeTransactions: number;
-  /** Calls to pg_notify, from the change feed's triggers and announceChange. */
+  /** Calls to pg_notify (the worker wake-up on enqueue, announceChange); the change feed polls. */
   notifies: number;
 }
 

@@ -4,6 +4,8 @@ import { changeFeed } from "@/lib/live/change-feed";
 export const dynamic = "force-dynamic";
 
 const HEARTBEAT_MS = 15_000;
+/** If the database is unreachable the page still hears "ready" (and refetches what it can). */
+const FEED_READY_WAIT_MS = 3_000;
 
 // GET /api/events - server-sent events of the user's task changes, from every process
 export const GET = withUser(async ({ request, user }) => {
@@ -11,7 +13,7 @@ export const GET = withUser(async ({ request, user }) => {
   const encoder = new TextEncoder();
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
+    async start(controller) {
       const write = (text: string) => {
         try {
           controller.enqueue(encoder.encode(text));
@@ -21,10 +23,10 @@ export const GET = withUser(async ({ request, user }) => {
       };
       const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       write("retry: 2000\n\n");
-      send("ready", {});
-      const unsubscribe = changeFeed().subscribe((message) => {
+      // The feed hands this stream only its user's changes (its query is scoped to them).
+      const feed = changeFeed();
+      const unsubscribe = feed.subscribe(userId, (message) => {
         if (message.kind === "resync") return send("resync", {});
-        if (message.userId !== userId) return;
         const { userId: _owner, ...change } = message;
         send(message.kind, change);
       });
@@ -41,6 +43,12 @@ export const GET = withUser(async ({ request, user }) => {
           // already closed by the client going away
         }
       });
+      // "ready" makes the page refetch; sent once the feed holds a position, so a change landing
+      // between that refetch and the feed's first look is not lost.
+      let waited: NodeJS.Timeout | undefined;
+      await Promise.race([feed.ready(), new Promise<void>((resolve) => (waited = setTimeout(resolve, FEED_READY_WAIT_MS)))]);
+      clearTimeout(waited);
+      if (!request.signal.aborted) send("ready", {});
     },
     cancel() {
       cleanup();
