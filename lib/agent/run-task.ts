@@ -60,8 +60,11 @@ type Ending =
   | { kind: "failed"; reason: string }
   | { kind: "canceled" };
 
+/** The run's first step; a history holding it as an engine checkpoint predates self-recording steps. */
+export const BEGIN_RUN_STEP = "begin-run";
+
 export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: string): Promise<void> {
-  const work = await ctx.step("begin-run", () => beginRun(deps.db, runId), DB_STEP);
+  const work = await ctx.step(BEGIN_RUN_STEP, () => beginRun(deps.db, runId), { ...DB_STEP, recordsItself: true });
   if (!work) return;
   let ending: Ending;
   try {

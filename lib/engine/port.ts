@@ -6,6 +6,12 @@ import type { NotificationRequest } from "@/lib/push/notification-request";
 export interface StepOptions {
   /** Retry a failed attempt this many extra times. Only for steps safe to repeat. */
   retries?: number;
+  /**
+   * The function writes its own record of having run, and run again after that record committed it
+   * returns the same result without writing anything twice (it reads back what it wrote). An engine
+   * may then skip its own checkpoint of the step, and run the function again on every replay.
+   */
+  recordsItself?: boolean;
 }
 
 export interface DurableContext {

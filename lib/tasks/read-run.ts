@@ -30,7 +30,8 @@ export interface RunWithTask {
   };
 }
 
-interface Row {
+/** A row of RUN_WITH_TASK_COLUMNS. */
+export interface RunWithTaskRow {
   id: string;
   number: number;
   status: TaskStatus;
@@ -59,10 +60,13 @@ interface Row {
  */
 export async function readRunWithTask(tx: DbTx, runId: string, options: { lockTask?: boolean } = {}): Promise<RunWithTask | null> {
   const rows = options.lockTask
-    ? await tx.$queryRaw<Row[]>`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid FOR NO KEY UPDATE OF t`
-    : await tx.$queryRaw<Row[]>`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid`;
+    ? await tx.$queryRaw<RunWithTaskRow[]>`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid FOR NO KEY UPDATE OF t`
+    : await tx.$queryRaw<RunWithTaskRow[]>`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid`;
   const row = rows[0];
-  if (!row) return null;
+  return row ? toRunWithTask(row) : null;
+}
+
+export function toRunWithTask(row: RunWithTaskRow): RunWithTask {
   return {
     id: row.id,
     number: row.number,
@@ -89,10 +93,12 @@ export async function readRunWithTask(tx: DbTx, runId: string, options: { lockTa
   };
 }
 
-// One column list for both variants (locked and not).
-const RUN_WITH_TASK = Prisma.sql`
-  SELECT r.id::text, r.number, r.status::text AS status, r.provider, r.model, r.started_at,
+/** The columns of a run (r) and its task (t), for a statement that reads them with more. */
+export const RUN_WITH_TASK_COLUMNS = Prisma.sql`
+  r.id::text, r.number, r.status::text AS status, r.provider, r.model, r.started_at,
          t.id::text AS task_id, t.user_id::text, t.status::text AS task_status, t.title, t.prompt,
          t.provider AS task_provider, t.model AS task_model, t.budget_tokens, t.budget_usd::text,
-         t.policy_floor, t.plan_first, t.schedule_id::text, t.parent_run_id::text, t.created_at
-    FROM runs r JOIN tasks t ON t.id = r.task_id`;
+         t.policy_floor, t.plan_first, t.schedule_id::text, t.parent_run_id::text, t.created_at`;
+
+// One column list for both variants (locked and not).
+const RUN_WITH_TASK = Prisma.sql`SELECT ${RUN_WITH_TASK_COLUMNS} FROM runs r JOIN tasks t ON t.id = r.task_id`;

@@ -6,12 +6,13 @@ import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
-import type { Db, DbTx } from "@/lib/db";
+import type { Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { hasUnreadMessages } from "./messages";
-import { readRunWithTask } from "./read-run";
+import { readRunWithTask, RUN_WITH_TASK_COLUMNS, toRunWithTask, type RunWithTaskRow } from "./read-run";
 import { isTerminal } from "./status";
-import { appendEvent } from "./timeline";
-import { transitionTask } from "./transition-task";
+import { appendEvent, appendStepEvent } from "./timeline";
+import { transitionSteps, transitionTask } from "./transition-task";
 
 export interface RunWork {
   runId: string;
@@ -34,78 +35,123 @@ export interface RunWork {
   thread: ConversationItem[];
 }
 
-/** Moves the task to running for this run; null when there is nothing to do (canceled, finished). */
-export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
-  return db.$transaction(async (tx) => {
-    const run = await readRunWithTask(tx, runId);
-    if (!run || isTerminal(run.status)) return null;
-    if (run.status === "queued") {
-      if (run.task.status !== "queued") {
-        // Canceled before a worker reached it: close the run without touching the task.
-        await tx.run.update({ where: { id: runId }, data: { status: "canceled", finishedAt: new Date() }, select: { id: true } });
-        return null;
-      }
-      await transitionTask(tx, { taskId: run.task.id, runId, to: "running", actor: "system" });
-    }
-    const { task } = run;
-    const [answers, messages] = await Promise.all([
-      // A task's first run has no earlier answers to read.
-      run.number > 1 ? tx.artifact.findMany({ where: { taskId: task.id, name: "answer.md", runId: { not: runId } }, select: { content: true, createdAt: true } }) : [],
-      readThreadMessages(tx, { taskId: task.id, runId }),
-    ]);
-    const delivered = messages.filter((m) => m.justRead).length;
-    if (delivered > 0) {
-      const message = delivered === 1 ? "Read your message" : `Read your ${delivered} messages`;
-      await appendEvent(tx, { taskId: task.id, runId, type: "message.read", actor: "agent", message });
-    }
-    // Earlier runs' answers and the messages they read, in time order; then the ones this run
-    // reads, even one sent while the last answer was being written (it came after that answer).
-    const history: { at: Date; now: boolean; item: ConversationItem }[] = [
-      ...answers.map((a) => ({ at: a.createdAt, now: false, item: { type: "assistant" as const, text: Buffer.from(a.content).toString("utf8"), toolCalls: [] } })),
-      ...messages.map((m) => ({ at: m.createdAt, now: m.deliveredRunId === runId, item: { type: "user" as const, text: m.body } })),
-    ];
-    history.sort((a, b) => Number(a.now) - Number(b.now) || a.at.getTime() - b.at.getTime());
-    const previous = await previousRunContext(tx, task);
-    if (previous && run.number === 1) {
-      await appendEvent(tx, { taskId: task.id, runId, type: "context.previous-run", actor: "system", message: "Gave the agent the previous run's result for comparison", data: { taskId: previous.previousTaskId } });
-    }
-    return {
-      runId,
-      taskId: task.id,
-      userId: task.userId,
-      title: task.title,
-      provider: run.provider,
-      model: run.model,
-      budgetTokens: task.budgetTokens,
-      budgetUsd: task.budgetUsd,
-      startedAt: (run.startedAt ?? new Date()).toISOString(),
-      policyFloor: policyFloorSchema.parse(task.policyFloor ?? {}),
-      planFirst: task.planFirst,
-      parentRunId: task.parentRunId,
-      thread: [
-        { type: "user", text: task.prompt },
-        ...(previous ? [{ type: "user" as const, text: previous.text }] : []),
-        ...history.map((entry) => entry.item),
-      ],
-    };
-  });
+/** The messages a run's start reads, and its event (a repeat of the start reads them back by it). */
+const BEGIN_STEP_KEY = "begin-run";
+
+interface BeginRow extends RunWithTaskRow {
+  began: boolean;
+  /** Follow-ups this start marked read, in the order they were sent. */
+  read_now: ThreadMessage[];
+  /** Follow-ups read before this statement: by earlier runs, or by this run's start or turns. */
+  delivered: ThreadMessage[];
+  /** The ids this run's start read, when an earlier execution of it did. */
+  begin_ids: string[] | null;
+  /** Earlier runs' answers (follow-up runs only). */
+  answers: { body: string; at: number }[] | null;
+}
+
+interface ThreadMessage {
+  id: string;
+  body: string;
+  /** Milliseconds since the epoch: only compared. */
+  at: number;
+  runId: string | null;
 }
 
 /**
- * Every message of the task, the unread ones marked read by this run on the way (justRead): one
- * statement. The outer SELECT sees the rows as they were before the update, so none comes twice.
+ * Moves the task to running for this run; null when there is nothing to do (canceled, finished).
+ * Runs again on every resumption of the run's workflow and returns the same work each time, so it
+ * needs no checkpoint of its own: the first start is one statement (the move to running, the
+ * follow-ups read, their event, and the thread), a later one reads back what the first wrote.
  */
-async function readThreadMessages(tx: DbTx, params: { taskId: string; runId: string }) {
-  const rows = await tx.$queryRaw<{ body: string; created_at: Date; delivered_run_id: string | null; just_read: boolean }[]>`
-    WITH read_now AS (
-      UPDATE task_messages SET delivered_run_id = ${params.runId}::uuid
-       WHERE task_id = ${params.taskId}::uuid AND delivered_run_id IS NULL
-      RETURNING body, created_at, delivered_run_id)
-    SELECT body, created_at, delivered_run_id::text, true AS just_read FROM read_now
-    UNION ALL
-    SELECT body, created_at, delivered_run_id::text, false FROM task_messages
-     WHERE task_id = ${params.taskId}::uuid AND delivered_run_id IS NOT NULL`;
-  return rows.map((row) => ({ body: row.body, createdAt: row.created_at, deliveredRunId: row.delivered_run_id, justRead: row.just_read }));
+export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
+  const now = new Date();
+  // Only a queued run moves its task; the rest of the statement sees the rows as they were before it.
+  const queuedRunsTask = Prisma.sql`(SELECT task_id FROM runs WHERE id = ${runId}::uuid AND status = 'queued')`;
+  const [row] = await db.$queryRaw<BeginRow[]>`
+    WITH ${transitionSteps({ task: queuedRunsTask, runId, to: "running", actor: "system", now })},
+    read_now AS (
+      UPDATE task_messages SET delivered_run_id = ${runId}::uuid
+       WHERE task_id = (SELECT id FROM moved) AND delivered_run_id IS NULL
+      RETURNING id, body, created_at),
+    read_event AS (
+      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, step_key, created_at)
+      SELECT (SELECT id FROM moved), ${runId}::uuid, 'message.read', 'agent',
+             CASE WHEN count(*) = 1 THEN 'Read your message' ELSE 'Read your ' || count(*) || ' messages' END,
+             jsonb_build_object('messageIds', jsonb_agg(id::text ORDER BY created_at, id)), ${BEGIN_STEP_KEY}, ${now}
+        FROM read_now HAVING count(*) > 0)
+    SELECT ${RUN_WITH_TASK_COLUMNS},
+      EXISTS (SELECT 1 FROM moved) AS began,
+      (SELECT coalesce(json_agg(json_build_object('id', id, 'body', body, 'at', ${epochMs("created_at")}, 'runId', ${runId}::text) ORDER BY created_at, id), '[]')
+         FROM read_now) AS read_now,
+      (SELECT coalesce(json_agg(json_build_object('id', m.id, 'body', m.body, 'at', ${epochMs("m.created_at")}, 'runId', m.delivered_run_id)), '[]')
+         FROM task_messages m WHERE m.task_id = t.id AND m.delivered_run_id IS NOT NULL) AS delivered,
+      (SELECT e.data->'messageIds' FROM timeline_events e WHERE e.run_id = r.id AND e.step_key = ${BEGIN_STEP_KEY}) AS begin_ids,
+      CASE WHEN r.number > 1 THEN (
+        SELECT json_agg(json_build_object('body', convert_from(a.content, 'UTF8'), 'at', ${epochMs("a.created_at")}))
+          FROM artifacts a WHERE a.task_id = t.id AND a.name = 'answer.md' AND a.run_id <> r.id) END AS answers
+    FROM runs r JOIN tasks t ON t.id = r.task_id WHERE r.id = ${runId}::uuid`;
+  if (!row) return null;
+  const run = toRunWithTask(row);
+  if (!row.began) {
+    if (run.status === "queued") {
+      // Canceled before a worker reached it: close the run without touching the task.
+      await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "canceled", finishedAt: now } });
+      return null;
+    }
+    // Ended before it ever ran (closed by an earlier execution of this): nothing to do. One that ran
+    // and ended goes on: its resumed workflow replays to its end and finishes what followed it.
+    if (isTerminal(run.status) && !run.startedAt) return null;
+  }
+  const { task } = run;
+  // This run's start reads what was unread; a repeat of it (a resumption) the same ones again.
+  const beginIds = new Set(row.begin_ids ?? []);
+  const readAtStart = row.began ? row.read_now : row.delivered.filter((m) => m.runId === runId && beginIds.has(m.id));
+  const earlier = row.delivered.filter((m) => m.runId !== runId);
+  // Earlier runs' answers and the messages they read, in time order; then the ones this run reads,
+  // even one sent while the last answer was being written (it came after that answer).
+  const history: { at: number; item: ConversationItem }[] = [
+    ...(row.answers ?? []).map((a) => ({ at: a.at, item: { type: "assistant" as const, text: a.body, toolCalls: [] } })),
+    ...earlier.map((m) => ({ at: m.at, item: { type: "user" as const, text: m.body } })),
+  ];
+  history.sort((a, b) => a.at - b.at);
+  const previous = run.number === 1 ? await previousRunContext(db, task) : null;
+  if (previous) {
+    await appendStepEvent(db, {
+      taskId: task.id,
+      runId,
+      stepKey: `${BEGIN_STEP_KEY}-context`,
+      type: "context.previous-run",
+      actor: "system",
+      message: "Gave the agent the previous run's result for comparison",
+      data: { taskId: previous.previousTaskId },
+    });
+  }
+  return {
+    runId,
+    taskId: task.id,
+    userId: task.userId,
+    title: task.title,
+    provider: run.provider,
+    model: run.model,
+    budgetTokens: task.budgetTokens,
+    budgetUsd: task.budgetUsd,
+    startedAt: (row.began ? now : (run.startedAt ?? now)).toISOString(),
+    policyFloor: policyFloorSchema.parse(task.policyFloor ?? {}),
+    planFirst: task.planFirst,
+    parentRunId: task.parentRunId,
+    thread: [
+      { type: "user", text: task.prompt },
+      ...(previous ? [{ type: "user" as const, text: previous.text }] : []),
+      ...history.map((entry) => entry.item),
+      ...readAtStart.map((m) => ({ type: "user" as const, text: m.body })),
+    ],
+  };
+}
+
+/** A timestamp column as milliseconds since the epoch (its JSON text would carry no time zone). */
+function epochMs(column: string): Prisma.Sql {
+  return Prisma.raw(`(extract(epoch FROM ${column}) * 1000)::float8`);
 }
 
 export async function recordModelResponse(db: Db, params: { runId: string; taskId: string; responseId: string; provider: string; model: string }): Promise<void> {

@@ -2,6 +2,7 @@
 // racing writers (a cancel and a completing worker) cannot both win, and every change appends a
 // timeline event in the same transaction.
 import type { DbTx } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AppError } from "@/lib/errors";
 import type { Actor } from "./timeline";
 import { STATUS_LABELS, statusesLeadingTo, type TaskStatus } from "./status";
@@ -29,28 +30,9 @@ const eventMessages: Record<TaskStatus, string> = {
 const refusalVerbs: Partial<Record<TaskStatus, string>> = { canceled: "canceled", queued: "retried" };
 
 export async function transitionTask(tx: DbTx, params: TransitionParams): Promise<void> {
-  const { taskId, userId, runId, to, actor, reason } = params;
-  const now = new Date();
-  const ends = to === "completed" || to === "failed" || to === "canceled";
-  const message = reason ? `${eventMessages[to]}: ${reason}` : eventMessages[to];
-  // One statement for the task, its run and the event (every task moves at least twice, and each
-  // statement is a round trip): the run and the event are written only if the task moved.
+  const { taskId, userId, to } = params;
   const [result] = await tx.$queryRaw<{ moved: bigint }[]>`
-    WITH moved AS (
-      UPDATE tasks SET status = ${to}::"TaskStatus", status_reason = ${reason ?? null}, updated_at = ${now}
-       WHERE id = ${taskId}::uuid AND (${userId ?? null}::uuid IS NULL OR user_id = ${userId ?? null}::uuid)
-         AND status = ANY(${statusesLeadingTo(to)}::"TaskStatus"[])
-      RETURNING id),
-    run AS (
-      UPDATE runs SET status = ${to}::"TaskStatus",
-             started_at = CASE WHEN ${to === "running"} THEN ${now} ELSE started_at END,
-             finished_at = CASE WHEN ${ends} THEN ${now} ELSE finished_at END,
-             error = CASE WHEN ${to === "failed"} THEN ${reason ?? null} ELSE error END
-       WHERE id = ${runId ?? null}::uuid AND EXISTS (SELECT 1 FROM moved)),
-    event AS (
-      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, created_at)
-      SELECT id, ${runId ?? null}::uuid, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, ${now} FROM moved)
-    SELECT count(*) AS moved FROM moved`;
+    WITH ${transitionSteps({ ...params, task: Prisma.sql`${taskId}::uuid` })} SELECT count(*) AS moved FROM moved`;
   if (Number(result?.moved ?? 0) === 0) {
     const current = await tx.task.findFirst({ where: { id: taskId, ...(userId ? { userId } : {}) }, select: { status: true } });
     if (!current) throw new AppError("NOT_FOUND", { message: "No such task." });
@@ -59,4 +41,33 @@ export async function transitionTask(tx: DbTx, params: TransitionParams): Promis
       message: `This task is ${STATUS_LABELS[current.status].toLowerCase()}, so it can't be ${verb}.`,
     });
   }
+}
+
+/**
+ * The status change as the WITH items `moved` (the task's id, when it moved), `moved_run` and
+ * `moved_event`, for a caller that writes more in the same statement (a run's start). `task` is an
+ * SQL expression for the task's id; nothing moves when it is null.
+ */
+export function transitionSteps(params: Omit<TransitionParams, "taskId"> & { task: Prisma.Sql; now?: Date }): Prisma.Sql {
+  const { task, userId, runId, to, actor, reason } = params;
+  const now = params.now ?? new Date();
+  const ends = to === "completed" || to === "failed" || to === "canceled";
+  const message = reason ? `${eventMessages[to]}: ${reason}` : eventMessages[to];
+  // One statement for the task, its run and the event (every task moves at least twice, and each
+  // statement is a round trip): the run and the event are written only if the task moved.
+  return Prisma.sql`
+    moved AS (
+      UPDATE tasks SET status = ${to}::"TaskStatus", status_reason = ${reason ?? null}, updated_at = ${now}
+       WHERE id = ${task} AND (${userId ?? null}::uuid IS NULL OR user_id = ${userId ?? null}::uuid)
+         AND status = ANY(${statusesLeadingTo(to)}::"TaskStatus"[])
+      RETURNING id),
+    moved_run AS (
+      UPDATE runs SET status = ${to}::"TaskStatus",
+             started_at = CASE WHEN ${to === "running"} THEN ${now} ELSE started_at END,
+             finished_at = CASE WHEN ${ends} THEN ${now} ELSE finished_at END,
+             error = CASE WHEN ${to === "failed"} THEN ${reason ?? null} ELSE error END
+       WHERE id = ${runId ?? null}::uuid AND EXISTS (SELECT 1 FROM moved)),
+    moved_event AS (
+      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, created_at)
+      SELECT id, ${runId ?? null}::uuid, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, ${now} FROM moved)`;
 }

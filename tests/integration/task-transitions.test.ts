@@ -77,10 +77,13 @@ describe("run lifecycle", () => {
     await finishRun(db, { runId, outcome: "completed" });
     await finishRun(db, { runId, outcome: "completed" });
     await finishRun(db, { runId, outcome: "failed", reason: "late" });
-    expect(await beginRun(db, runId)).toBeNull();
+    const eventsBefore = await db.timelineEvent.count({ where: { taskId } });
+    // A resumed workflow starts its run again: it gets the same work back (and replays to its end).
+    expect(await beginRun(db, runId)).toMatchObject({ taskId, runId, thread: [{ type: "user", text: "go" }] });
     const task = await db.task.findUniqueOrThrow({ where: { id: taskId }, include: { events: true } });
     expect(task.status).toBe("completed");
     expect(task.events.filter((event) => event.message === "Completed")).toHaveLength(1);
+    expect(task.events).toHaveLength(eventsBefore);
   });
 
   it("does not start a run that was canceled while it waited in the queue", async () => {

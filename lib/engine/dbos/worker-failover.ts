@@ -56,12 +56,14 @@ export async function takeOverDeadWorkers(options: Omit<FailoverOptions, "heartb
 /**
  * Called as a run's workflow starts on this worker, outside any step (it runs again on every
  * resumption, which is the point): says so on the timeline when another worker ran it before.
+ * `resumed`: some worker (this one included, before a restart) ran the workflow before.
  */
-export async function noteRunExecutor(db: Db, params: { runId: string; executorId: string }): Promise<void> {
+export async function noteRunExecutor(db: Db, params: { runId: string; executorId: string }): Promise<{ resumed: boolean }> {
   const [previous] = await db.$queryRaw<{ executor_id: string | null; task_id: string }[]>`
     UPDATE runs SET executor_id = ${params.executorId} FROM (SELECT id, executor_id FROM runs WHERE id = ${params.runId}::uuid FOR UPDATE) AS before
     WHERE runs.id = before.id RETURNING before.executor_id, runs.task_id`;
-  if (!previous?.executor_id || previous.executor_id === params.executorId) return;
+  if (!previous?.executor_id) return { resumed: false };
+  if (previous.executor_id === params.executorId) return { resumed: true };
   await appendEvent(db, {
     taskId: previous.task_id,
     runId: params.runId,
@@ -70,6 +72,7 @@ export async function noteRunExecutor(db: Db, params: { runId: string; executorI
     message: `Resumed on worker ${params.executorId} after ${previous.executor_id} stopped`,
     data: { from: previous.executor_id, to: params.executorId },
   });
+  return { resumed: true };
 }
 
 /** Heartbeats and the watch for dead workers, on timers, until stopped. */

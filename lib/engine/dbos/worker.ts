@@ -1,10 +1,10 @@
 // The DBOS worker: registers the task workflow, launches DBOS against the shared Postgres and
 // serves the task queue. Several workers (each with its own executor id) share one queue.
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { runTask, type AgentDeps } from "@/lib/agent/run-task";
+import { BEGIN_RUN_STEP, runTask, type AgentDeps } from "@/lib/agent/run-task";
 import { deliverNotification, type PushDeliveryDeps } from "@/lib/push/deliver-notification";
 import type { Db } from "@/lib/db";
-import { dbosDurableContext } from "./durable-context";
+import { dbosDurableContext, historyHasStep } from "./durable-context";
 import { quietDbosLogger } from "./quiet-logger";
 import {
   DBOS_APP_NAME,
@@ -42,12 +42,16 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
   });
   DBOS.registerWorkflow(
     async (runId: string) => {
-      await noteRunExecutor(options.db, { runId, executorId: options.executorId });
-      return runTask(dbosDurableContext, options.deps, runId);
+      const { resumed } = await noteRunExecutor(options.db, { runId, executorId: options.executorId });
+      // A first execution has no history to match. A resumption of a run recorded by a Baton that
+      // checkpointed its start as a DBOS step replays it the same way (one read, only on resumption).
+      const checkpointsEverything = resumed && (await historyHasStep(options.db, runId, BEGIN_RUN_STEP));
+      return runTask(dbosDurableContext({ checkpointsEverything }), options.deps, runId);
     },
     { name: RUN_TASK_WORKFLOW },
   );
-  DBOS.registerWorkflow((notification: unknown) => deliverNotification(dbosDurableContext, options.push, notification), {
+  const notificationContext = dbosDurableContext();
+  DBOS.registerWorkflow((notification: unknown) => deliverNotification(notificationContext, options.push, notification), {
     name: DELIVER_NOTIFICATION_WORKFLOW,
   });
   await DBOS.launch();
