@@ -20,6 +20,12 @@ const envSchema = z.object({
   // A fallback: workers are woken on new work (lib/engine/dbos/queue-wake.ts), so the poll only
   // matters while their LISTEN connection is down, or for work enqueued by something else.
   BATON_QUEUE_POLL_MS: z.coerce.number().int().min(5).max(60_000).default(1000),
+  /**
+   * "1": every workflow step is a DBOS checkpoint, including the run's start and end (which record
+   * themselves). Histories written so replay on a Baton from before 2026-12-03: set it for a while
+   * before a downgrade, until the runs in flight have finished.
+   */
+  BATON_CHECKPOINT_EVERY_STEP: z.enum(["0", "1"]).default("0").transform((value) => value === "1"),
   /** How often a worker writes its heartbeat; and how long one may stay silent before its runs are taken over. */
   BATON_WORKER_HEARTBEAT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
   BATON_WORKER_DEAD_AFTER_MS: z.coerce.number().int().min(1000).max(3600_000).default(15_000),

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
     executorId,
     concurrency: config.BATON_WORKER_CONCURRENCY,
     queuePollMs: config.BATON_QUEUE_POLL_MS,
+    checkpointEveryStep: config.BATON_CHECKPOINT_EVERY_STEP,
     deps: agent.deps,
     push: { db, allowlist: config.BATON_PUSH_ALLOWLIST },
   });

@@ -33,30 +33,18 @@ export interface RecordTurnOptions {
 export async function recordTurnTx(tx: DbTx, params: TurnRecord, options: RecordTurnOptions & { totals: false }): Promise<null>;
 export async function recordTurnTx(tx: DbTx, params: TurnRecord, options?: RecordTurnOptions): Promise<TaskSpend>;
 export async function recordTurnTx(tx: DbTx, params: TurnRecord, options: RecordTurnOptions = {}): Promise<TaskSpend | null> {
-  const { usage, toolCalls } = params.result;
-  const cost = costUsd(params.model, usage);
-  const calls = toolCalls.map((call) => call.name).join(", ");
+  const turn = describeTurn(params);
   // The task row is held so a cancel cannot land between this check and the event: a turn that
   // came back after "Canceled" still counts its tokens, but the timeline ends at the cancel.
   const status =
     options.heldStatus ??
     (await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM tasks WHERE id = ${params.taskId}::uuid FOR NO KEY UPDATE`)[0]?.status;
   // Counted once: a repeat of the step finds its event and adds nothing.
-  const firstTime =
-    status === "canceled" ||
-    (await appendStepEvent(tx, {
-      taskId: params.taskId,
-      runId: params.runId,
-      stepKey: `record-turn-${params.turn}`,
-      type: "model.turn",
-      actor: "agent",
-      message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
-      data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
-    }));
+  const firstTime = status === "canceled" || (await appendStepEvent(tx, { taskId: params.taskId, runId: params.runId, ...turn.event }));
   if (firstTime) {
     await tx.run.update({
       where: { id: params.runId },
-      data: { inputTokens: { increment: usage.inputTokens }, outputTokens: { increment: usage.outputTokens }, costUsd: { increment: cost } },
+      data: { inputTokens: { increment: turn.inputTokens }, outputTokens: { increment: turn.outputTokens }, costUsd: { increment: turn.costUsd } },
       select: { id: true },
     });
   }
@@ -65,6 +53,25 @@ export async function recordTurnTx(tx: DbTx, params: TurnRecord, options: Record
   return {
     tokens: (totals._sum.inputTokens ?? 0) + (totals._sum.outputTokens ?? 0),
     usd: Number(totals._sum.costUsd ?? 0),
+  };
+}
+
+/** What a turn adds to its run's spend, and its timeline event (step-keyed: written once). */
+export function describeTurn(params: Pick<TurnRecord, "model" | "turn" | "result">) {
+  const { usage, toolCalls } = params.result;
+  const cost = costUsd(params.model, usage);
+  const calls = toolCalls.map((call) => call.name).join(", ");
+  return {
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    costUsd: cost,
+    event: {
+      stepKey: `record-turn-${params.turn}`,
+      type: "model.turn",
+      actor: "agent" as const,
+      message: `Turn ${params.turn}: ${calls ? `wants to use ${calls}` : "answered"} (${usage.inputTokens + usage.outputTokens} tokens${cost > 0 ? `, $${cost.toFixed(4)}` : ""})`,
+      data: { inputTokens: usage.inputTokens, outputTokens: usage.outputTokens, costUsd: cost, toolCalls: toolCalls.map((call) => call.name) },
+    },
   };
 }
 

@@ -39,6 +39,8 @@ export interface AgentDeps {
 
 // Database steps are idempotent, so they may retry through a database restart.
 const DB_STEP = { retries: 10 };
+// The run's start and end: they read back what an earlier execution wrote, so need no checkpoint.
+const SELF_RECORDING_DB_STEP = { ...DB_STEP, recordsItself: true };
 const MODEL_STEP = { retries: 2 };
 
 const AGENT_INSTRUCTIONS = [
@@ -60,11 +62,8 @@ type Ending =
   | { kind: "failed"; reason: string }
   | { kind: "canceled" };
 
-/** The run's first step; a history holding it as an engine checkpoint predates self-recording steps. */
-export const BEGIN_RUN_STEP = "begin-run";
-
 export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: string): Promise<void> {
-  const work = await ctx.step(BEGIN_RUN_STEP, () => beginRun(deps.db, runId), { ...DB_STEP, recordsItself: true });
+  const work = await ctx.step("begin-run", () => beginRun(deps.db, runId), SELF_RECORDING_DB_STEP);
   if (!work) return;
   let ending: Ending;
   try {
@@ -84,7 +83,7 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
         if (!finished.followUpRunId) await notifyOutcome(deps, work, "completed");
         return finished;
       },
-      DB_STEP,
+      SELF_RECORDING_DB_STEP,
     );
     // Starting a run is idempotent per run id; should this fail, the worker's sweep starts it.
     if (followUpRunId) await ctx.step("start-follow-up", () => deps.startRun(followUpRunId).catch(() => undefined));
@@ -96,10 +95,10 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
         await finishRun(deps.db, { runId, outcome: "failed", reason });
         await notifyOutcome(deps, work, "failed");
       },
-      DB_STEP,
+      SELF_RECORDING_DB_STEP,
     );
   } else {
-    await ctx.step("finish-canceled", () => finishRun(deps.db, { runId, outcome: "canceled" }), DB_STEP);
+    await ctx.step("finish-canceled", () => finishRun(deps.db, { runId, outcome: "canceled" }), SELF_RECORDING_DB_STEP);
   }
   // A sub-task's end wakes the parent run waiting in spawn_subtasks; should the signal not get
   // there, the parent's periodic re-check finds this task ended anyway.
@@ -111,7 +110,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
 
 /**
  * Part of the step that records the outcome (a repeat of that step starts no second delivery: it
- * is idempotent per run). A notification is a courtesy: failing to start one never fails the run.
+ * is idempotent per notification id). A notification is a courtesy: failing to start one never
+ * fails the run.
  */
 async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
   // A sub-task's outcome goes to its parent's agent, whose own outcome is the one the person hears of.

@@ -35,35 +35,31 @@ export async function saveArtifact(db: Db, artifact: NewArtifact): Promise<{ id:
 
 /** saveArtifact within the caller's transaction, e.g. together with the run's completion. */
 export async function insertArtifact(tx: DbTx, artifact: NewArtifact): Promise<{ id: string }> {
-  const content = typeof artifact.content === "string" ? Buffer.from(artifact.content, "utf8") : Buffer.from(artifact.content);
+  const row = artifactRow(artifact);
   // One statement when it is new (the usual case): the insert skips a (run, name) already stored.
   const [created] = await tx.artifact.createManyAndReturn({
-    data: [
-      {
-        taskId: artifact.taskId,
-        runId: artifact.runId,
-        name: artifact.name,
-        kind: artifact.kind,
-        mimeType: ARTIFACT_KINDS[artifact.kind],
-        sizeBytes: content.byteLength,
-        content,
-      },
-    ],
+    data: [{ taskId: artifact.taskId, runId: artifact.runId, name: row.name, kind: row.kind, mimeType: row.mimeType, sizeBytes: row.sizeBytes, content: row.content }],
     skipDuplicates: true,
     select: { id: true },
   });
   if (!created) return tx.artifact.findUniqueOrThrow({ where: { runId_name: { runId: artifact.runId, name: artifact.name } }, select: { id: true } });
-  if (announced(artifact.kind)) {
-    await appendEvent(tx, {
-      taskId: artifact.taskId,
-      runId: artifact.runId,
-      type: "artifact.created",
-      actor: "agent",
-      message: `Saved ${artifact.name} (${formatBytes(content.byteLength)})`,
-      data: { artifactId: created.id },
-    });
+  if (row.announcement) {
+    await appendEvent(tx, { taskId: artifact.taskId, runId: artifact.runId, type: "artifact.created", actor: "agent", message: row.announcement, data: { artifactId: created.id } });
   }
   return created;
+}
+
+/** An artifact's stored columns, and the timeline line announcing it (null: it is not announced). */
+export function artifactRow(artifact: Pick<NewArtifact, "name" | "kind" | "content">) {
+  const content = typeof artifact.content === "string" ? Buffer.from(artifact.content, "utf8") : Buffer.from(artifact.content);
+  return {
+    name: artifact.name,
+    kind: artifact.kind,
+    mimeType: ARTIFACT_KINDS[artifact.kind],
+    sizeBytes: content.byteLength,
+    content,
+    announcement: announced(artifact.kind) ? `Saved ${artifact.name} (${formatBytes(content.byteLength)})` : null,
+  };
 }
 
 export function formatBytes(bytes: number): string {

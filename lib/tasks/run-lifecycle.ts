@@ -1,18 +1,17 @@
 // What the workflow does to a run at its start and end. Each function is idempotent: a step
 // re-executed after a crash finds its own earlier write and changes nothing.
 import type { ConversationItem } from "@/lib/agent/providers/conversation";
-import { insertArtifact, type NewArtifact } from "@/lib/artifacts/save-artifact";
+import { artifactRow, type NewArtifact } from "@/lib/artifacts/save-artifact";
 import { modelDisplayName } from "@/lib/agent/providers/model-names";
-import { recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
+import { describeTurn, recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
-import type { Db } from "@/lib/db";
+import type { Db, DbTx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { hasUnreadMessages } from "./messages";
-import { readRunWithTask, RUN_WITH_TASK_COLUMNS, toRunWithTask, type RunWithTaskRow } from "./read-run";
+import { readRunWithTask, RUN_WITH_TASK_COLUMNS, toRunWithTask, type RunWithTask, type RunWithTaskRow } from "./read-run";
 import { isTerminal } from "./status";
 import { appendEvent, appendStepEvent } from "./timeline";
-import { transitionSteps, transitionTask } from "./transition-task";
+import { refusedTransition, transitionSteps, transitionTask } from "./transition-task";
 
 export interface RunWork {
   runId: string;
@@ -179,30 +178,50 @@ export interface FinishRunParams {
 
 /**
  * Ends the run and, unless the person already canceled the task, the task with it. Returns the id
- * of a follow-up run when a message arrived while the final answer was being written.
+ * of a follow-up run when a message arrived while the final answer was being written. Repeatable,
+ * so it needs no checkpoint: a repeat finds the run ended and returns the same follow-up run.
  */
 export async function finishRun(db: Db, params: FinishRunParams): Promise<{ followUpRunId: string | null }> {
   return db.$transaction(async (tx) => {
-    const none = { followUpRunId: null };
-    // The task row is held from here on: a cancel landing now waits and then finds the run ended.
+    // The task row is held from here on: a cancel or a follow-up landing now waits and then finds
+    // the run ended; and the statements after this one see every follow-up sent before it.
     const run = await readRunWithTask(tx, params.runId, { lockTask: true });
-    if (!run || isTerminal(run.status)) return none;
-    const taskId = run.task.id;
-    // The run's end needs no spend totals (the budget was checked after every earlier turn).
-    if (params.finalTurn) await recordTurnTx(tx, { ...params.finalTurn, taskId, runId: run.id }, { heldStatus: run.task.status, totals: false });
+    if (!run) return { followUpRunId: null };
+    if (isTerminal(run.status)) return { followUpRunId: await followUpRunOf(tx, run) };
     if (run.task.status === "canceled" || params.outcome === "canceled") {
-      await tx.run.update({ where: { id: run.id }, data: { status: "canceled", finishedAt: new Date() }, select: { id: true } });
-      if (run.task.status !== "canceled") {
-        await transitionTask(tx, { taskId, runId: run.id, to: "canceled", actor: "system", reason: params.reason });
-      }
-      return none;
+      await closeCanceledRun(tx, run, params);
+      return { followUpRunId: null };
     }
-    for (const artifact of params.artifacts ?? []) await insertArtifact(tx, { ...artifact, taskId, runId: run.id });
-    await transitionTask(tx, { taskId, runId: run.id, to: params.outcome, actor: "system", reason: params.reason });
+    const taskId = run.task.id;
+    const now = new Date();
+    const turn = params.finalTurn ? describeTurn(params.finalTurn) : undefined;
+    const artifacts = (params.artifacts ?? []).map(artifactRow);
+    // One statement for the rest: the final turn's spend and event, the artifacts and their events,
+    // the status change; and whether a follow-up waits.
+    const [row] = await tx.$queryRaw<{ moved: boolean; unread: boolean }[]>`
+      WITH ${artifactInserts(taskId, run.id, artifacts)}
+      ${transitionSteps({
+        task: Prisma.sql`${taskId}::uuid`,
+        runId: run.id,
+        to: params.outcome,
+        actor: "system",
+        reason: params.reason,
+        now,
+        runSpend: turn,
+        eventsBefore: Prisma.sql`
+          SELECT 0, 'model.turn', 'agent', ${turn?.event.message ?? ""}, ${JSON.stringify(turn?.event.data ?? null)}::jsonb, ${turn?.event.stepKey ?? ""}
+           WHERE ${turn !== undefined}
+          UNION ALL
+          SELECT 1, 'artifact.created', 'agent', a.announcement, jsonb_build_object('artifactId', s.id::text), NULL
+            FROM saved s JOIN (VALUES ${announcements(artifacts)}) AS a(name, announcement) ON a.name = s.name
+           WHERE a.announcement IS NOT NULL`,
+      })}
+      SELECT EXISTS (SELECT 1 FROM moved) AS moved,
+             EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${taskId}::uuid AND delivered_run_id IS NULL) AS unread`;
+    if (!row?.moved) throw await refusedTransition(tx, { taskId, to: params.outcome });
     // A follow-up sent while the final answer was being written was never read: it starts a new
-    // run, as one sent a moment later would. The update above holds the task row, so a follow-up
-    // being posted right now waits and then sees the task finished.
-    if (params.outcome !== "completed" || !(await hasUnreadMessages(tx, taskId))) return none;
+    // run, as one sent a moment later would.
+    if (params.outcome !== "completed" || !row.unread) return { followUpRunId: null };
     await transitionTask(tx, { taskId, to: "queued", actor: "system", reason: "Follow-up message" });
     const next = await tx.run.create({
       data: { taskId, number: run.number + 1, provider: run.task.provider, model: run.task.model },
@@ -210,4 +229,41 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<{ foll
     });
     return { followUpRunId: next.id };
   });
+}
+
+type ArtifactToSave = ReturnType<typeof artifactRow>;
+
+/**
+ * The WITH item `saved`: the artifacts inserted (a name the run already stored keeps its first).
+ * Their ids are Postgres's random UUIDs (Prisma makes the time-ordered ones; nothing sorts by them).
+ */
+function artifactInserts(taskId: string, runId: string, artifacts: ArtifactToSave[]): Prisma.Sql {
+  if (artifacts.length === 0) return Prisma.sql`saved AS (SELECT NULL::uuid AS id, NULL::text AS name WHERE false),`;
+  const rows = artifacts.map(
+    (a) => Prisma.sql`(gen_random_uuid(), ${taskId}::uuid, ${runId}::uuid, ${a.name}, ${a.kind}, ${a.mimeType}, ${a.sizeBytes}::int, ${a.content})`,
+  );
+  return Prisma.sql`saved AS (
+      INSERT INTO artifacts (id, task_id, run_id, name, kind, mime_type, size_bytes, content)
+      VALUES ${Prisma.join(rows)} ON CONFLICT (run_id, name) DO NOTHING RETURNING id, name),`;
+}
+
+function announcements(artifacts: ArtifactToSave[]): Prisma.Sql {
+  if (artifacts.length === 0) return Prisma.sql`(NULL::text, NULL::text)`;
+  return Prisma.join(artifacts.map((a) => Prisma.sql`(${a.name}::text, ${a.announcement}::text)`));
+}
+
+/** The run ends canceled (the person canceled the task, or the run saw the cancel itself). */
+async function closeCanceledRun(tx: DbTx, run: RunWithTask, params: FinishRunParams): Promise<void> {
+  // Its last turn still counts its tokens; the timeline ends at the cancel.
+  if (params.finalTurn) await recordTurnTx(tx, { ...params.finalTurn, taskId: run.task.id, runId: run.id }, { heldStatus: run.task.status, totals: false });
+  await tx.run.update({ where: { id: run.id }, data: { status: "canceled", finishedAt: new Date() }, select: { id: true } });
+  if (run.task.status !== "canceled") {
+    await transitionTask(tx, { taskId: run.task.id, runId: run.id, to: "canceled", actor: "system", reason: params.reason });
+  }
+}
+
+/** The run this one's end queued for a follow-up: the task's next run, if there is one. */
+async function followUpRunOf(tx: DbTx, run: RunWithTask): Promise<string | null> {
+  const next = await tx.run.findUnique({ where: { taskId_number: { taskId: run.task.id, number: run.number + 1 } }, select: { id: true } });
+  return next?.id ?? null;
 }

@@ -30,17 +30,34 @@ const eventMessages: Record<TaskStatus, string> = {
 const refusalVerbs: Partial<Record<TaskStatus, string>> = { canceled: "canceled", queued: "retried" };
 
 export async function transitionTask(tx: DbTx, params: TransitionParams): Promise<void> {
-  const { taskId, userId, to } = params;
   const [result] = await tx.$queryRaw<{ moved: bigint }[]>`
-    WITH ${transitionSteps({ ...params, task: Prisma.sql`${taskId}::uuid` })} SELECT count(*) AS moved FROM moved`;
-  if (Number(result?.moved ?? 0) === 0) {
-    const current = await tx.task.findFirst({ where: { id: taskId, ...(userId ? { userId } : {}) }, select: { status: true } });
-    if (!current) throw new AppError("NOT_FOUND", { message: "No such task." });
-    const verb = refusalVerbs[to] ?? `moved to ${STATUS_LABELS[to].toLowerCase()}`;
-    throw new AppError("CONFLICT", {
-      message: `This task is ${STATUS_LABELS[current.status].toLowerCase()}, so it can't be ${verb}.`,
-    });
-  }
+    WITH ${transitionSteps({ ...params, task: Prisma.sql`${params.taskId}::uuid` })} SELECT count(*) AS moved FROM moved`;
+  if (Number(result?.moved ?? 0) === 0) throw await refusedTransition(tx, params);
+}
+
+/** Why a task did not move: it is not there (for this user), or its status does not lead there. */
+export async function refusedTransition(tx: DbTx, params: Pick<TransitionParams, "taskId" | "userId" | "to">): Promise<AppError> {
+  const { taskId, userId, to } = params;
+  const current = await tx.task.findFirst({ where: { id: taskId, ...(userId ? { userId } : {}) }, select: { status: true } });
+  if (!current) return new AppError("NOT_FOUND", { message: "No such task." });
+  const verb = refusalVerbs[to] ?? `moved to ${STATUS_LABELS[to].toLowerCase()}`;
+  return new AppError("CONFLICT", { message: `This task is ${STATUS_LABELS[current.status].toLowerCase()}, so it can't be ${verb}.` });
+}
+
+// The status event's place after every event written with it (the insert orders by it).
+const LAST_EVENT = 2_147_483_647;
+
+/** What a run's end writes in its status change's statement. */
+export interface TransitionExtras {
+  /** Tokens and cost to add to the run as it moves (its last model turn, recorded with its end). */
+  runSpend?: { inputTokens: number; outputTokens: number; costUsd: number };
+  /**
+   * Events written just before the status event, in order, by the same insert (so the timeline
+   * reads "Saved answer.md", then "Completed"): a SELECT of (ord, type, actor, message, data,
+   * step_key), ordered by ord (an int).
+   * A step key already written for the run is skipped.
+   */
+  eventsBefore?: Prisma.Sql;
 }
 
 /**
@@ -48,8 +65,9 @@ export async function transitionTask(tx: DbTx, params: TransitionParams): Promis
  * `moved_event`, for a caller that writes more in the same statement (a run's start). `task` is an
  * SQL expression for the task's id; nothing moves when it is null.
  */
-export function transitionSteps(params: Omit<TransitionParams, "taskId"> & { task: Prisma.Sql; now?: Date }): Prisma.Sql {
+export function transitionSteps(params: Omit<TransitionParams, "taskId"> & TransitionExtras & { task: Prisma.Sql; now?: Date }): Prisma.Sql {
   const { task, userId, runId, to, actor, reason } = params;
+  const spend = params.runSpend ?? { inputTokens: 0, outputTokens: 0, costUsd: 0 };
   const now = params.now ?? new Date();
   const ends = to === "completed" || to === "failed" || to === "canceled";
   const message = reason ? `${eventMessages[to]}: ${reason}` : eventMessages[to];
@@ -65,9 +83,16 @@ export function transitionSteps(params: Omit<TransitionParams, "taskId"> & { tas
       UPDATE runs SET status = ${to}::"TaskStatus",
              started_at = CASE WHEN ${to === "running"} THEN ${now} ELSE started_at END,
              finished_at = CASE WHEN ${ends} THEN ${now} ELSE finished_at END,
-             error = CASE WHEN ${to === "failed"} THEN ${reason ?? null} ELSE error END
+             error = CASE WHEN ${to === "failed"} THEN ${reason ?? null} ELSE error END,
+             input_tokens = input_tokens + ${spend.inputTokens}::int, output_tokens = output_tokens + ${spend.outputTokens}::int,
+             cost_usd = cost_usd + ${spend.costUsd}::numeric
        WHERE id = ${runId ?? null}::uuid AND EXISTS (SELECT 1 FROM moved)),
     moved_event AS (
-      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, created_at)
-      SELECT id, ${runId ?? null}::uuid, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, ${now} FROM moved)`;
+      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, step_key, created_at)
+      SELECT (SELECT id FROM moved), ${runId ?? null}::uuid, e.type, e.actor, e.message, e.data, e.step_key, ${now}
+        FROM (${params.eventsBefore ?? Prisma.sql`SELECT 0, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::text WHERE false`}
+              UNION ALL SELECT ${LAST_EVENT}::int, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, NULL)
+             AS e(ord, type, actor, message, data, step_key)
+       WHERE EXISTS (SELECT 1 FROM moved) ORDER BY e.ord
+      ON CONFLICT (run_id, step_key) DO NOTHING)`;
 }

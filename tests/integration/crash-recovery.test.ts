@@ -173,4 +173,37 @@ describe("a worker killed with SIGKILL", () => {
     expect(server.stats.responsesCreated - before.responsesCreated).toBe(1);
     await second.kill("SIGTERM");
   }, 90_000);
+
+  test("a run recorded by a Baton that checkpointed every step resumes on one whose start and end record themselves", async () => {
+    const server = await modelServer({ latencyMs: 3000 });
+    const workerId = `crash-upgrade-${randomUUID().slice(0, 8)}`;
+    // As Baton did before 2026-12-03 (and does with BATON_CHECKPOINT_EVERY_STEP=1): begin-run is a DBOS step.
+    const old = await startWorker({ databaseUrl, workerId, modelBaseUrl: server.url, env: { BATON_MODEL_POLL_MS: "200", BATON_CHECKPOINT_EVERY_STEP: "1" } });
+    workers.push(old);
+    const before = { ...server.stats };
+    const taskId = await newTask("Crash across the upgrade");
+    const { id: runId } = await run(taskId);
+    await waitFor(async () => ((await stepNames(runId)).includes("start-model-1") && server.stats.retrieves > before.retrieves) || undefined, {
+      timeoutMs: 20_000,
+      what: "the old-style history: begin-run and start-model-1 checkpointed, the model polled",
+    });
+    expect((await stepNames(runId)).slice(0, 2)).toEqual(["begin-run", "start-model-1"]);
+    await crash(old, server);
+
+    const upgraded = await worker(workerId, server);
+    await expectCompletedOnce(taskId, "the run resumed on the new Baton", upgraded.output);
+    // Its recorded start was replayed (same step number, not run again) and its end recorded itself.
+    const names = await stepNames(runId);
+    expect(names.filter((name) => name === "begin-run")).toHaveLength(1);
+    expect(names).not.toContain("finish-run");
+    expect(server.stats.createRequests - before.createRequests).toBe(1);
+    await upgraded.kill("SIGTERM");
+  }, 90_000);
 });
+
+/** The steps DBOS checkpointed for a workflow, in order. */
+async function stepNames(workflowId: string): Promise<string[]> {
+  const rows = await db.$queryRaw<{ function_name: string }[]>`
+    SELECT function_name FROM dbos.operation_outputs WHERE workflow_uuid = ${workflowId} ORDER BY function_id`;
+  return rows.map((row) => row.function_name);
+}

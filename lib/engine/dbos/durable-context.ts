@@ -11,14 +11,17 @@ const RETRY_INTERVAL_MS = 500;
 const RETRY_BACKOFF = 2;
 
 /**
- * `checkpointsEverything`: for a workflow whose history was recorded before steps could record
- * themselves (a run in flight across the upgrade that introduced them): its replay must meet the
- * same DBOS steps in the same order, so every step is a DBOS step again.
+ * `checkpointedSteps`: names of steps this workflow's history holds as DBOS steps. A run in flight
+ * across an upgrade that made a step record itself has it there, and its replay must meet the same
+ * DBOS steps in the same order: that step stays a DBOS step for that run. (A self-recording step
+ * the history does not hold, before or after such ones, takes no DBOS step number either way.)
+ * "all": every step is a DBOS step, as before steps recorded themselves.
  */
-export function dbosDurableContext(options: { checkpointsEverything?: boolean } = {}): DurableContext {
+export function dbosDurableContext(options: { checkpointedSteps?: ReadonlySet<string> | "all" } = {}): DurableContext {
+  const checkpointed = (name: string) => options.checkpointedSteps === "all" || options.checkpointedSteps?.has(name) === true;
   return {
     async step(name, fn, stepOptions) {
-      if (stepOptions?.recordsItself && !options.checkpointsEverything) return runUnrecorded(name, fn, stepOptions);
+      if (stepOptions?.recordsItself && !checkpointed(name)) return runUnrecorded(name, fn, stepOptions);
       const retries = stepOptions?.retries ?? 0;
       try {
         return await DBOS.runStep(fn, {
@@ -59,14 +62,13 @@ async function runUnrecorded<T>(name: string, fn: () => Promise<T>, options: Ste
 }
 
 /**
- * Whether this workflow's recorded history has a step by this name. Read from DBOS's table, not
- * through DBOS.listWorkflowSteps: inside a workflow that call is itself recorded as a step.
+ * The names of the steps this workflow's history holds. Read from DBOS's table, not through
+ * DBOS.listWorkflowSteps: inside a workflow that call is itself recorded as a step.
  */
-export async function historyHasStep(db: Db, workflowId: string, stepName: string): Promise<boolean> {
-  const [row] = await db.$queryRawUnsafe<{ found: boolean }[]>(
-    `SELECT EXISTS (SELECT 1 FROM "${DBOS_SCHEMA}".operation_outputs WHERE workflow_uuid = $1 AND function_name = $2) AS found`,
+export async function recordedStepNames(db: Db, workflowId: string): Promise<Set<string>> {
+  const rows = await db.$queryRawUnsafe<{ function_name: string }[]>(
+    `SELECT DISTINCT function_name FROM "${DBOS_SCHEMA}".operation_outputs WHERE workflow_uuid = $1`,
     workflowId,
-    stepName,
   );
-  return row?.found === true;
+  return new Set(rows.map((row) => row.function_name));
 }

@@ -1,10 +1,10 @@
 // The DBOS worker: registers the task workflow, launches DBOS against the shared Postgres and
 // serves the task queue. Several workers (each with its own executor id) share one queue.
 import { DBOS } from "@dbos-inc/dbos-sdk";
-import { BEGIN_RUN_STEP, runTask, type AgentDeps } from "@/lib/agent/run-task";
+import { runTask, type AgentDeps } from "@/lib/agent/run-task";
 import { deliverNotification, type PushDeliveryDeps } from "@/lib/push/deliver-notification";
 import type { Db } from "@/lib/db";
-import { dbosDurableContext, historyHasStep } from "./durable-context";
+import { dbosDurableContext, recordedStepNames } from "./durable-context";
 import { quietDbosLogger } from "./quiet-logger";
 import {
   DBOS_APP_NAME,
@@ -26,6 +26,8 @@ export interface DbosWorkerOptions {
   failover: { heartbeatMs: number; deadAfterMs: number };
   concurrency: number;
   queuePollMs: number;
+  /** Steps that record themselves are DBOS checkpoints too (BATON_CHECKPOINT_EVERY_STEP). */
+  checkpointEveryStep?: boolean;
   deps: AgentDeps;
   push: PushDeliveryDeps;
 }
@@ -43,10 +45,10 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
   DBOS.registerWorkflow(
     async (runId: string) => {
       const { resumed } = await noteRunExecutor(options.db, { runId, executorId: options.executorId });
-      // A first execution has no history to match. A resumption of a run recorded by a Baton that
-      // checkpointed its start as a DBOS step replays it the same way (one read, only on resumption).
-      const checkpointsEverything = resumed && (await historyHasStep(options.db, runId, BEGIN_RUN_STEP));
-      return runTask(dbosDurableContext({ checkpointsEverything }), options.deps, runId);
+      // A first execution has no history to match. A resumption replays the steps its history holds
+      // as DBOS steps the same way, whatever steps record themselves now (one read, on resumption only).
+      const checkpointedSteps = options.checkpointEveryStep ? "all" : resumed ? await recordedStepNames(options.db, runId) : undefined;
+      return runTask(dbosDurableContext({ checkpointedSteps }), options.deps, runId);
     },
     { name: RUN_TASK_WORKFLOW },
   );
