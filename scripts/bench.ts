@@ -19,6 +19,7 @@
 //   BENCH_GRAPHILE=1 (or --graphile): graphile-worker on the same Postgres too, interleaved
 //   BENCH_PG_PORT=25430  BENCH_WEB_PORT=25440: the bench's own ports
 //   BENCH_CPU_PROF=DIR: the worker writes a V8 CPU profile there when it stops (node --cpu-prof);
+//   BENCH_WEB_CPU_PROF=DIR: the same for the web server;
 //     `tsx scripts/bench/profile-summary.ts FILE` says where the time went
 import { loadavg } from "node:os";
 import path from "node:path";
@@ -35,7 +36,7 @@ import { benchInbox, printInbox } from "./bench/inbox";
 import { cpuDelta, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
 import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
 import { enableStatementCounts, readStatementCounts, resetStatementCounts, topStatements, type StatementCounts } from "./bench/statements";
-import { benchFanout, createPasswordUser, signIn, startWeb, timeTasksApi, type WebServer } from "./bench/web";
+import { benchFanout, createPasswordUser, signIn, startWeb, timeRoute, timeTasksApi, type WebServer } from "./bench/web";
 import { startWorker, type WorkerProcess } from "../tests/support/worker-process";
 
 const options = z
@@ -69,6 +70,7 @@ const options = z
     BENCH_QUEUED_TASKS: z.coerce.number().int().min(0).max(100_000).default(10_000),
     BENCH_QUEUED_WINDOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
     BENCH_CPU_PROF: z.string().optional(),
+    BENCH_WEB_CPU_PROF: z.string().optional(),
     BENCH_GRAPHILE: z.enum(["0", "1"]).default(process.argv.includes("--graphile") ? "1" : "0"),
   })
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
@@ -175,7 +177,8 @@ async function benchTheRest(res: Resources, url: string): Promise<void> {
   const person = web ? await createPasswordUser(db, "web") : undefined;
   if (web) {
     log(`starting the web server on ${options.BENCH_WEB_PORT}`);
-    res.web = await startWeb(url, options.BENCH_WEB_PORT);
+    const webArgs = options.BENCH_WEB_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.BENCH_WEB_CPU_PROF)}`] : [];
+    res.web = await startWeb(url, options.BENCH_WEB_PORT, webArgs);
   }
   const cookie = res.web && person ? await signIn(res.web, person) : undefined;
   const inboxUser = person?.id ?? (await createUser(db, "inbox"));
@@ -187,6 +190,9 @@ async function benchTheRest(res: Resources, url: string): Promise<void> {
       console.log(
         `  GET /api/tasks (HTTP, signed in) p50 ${api.p50.toFixed(1)} ms, p99 ${api.p99.toFixed(1)} ms over ${options.BENCH_API_ROUNDS} requests, ${api.tasksOnPage} on the page   (goal: p50 under 10 ms)`,
       );
+      // What Next and the route wrapper cost without a session or a page: the same server, one SELECT 1.
+      const health = await timeRoute(res.web, "/api/health", undefined, options.BENCH_API_ROUNDS);
+      console.log(`  GET /api/health (HTTP, no session, SELECT 1) p50 ${health.p50.toFixed(1)} ms, p99 ${health.p99.toFixed(1)} ms, same server`);
     }
   }
   if (res.web && cookie && person && options.BENCH_SSE_CONNECTIONS > 0) {

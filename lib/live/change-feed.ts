@@ -15,11 +15,11 @@ import { CHANGES_CHANNEL, ownedChangeSchema, type OwnedChange } from "./changes"
 /** "resync": the feed reconnected and may have missed changes; listeners should refetch. */
 export type FeedMessage = OwnedChange | { kind: "resync" };
 
-type Listener = (message: FeedMessage) => void;
-interface Subscription {
-  userId: string;
-  listener: Listener;
-}
+/**
+ * Hears a user's changes a batch at a time: what one poll (or one notification) found, in order.
+ * Every stream of the user is handed the same array, so a stream can frame it once for all of them.
+ */
+export type Listener = (messages: readonly FeedMessage[]) => void;
 
 /** A change is on screen within this plus the query (~1 ms): well inside the 300 ms promise. */
 export const POLL_MS = 100;
@@ -54,7 +54,8 @@ interface ChangesRow {
 }
 
 class ChangeFeed {
-  private readonly subscriptions = new Set<Subscription>();
+  /** By user: a change goes to its owner's listeners without a look at anyone else's. */
+  private readonly subscriptions = new Map<string, Set<Listener>>();
   private client: pg.Client | undefined;
   private connecting = false;
   private everConnected = false;
@@ -68,13 +69,17 @@ class ChangeFeed {
   private prunedAt = 0;
 
   subscribe(userId: string, listener: Listener): () => void {
-    const subscription = { userId, listener };
-    this.subscriptions.add(subscription);
+    // Its own wrapper, so one listener subscribed twice is two subscriptions, as it was.
+    const subscription: Listener = (messages) => listener(messages);
+    let listeners = this.subscriptions.get(userId);
+    if (!listeners) this.subscriptions.set(userId, (listeners = new Set()));
+    listeners.add(subscription);
     this.idleSince = undefined;
     void this.connect();
     this.schedulePoll(0);
     return () => {
-      this.subscriptions.delete(subscription);
+      listeners.delete(subscription);
+      if (listeners.size === 0 && this.subscriptions.get(userId) === listeners) this.subscriptions.delete(userId);
       if (this.subscriptions.size === 0) this.idleSince = Date.now();
     };
   }
@@ -88,10 +93,23 @@ class ChangeFeed {
     return new Promise((resolve) => this.waitingForSnapshot.push(resolve));
   }
 
-  private broadcast(message: FeedMessage): void {
-    for (const { userId, listener } of this.subscriptions) {
-      if (message.kind === "resync" || message.userId === userId) listener(message);
+  /** Hands each user's listeners that user's messages, in order, as one array. */
+  private broadcast(messages: readonly FeedMessage[]): void {
+    if (messages.length === 0) return;
+    if (messages.some((message) => message.kind === "resync")) {
+      const resync: readonly FeedMessage[] = [{ kind: "resync" }];
+      for (const listeners of this.subscriptions.values()) for (const listener of listeners) listener(resync);
+      return;
     }
+    const byUser = new Map<string, FeedMessage[]>();
+    for (const message of messages) {
+      const owner = "userId" in message ? message.userId : null;
+      if (owner === null || !this.subscriptions.has(owner)) continue;
+      let batch = byUser.get(owner);
+      if (!batch) byUser.set(owner, (batch = []));
+      batch.push(message);
+    }
+    for (const [userId, batch] of byUser) for (const listener of this.subscriptions.get(userId) ?? []) listener(batch);
   }
 
   private schedulePoll(delayMs: number): void {
@@ -118,14 +136,15 @@ class ChangeFeed {
         this.snapshot = result.rows[0]!.snapshot;
         for (const resolve of this.waitingForSnapshot.splice(0)) resolve();
       } else {
-        const userIds = [...new Set([...this.subscriptions].map((subscription) => subscription.userId))];
-        const result = await client.query<ChangesRow>(CHANGES_SINCE, [userIds, this.snapshot]);
+        const result = await client.query<ChangesRow>(CHANGES_SINCE, [[...this.subscriptions.keys()], this.snapshot]);
         const row = result.rows[0]!;
         this.snapshot = row.snapshot;
+        const changes: FeedMessage[] = [];
         for (const change of [...row.tasks, ...row.events]) {
           const parsed = ownedChangeSchema.safeParse(change);
-          if (parsed.success) this.broadcast(parsed.data);
+          if (parsed.success) changes.push(parsed.data);
         }
+        this.broadcast(changes);
         if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
           this.prunedAt = Date.now();
           await client.query(PRUNE_SQL);
@@ -147,7 +166,7 @@ class ChangeFeed {
     const client = new pg.Client({ connectionString: databaseUrl(), connectionTimeoutMillis: 3000, keepAlive: true });
     client.on("notification", (notification) => {
       const parsed = ownedChangeSchema.safeParse(JSON.parse(notification.payload ?? "null"));
-      if (parsed.success) this.broadcast(parsed.data);
+      if (parsed.success) this.broadcast([parsed.data]);
     });
     client.on("error", () => this.reconnectLater(client));
     client.on("end", () => this.reconnectLater(client));
@@ -157,7 +176,7 @@ class ChangeFeed {
       this.client = client;
       this.retryMs = 250;
       // Notifications sent while the connection was down are lost; polled rows are not.
-      if (this.everConnected) this.broadcast({ kind: "resync" });
+      if (this.everConnected) this.broadcast([{ kind: "resync" }]);
       this.everConnected = true;
       this.schedulePoll(0);
     } catch {

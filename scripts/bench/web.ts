@@ -18,8 +18,8 @@ export interface WebServer {
 
 const root = path.resolve(import.meta.dirname, "../..");
 
-export async function startWeb(databaseUrl: string, port: number): Promise<WebServer> {
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/web-server.ts", "127.0.0.1", String(port)], {
+export async function startWeb(databaseUrl: string, port: number, nodeArgs: string[] = []): Promise<WebServer> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/web-server.ts", "127.0.0.1", String(port)], {
     cwd: root,
     env: {
       NODE_ENV: "production",
@@ -95,20 +95,24 @@ export async function signIn(web: WebServer, credentials: { email: string; passw
   return cookie();
 }
 
-/** `rounds` sequential GET /api/tasks (first page, as the inbox asks for it). */
-export async function timeTasksApi(web: WebServer, cookie: string, rounds: number): Promise<{ p50: number; p99: number; tasksOnPage: number }> {
+/** `rounds` sequential GETs of `route` (after 10 that warm Next's route and the pools): p50 and p99 in ms. */
+export async function timeRoute(web: WebServer, route: string, cookie: string | undefined, rounds: number): Promise<{ p50: number; p99: number; body: unknown }> {
   const samples: number[] = [];
-  let tasksOnPage = 0;
+  let body: unknown;
   for (let round = 0; round < rounds + 10; round++) {
     const started = performance.now();
-    const response = await fetch(`${web.url}/api/tasks?limit=20`, { headers: { cookie } });
-    const body = (await response.json()) as { tasks?: unknown[] };
-    if (!response.ok) throw new Error(`GET /api/tasks: ${response.status} ${JSON.stringify(body)}`);
-    tasksOnPage = body.tasks?.length ?? 0;
-    // The first few warm Next's route and the pools.
+    const response = await fetch(`${web.url}${route}`, { headers: cookie ? { cookie } : {} });
+    body = await response.json();
+    if (!response.ok) throw new Error(`GET ${route}: ${response.status} ${JSON.stringify(body)}`);
     if (round >= 10) samples.push(performance.now() - started);
   }
-  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), tasksOnPage };
+  return { p50: percentile(samples, 0.5), p99: percentile(samples, 0.99), body };
+}
+
+/** `rounds` sequential GET /api/tasks (first page, as the inbox asks for it). */
+export async function timeTasksApi(web: WebServer, cookie: string, rounds: number): Promise<{ p50: number; p99: number; tasksOnPage: number }> {
+  const { p50, p99, body } = await timeRoute(web, "/api/tasks?limit=20", cookie, rounds);
+  return { p50, p99, tasksOnPage: (body as { tasks?: unknown[] }).tasks?.length ?? 0 };
 }
 
 const OPEN_WAVE = 50;

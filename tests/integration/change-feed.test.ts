@@ -24,8 +24,8 @@ beforeAll(async () => {
   db = createDb(database.url);
   owner = await createTestUser(db, "Owner");
   stranger = await createTestUser(db, "Stranger");
-  unsubscribes.push(changeFeed().subscribe(owner, (message) => heard.owner.push(message)));
-  unsubscribes.push(changeFeed().subscribe(stranger, (message) => heard.stranger.push(message)));
+  unsubscribes.push(changeFeed().subscribe(owner, (batch) => heard.owner.push(...batch)));
+  unsubscribes.push(changeFeed().subscribe(stranger, (batch) => heard.stranger.push(...batch)));
   await changeFeed().ready();
 });
 afterAll(async () => {
@@ -65,6 +65,27 @@ describe("change feed", () => {
     const statuses = () => heard.owner.flatMap((message) => (message.kind === "task" && message.taskId === task.id ? [message.status] : []));
     await waitFor(async () => statuses().includes("running"), { what: "the running state" });
     expect(statuses()).toEqual(["queued", "running"]);
+  });
+
+  it("hands every stream of a user the same batch, a transaction's changes together", async () => {
+    const batches: Array<readonly FeedMessage[]> = [];
+    const other: Array<readonly FeedMessage[]> = [];
+    const stop = [changeFeed().subscribe(owner, (batch) => batches.push(batch)), changeFeed().subscribe(owner, (batch) => other.push(batch))];
+    try {
+      const task = await db.$transaction(async (tx) => {
+        const created = await tx.task.create({ data: { userId: owner, title: "Feed: one batch", prompt: "Say hello.", provider: "demo", model: "demo" } });
+        await tx.timelineEvent.create({ data: { taskId: created.id, type: "status", actor: "system", message: "Queued." } });
+        return created;
+      });
+      const names = (batch: readonly FeedMessage[]) => batch.some((message) => "taskId" in message && message.taskId === task.id);
+      await waitFor(async () => batches.some(names), { what: "the batch with the new task" });
+      const batch = batches.find(names)!;
+      expect(batch.map((message) => message.kind)).toEqual(expect.arrayContaining(["task", "event"]));
+      // The same array, not a copy: a stream frames it once for all the user's streams.
+      expect(other).toContain(batch);
+    } finally {
+      for (const unsubscribe of stop) unsubscribe();
+    }
   });
 
   it("delivers an event whose transaction committed after a later one's", async () => {

@@ -1,5 +1,6 @@
 import { withUser } from "@/lib/http/api-route";
 import { changeFeed } from "@/lib/live/change-feed";
+import { eventFrames, frame } from "@/lib/live/event-frames";
 
 export const dynamic = "force-dynamic";
 
@@ -14,22 +15,19 @@ export const GET = withUser(async ({ request, user }) => {
   let cleanup = () => {};
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
-      const write = (text: string) => {
+      const enqueue = (bytes: Uint8Array) => {
         try {
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(bytes);
         } catch {
           cleanup();
         }
       };
-      const send = (event: string, data: unknown) => write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      const write = (text: string) => enqueue(encoder.encode(text));
       write("retry: 2000\n\n");
-      // The feed hands this stream only its user's changes (its query is scoped to them).
+      // The feed hands this stream only its user's changes (its query is scoped to them), a poll's
+      // worth at a time: one chunk, framed once for all of the user's streams.
       const feed = changeFeed();
-      const unsubscribe = feed.subscribe(userId, (message) => {
-        if (message.kind === "resync") return send("resync", {});
-        const { userId: _owner, ...change } = message;
-        send(message.kind, change);
-      });
+      const unsubscribe = feed.subscribe(userId, (batch) => enqueue(eventFrames(batch)));
       const heartbeat = setInterval(() => write(": keepalive\n\n"), HEARTBEAT_MS);
       cleanup = () => {
         clearInterval(heartbeat);
@@ -48,7 +46,7 @@ export const GET = withUser(async ({ request, user }) => {
       let waited: NodeJS.Timeout | undefined;
       await Promise.race([feed.ready(), new Promise<void>((resolve) => (waited = setTimeout(resolve, FEED_READY_WAIT_MS)))]);
       clearTimeout(waited);
-      if (!request.signal.aborted) send("ready", {});
+      if (!request.signal.aborted) write(frame("ready", {}));
     },
     cancel() {
       cleanup();
