@@ -51,11 +51,6 @@ export async function lockTask(tx: DbTx, taskId: string): Promise<void> {
   await tx.$queryRaw`SELECT 1 FROM tasks WHERE id = ${taskId}::uuid FOR NO KEY UPDATE`;
 }
 
-/** Whether a follow-up is waiting for the agent to read it. */
-export async function hasUnreadMessages(tx: DbTx, taskId: string): Promise<boolean> {
-  return (await tx.taskMessage.count({ where: { taskId, deliveredRunId: null } })) > 0;
-}
-
 /**
  * The agent's side: messages not yet read, marked read by this run at this step. A repeat of the
  * step (after a crash) gets the same messages again, not none.
