@@ -33,8 +33,8 @@ export async function saveArtifact(db: Db, artifact: NewArtifact): Promise<{ id:
   return db.$transaction((tx) => insertArtifact(tx, artifact));
 }
 
-/** saveArtifact within the caller's transaction, e.g. together with the run's completion. */
-export async function insertArtifact(tx: DbTx, artifact: NewArtifact): Promise<{ id: string }> {
+/** saveArtifact within the caller's transaction (putArtifact's, when the name is new). */
+async function insertArtifact(tx: DbTx, artifact: NewArtifact): Promise<{ id: string }> {
   const row = artifactRow(artifact);
   // One statement when it is new (the usual case): the insert skips a (run, name) already stored.
   const [created] = await tx.artifact.createManyAndReturn({

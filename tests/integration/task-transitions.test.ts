@@ -7,6 +7,7 @@ import { AppError } from "@/lib/errors";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { recordTurn } from "@/lib/agent/record-turn";
+import { postMessage } from "@/lib/tasks/messages";
 import { beginRun, finishRun } from "@/lib/tasks/run-lifecycle";
 import { transitionTask } from "@/lib/tasks/transition-task";
 import { createTestUser } from "../support/factories";
@@ -84,6 +85,31 @@ describe("run lifecycle", () => {
     expect(task.status).toBe("completed");
     expect(task.events.filter((event) => event.message === "Completed")).toHaveLength(1);
     expect(task.events).toHaveLength(eventsBefore);
+  });
+
+  it("queues one follow-up run for a message the final answer missed, and a repeat of the end returns that same run", async () => {
+    const usage = { inputTokens: 40, outputTokens: 10 };
+    const finalTurn = { model: "gpt-5-mini", turn: 1, result: { text: "done", toolCalls: [], usage } };
+    const answer = { name: "answer.md", kind: "markdown", content: "done" } as const;
+    const { taskId, runId } = await startedTask();
+    await postMessage({ db, engine }, { userId, taskId, body: "and one more thing" });
+    const first = await finishRun(db, { runId, outcome: "completed", artifacts: [answer], finalTurn });
+    expect(first.followUpRunId).not.toBeNull();
+    const repeat = await finishRun(db, { runId, outcome: "completed", artifacts: [answer], finalTurn });
+    expect(repeat.followUpRunId).toBe(first.followUpRunId);
+
+    const task = await db.task.findUniqueOrThrow({ where: { id: taskId }, include: { runs: { orderBy: { number: "asc" } }, events: { orderBy: { id: "asc" } } } });
+    expect(task.status).toBe("queued");
+    expect(task.runs.map((run) => [run.number, run.status])).toEqual([[1, "completed"], [2, "queued"]]);
+    expect(task.runs[0]).toMatchObject({ inputTokens: 40, outputTokens: 10 });
+    expect(await db.artifact.count({ where: { runId } })).toBe(1);
+    expect(task.events.map((event) => event.message).slice(2)).toEqual([
+      "You: and one more thing",
+      "Turn 1: answered (50 tokens, $0.0000)",
+      "Saved answer.md (4 B)",
+      "Completed",
+      "Queued: Follow-up message",
+    ]);
   });
 
   it("does not start a run that was canceled while it waited in the queue", async () => {
