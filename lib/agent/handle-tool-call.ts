@@ -145,6 +145,8 @@ export async function askPerson(
   const approval = await ctx.step(
     `request-approval-${key}`,
     async () => {
+      // The request's window is exactly the TTL, however long the insert waits for a connection.
+      const requestedAt = new Date();
       const created = await requestApproval(deps.db, {
         taskId: work.taskId,
         runId: work.runId,
@@ -154,7 +156,8 @@ export async function askPerson(
         target,
         reason: request.reason,
         risk: request.risk,
-        expiresAt: new Date(Date.now() + deps.approvalTtlMs),
+        requestedAt,
+        expiresAt: new Date(requestedAt.getTime() + deps.approvalTtlMs),
       });
       return { id: created.id, expiresAt: created.expiresAt.getTime() };
     },

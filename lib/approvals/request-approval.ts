@@ -14,6 +14,7 @@ export interface ApprovalRequest {
   target: string;
   reason: string;
   risk: string;
+  requestedAt: Date;
   expiresAt: Date;
 }
 

@@ -44,6 +44,7 @@ export async function createPendingApproval(db: Db, params: { userId: string; ti
     target: "POST https://hooks.example.com/report",
     reason: "send it",
     risk: "external",
+    requestedAt: new Date(),
     expiresAt: new Date(Date.now() + 3600_000),
   });
   return { taskId: task.id, runId: run.id, approvalId: approval.id };
