@@ -8,8 +8,12 @@
 //   BENCH_TASKS=1000  BENCH_CONCURRENCY=20  BENCH_TIMEOUT_MS=1800000  BENCH_PG_PORT=25430
 //   BENCH_RATE: offer this many tasks per second instead of all at once (start latency without a backlog)
 //   BENCH_WORKER_CONCURRENCY=50  BENCH_QUEUE_POLL_MS=50: the worker's and the raw ceiling's settings
-//   BENCH_DEMO_LATENCY_MS=0: how long the demo model takes to answer
-//   BENCH_TOP_STATEMENTS=0: also print the statements Baton's burst ran most often, per task
+//   BENCH_MODEL=remote: the tasks' model is the demo script behind an OpenAI-compatible server in a
+//     process of its own, reached over HTTP as a real provider is, so what the provider does is on
+//     no Baton process's CPU; "demo": the demo model as shipped, answering inside the worker
+//   BENCH_DEMO_LATENCY_MS=0: how long the model takes to answer
+//   BENCH_TOP_STATEMENTS=0: also print the statements that took Postgres the most time in Baton's
+//     burst: calls, planning and execution ms, per task
 //   BENCH_INBOX_TASKS=10000: then time the inbox's first page with this many tasks (0: skip), also
 //     over HTTP (GET /api/tasks, signed in) when BENCH_WEB=1 (the default; needs `npm run build`)
 //   BENCH_INBOX_LARGE_TASKS=1000000: the inbox query's plan again with this many (0: skip)
@@ -34,6 +38,7 @@ import { benchApprovals } from "./bench/approvals";
 import { startGraphile } from "./bench/graphile-ceiling";
 import { benchInbox, printInbox } from "./bench/inbox";
 import { cpuDelta, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
+import { startRemoteModel, type RemoteModel } from "./bench/remote-model";
 import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
 import { enableStatementCounts, readStatementCounts, resetStatementCounts, topStatements, type StatementCounts } from "./bench/statements";
 import { benchFanout, createPasswordUser, signIn, startWeb, timeRoute, timeTasksApi, type WebServer } from "./bench/web";
@@ -59,6 +64,7 @@ const options = z
     // Bursts of each, alternating: Baton, the raw DBOS ceiling, Baton, ...
     BENCH_ROUNDS: z.coerce.number().int().min(1).max(10).default(1),
     // How long the demo model "thinks"; 0 measures Baton's own overhead.
+    BENCH_MODEL: z.enum(["remote", "demo"]).default("remote"),
     BENCH_DEMO_LATENCY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
     BENCH_TOP_STATEMENTS: z.coerce.number().int().min(0).max(200).default(0),
     BENCH_INBOX_TASKS: z.coerce.number().int().min(0).max(2_000_000).default(10_000),
@@ -77,6 +83,9 @@ const options = z
 
 const WARMUP_TASKS = 5;
 const DEMO = { provider: DEMO_CHOICE.provider, model: DEMO_CHOICE.model };
+/** The model the environment sets up when BENCH_MODEL=remote (the worker's and the creators'). */
+const REMOTE = { provider: "openai", model: "scripted" } as const;
+const MODEL = options.BENCH_MODEL === "remote" ? REMOTE : DEMO;
 
 interface Resources {
   postgres?: TestPostgres;
@@ -86,6 +95,7 @@ interface Resources {
   ceiling?: RawCeiling;
   graphile?: RawCeiling;
   web?: WebServer;
+  model?: RemoteModel;
 }
 
 async function main(res: Resources): Promise<void> {
@@ -94,7 +104,14 @@ async function main(res: Resources): Promise<void> {
   const url = res.postgres.url;
   const counting = await enableStatementCounts(res.postgres);
 
+  if (options.BENCH_MODEL === "remote") {
+    log("starting the model provider's server");
+    res.model = await startRemoteModel({ latencyMs: options.BENCH_DEMO_LATENCY_MS });
+    // The creators' createTask checks the model against the environment's, as the web server does.
+    Object.assign(process.env, remoteModelEnv(res.model.url));
+  }
   const workerEnv: Record<string, string> = {
+    ...(res.model ? remoteModelEnv(res.model.url) : {}),
     BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS),
     BATON_WORKER_CONCURRENCY: String(options.BENCH_WORKER_CONCURRENCY),
     BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS),
@@ -136,7 +153,11 @@ async function main(res: Resources): Promise<void> {
     const top = countsSince !== undefined && options.BENCH_TOP_STATEMENTS > 0 ? await topStatements(url, options.BENCH_TOP_STATEMENTS) : [];
     const baton = report(await readTimings(res.db, userId), createMs, cpuBefore && cpuAfter ? cpuDelta(cpuBefore, cpuAfter) : undefined, counts);
     if (peakRssMiB) console.log(`  worker RSS              ${rssMiB(res.worker.child.pid)?.toFixed(0)} MiB after, peak ${peakRssMiB.toFixed(0)} MiB during the burst`);
-    for (const statement of top) console.log(`    ${(statement.calls / options.BENCH_TASKS).toFixed(2).padStart(6)}  ${statement.query.slice(0, 160)}`);
+    if (top.length > 0) console.log("    calls   plan ms  exec ms  per task");
+    for (const statement of top) {
+      const perTask = (value: number) => (value / options.BENCH_TASKS).toFixed(3).padStart(7);
+      console.log(`   ${(statement.calls / options.BENCH_TASKS).toFixed(2).padStart(6)}  ${perTask(statement.planMs)}  ${perTask(statement.execMs)}  ${statement.query.slice(0, 140)}`);
+    }
 
     log(`round ${round}: ${options.BENCH_TASKS} raw DBOS workflows of 3 trivial steps`);
     const rawCountsSince = counting ? await resetStatementCounts(url) : undefined;
@@ -199,7 +220,7 @@ async function benchTheRest(res: Resources, url: string): Promise<void> {
     log(`SSE: ${options.BENCH_SSE_CONNECTIONS} open event streams, ${options.BENCH_SSE_CHANGES} changes`);
     let n = 0;
     const fan = await benchFanout(res.web, cookie, options.BENCH_SSE_CONNECTIONS, options.BENCH_SSE_CHANGES, async () => {
-      const { task } = await createTask(deps, { userId: person.id, title: `Fan-out ${n++}`, prompt: "Summarise one line.", ...DEMO });
+      const { task } = await createTask(deps, { userId: person.id, title: `Fan-out ${n++}`, prompt: "Summarise one line.", ...MODEL });
       return task.id;
     });
     console.log(`\nSSE fan-out: ${fan.connections} open /api/events streams of one user, ${fan.changes} new tasks one after another`);
@@ -232,7 +253,11 @@ async function benchQueued(res: Resources, url: string): Promise<void> {
   res.worker = await startWorker({
     databaseUrl: url,
     workerId: "bench-worker-2",
-    env: { BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS), BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS) },
+    env: {
+      ...(res.model ? remoteModelEnv(res.model.url) : {}),
+      BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS),
+      BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS),
+    },
   });
   const pid = res.worker.child.pid;
   const atStart = rssMiB(pid) ?? 0;
@@ -247,6 +272,10 @@ async function benchQueued(res: Resources, url: string): Promise<void> {
   console.log(
     `  RSS                     ${atStart.toFixed(0)} MiB when ready, peak ${peak.toFixed(0)} MiB over ${(options.BENCH_QUEUED_WINDOW_MS / 1000).toFixed(0)} s (${finished} finished meanwhile)   (goal: under 250 MB)`,
   );
+}
+
+function remoteModelEnv(url: string): Record<string, string> {
+  return { BATON_MODEL_PROVIDER: REMOTE.provider, BATON_MODEL: REMOTE.model, OPENAI_API_KEY: "sk-bench-not-a-real-key", OPENAI_BASE_URL: url };
 }
 
 async function createUser(db: Db, name: string): Promise<string> {
@@ -264,7 +293,7 @@ async function createTasks(deps: { db: Db; engine: DbosDispatcher }, userId: str
       const n = next++;
       if (rate) await sleep(begin + (n * 1000) / rate - performance.now());
       const started = performance.now();
-      await createTask(deps, { userId, title: `Bench task ${n}`, prompt: `Summarise item ${n} in one line.`, ...DEMO });
+      await createTask(deps, { userId, title: `Bench task ${n}`, prompt: `Summarise item ${n} in one line.`, ...MODEL });
       durations.push(performance.now() - started);
     }
   };
@@ -342,7 +371,8 @@ function report(timings: Timing[], createMs: number[], cpu?: CpuSeconds, stateme
   const offered = options.BENCH_RATE ? ` offered at ${options.BENCH_RATE}/s` : "";
   console.log(
     `\nBaton bench: ${timings.length} tasks from ${options.BENCH_CONCURRENCY} creators${offered}; worker concurrency ` +
-      `${options.BENCH_WORKER_CONCURRENCY}, queue poll ${options.BENCH_QUEUE_POLL_MS} ms; demo model latency ${options.BENCH_DEMO_LATENCY_MS} ms`,
+      `${options.BENCH_WORKER_CONCURRENCY}, queue poll ${options.BENCH_QUEUE_POLL_MS} ms; ` +
+      `model: ${options.BENCH_MODEL === "remote" ? "scripted, in a process of its own" : "demo, in the worker"}, answering in ${options.BENCH_DEMO_LATENCY_MS} ms`,
   );
   const counts = `${completed.length} completed, ${failed.length} failed, ${timings.length - completed.length - failed.length} other`;
   const throughput = completed.length
@@ -424,6 +454,7 @@ async function cleanUp(res: Resources): Promise<void> {
   if (res.ceiling) await bounded("raw DBOS worker", () => res.ceiling!.close());
   if (res.graphile) await bounded("graphile-worker", () => res.graphile!.close());
   if (res.web) await bounded("web server", () => res.web!.close());
+  if (res.model) await bounded("model server", () => res.model!.close());
   if (res.worker) {
     const worker = res.worker;
     await bounded("worker", () => worker.kill("SIGTERM"), 10_000);

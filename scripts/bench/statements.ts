@@ -18,6 +18,7 @@ export async function enableStatementCounts(postgres: TestPostgres): Promise<boo
   try {
     await query(postgres.url, "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
     await query(postgres.url, "ALTER SYSTEM SET pg_stat_statements.track = 'all'");
+    await query(postgres.url, "ALTER SYSTEM SET pg_stat_statements.track_planning = on");
     await postgres.stop();
     await postgres.start();
     await query(postgres.url, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
@@ -58,16 +59,21 @@ export async function readStatementCounts(url: string, since: bigint): Promise<S
   }
 }
 
-/** The statements run most often since the last reset, for finding what a task still costs. */
-export async function topStatements(url: string, limit: number): Promise<{ calls: number; query: string }[]> {
+/**
+ * The statements that took the server the most time since the last reset (planning and
+ * executing; a statement sent unprepared is planned on every call), for finding what a task
+ * still costs.
+ */
+export async function topStatements(url: string, limit: number): Promise<{ calls: number; planMs: number; execMs: number; query: string }[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ calls: string; query: string }>(
-      "SELECT calls, regexp_replace(query, '\\s+', ' ', 'g') AS query FROM pg_stat_statements WHERE toplevel ORDER BY calls DESC LIMIT $1",
+    const { rows } = await client.query<{ calls: string; plan_ms: number; exec_ms: number; query: string }>(
+      `SELECT calls, total_plan_time AS plan_ms, total_exec_time AS exec_ms, regexp_replace(query, '\\s+', ' ', 'g') AS query
+       FROM pg_stat_statements WHERE toplevel ORDER BY total_plan_time + total_exec_time DESC LIMIT $1`,
       [limit],
     );
-    return rows.map((row) => ({ calls: Number(row.calls), query: row.query }));
+    return rows.map((row) => ({ calls: Number(row.calls), planMs: row.plan_ms, execMs: row.exec_ms, query: row.query }));
   } finally {
     await client.end();
   }
