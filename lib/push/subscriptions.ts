@@ -1,11 +1,12 @@
 // A device's Web Push subscription: one per device, replaced when the browser subscribes again,
 // removed with the device or when the push service says it is gone.
 import { z } from "zod";
-import type { Db } from "@/lib/db";
+import { directSql, type Db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { parseOrThrow } from "@/lib/http/respond";
 import { notificationKinds, subscribedKinds } from "./notification-request";
 import { urlAllowlisted } from "@/lib/tools/http/allowlist";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 const base64url = z.string().regex(/^[A-Za-z0-9_-]+=*$/, "must be base64url");
 
@@ -69,9 +70,10 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
 /** Whether anyone would receive this kind of notification (a device or by mail): most don't, and then no delivery starts. */
 export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
   // One statement for both channels: it runs at the end of every run, and most people have
-  // neither. The mail half is wantsMailNotice's condition (lib/mail/mail-notices.ts).
-  const [row] = await db.$queryRaw<{ any: boolean }[]>`
+  // neither (and goes on the driver: lib/db.ts). The mail half is wantsMailNotice's condition
+  // (lib/mail/mail-notices.ts).
+  const [row] = await directSql(db).query<{ any: boolean }>(Prisma.sql`
     SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${input.userId}::uuid AND kinds && ${subscribedKinds(input.kind)}::text[])
-        OR EXISTS (SELECT 1 FROM mail_accounts WHERE user_id = ${input.userId}::uuid AND ${input.kind} = ANY(notice_kinds)) AS any`;
+        OR EXISTS (SELECT 1 FROM mail_accounts WHERE user_id = ${input.userId}::uuid AND ${input.kind}::text = ANY(notice_kinds)) AS any`);
   return row?.any === true;
 }

@@ -6,9 +6,9 @@ import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { describeTurn, recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
-import type { Db, DbTx } from "@/lib/db";
+import { directSql, directTransaction, type Db, type DbTx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { readRunWithTask, RUN_WITH_TASK_COLUMNS, toRunWithTask, type RunWithTask, type RunWithTaskRow } from "./read-run";
+import { readRunWithTask, RUN_WITH_TASK_COLUMNS, runWithTaskStatement, toRunWithTask, type RunWithTask, type RunWithTaskRow } from "./read-run";
 import { isTerminal } from "./status";
 import { appendEvent, appendStepEvent } from "./timeline";
 import { refusedTransition, transitionSteps, transitionTask } from "./transition-task";
@@ -67,7 +67,8 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
   const now = new Date();
   // Only a queued run moves its task; the rest of the statement sees the rows as they were before it.
   const queuedRunsTask = Prisma.sql`(SELECT task_id FROM runs WHERE id = ${runId}::uuid AND status = 'queued')`;
-  const [row] = await db.$queryRaw<BeginRow[]>`
+  // Every run's start: on the driver (lib/db.ts says why).
+  const [row] = await directSql(db).query<BeginRow>(Prisma.sql`
     WITH ${transitionSteps({ task: queuedRunsTask, runId, to: "running", actor: "system", now })},
     read_now AS (
       UPDATE task_messages SET delivered_run_id = ${runId}::uuid
@@ -89,7 +90,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       CASE WHEN r.number > 1 THEN (
         SELECT json_agg(json_build_object('body', convert_from(a.content, 'UTF8'), 'at', ${epochMs("a.created_at")}))
           FROM artifacts a WHERE a.task_id = t.id AND a.name = 'answer.md' AND a.run_id <> r.id) END AS answers
-    FROM runs r JOIN tasks t ON t.id = r.task_id WHERE r.id = ${runId}::uuid`;
+    FROM runs r JOIN tasks t ON t.id = r.task_id WHERE r.id = ${runId}::uuid`);
   if (!row) return null;
   const run = toRunWithTask(row);
   if (!row.began) {
@@ -182,6 +183,27 @@ export interface FinishRunParams {
  * so it needs no checkpoint: a repeat finds the run ended and returns the same follow-up run.
  */
 export async function finishRun(db: Db, params: FinishRunParams): Promise<{ followUpRunId: string | null }> {
+  // Nearly every run ends the same way: two statements on the driver (lib/db.ts says why). A
+  // repeat, a cancel or a follow-up waiting discards that and takes the general path below.
+  const ended = await directTransaction(db, async (tx) => {
+    const [row] = await tx.query<RunWithTaskRow>(runWithTaskStatement(params.runId, { lockTask: true }));
+    const run = row ? toRunWithTask(row) : null;
+    if (run && !isTerminal(run.status) && run.task.status !== "canceled" && params.outcome !== "canceled") {
+      const [end] = await tx.query<EndRow>(endStatement(run, params));
+      if (end?.moved && !(params.outcome === "completed" && end.unread)) return true;
+    }
+    tx.discard();
+    return false;
+  });
+  return ended ? { followUpRunId: null } : finishRunInTransaction(db, params);
+}
+
+interface EndRow {
+  moved: boolean;
+  unread: boolean;
+}
+
+async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<{ followUpRunId: string | null }> {
   return db.$transaction(async (tx) => {
     // The task row is held from here on: a cancel or a follow-up landing now waits and then finds
     // the run ended; and the statements after this one see every follow-up sent before it.
@@ -193,31 +215,7 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<{ foll
       return { followUpRunId: null };
     }
     const taskId = run.task.id;
-    const now = new Date();
-    const turn = params.finalTurn ? describeTurn(params.finalTurn) : undefined;
-    const artifacts = (params.artifacts ?? []).map(artifactRow);
-    // One statement for the rest: the final turn's spend and event, the artifacts and their events,
-    // the status change; and whether a follow-up waits.
-    const [row] = await tx.$queryRaw<{ moved: boolean; unread: boolean }[]>`
-      WITH ${artifactInserts(taskId, run.id, artifacts)}
-      ${transitionSteps({
-        task: Prisma.sql`${taskId}::uuid`,
-        runId: run.id,
-        to: params.outcome,
-        actor: "system",
-        reason: params.reason,
-        now,
-        runSpend: turn,
-        eventsBefore: Prisma.sql`
-          SELECT 0, 'model.turn', 'agent', ${turn?.event.message ?? ""}, ${JSON.stringify(turn?.event.data ?? null)}::jsonb, ${turn?.event.stepKey ?? ""}
-           WHERE ${turn !== undefined}
-          UNION ALL
-          SELECT 1, 'artifact.created', 'agent', a.announcement, jsonb_build_object('artifactId', s.id::text), NULL
-            FROM saved s JOIN (VALUES ${announcements(artifacts)}) AS a(name, announcement) ON a.name = s.name
-           WHERE a.announcement IS NOT NULL`,
-      })}
-      SELECT EXISTS (SELECT 1 FROM moved) AS moved,
-             EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${taskId}::uuid AND delivered_run_id IS NULL) AS unread`;
+    const [row] = await tx.$queryRaw<EndRow[]>(endStatement(run, params));
     if (!row?.moved) throw await refusedTransition(tx, { taskId, to: params.outcome });
     // A follow-up sent while the final answer was being written was never read: it starts a new
     // run, as one sent a moment later would.
@@ -229,6 +227,37 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<{ foll
     });
     return { followUpRunId: next.id };
   });
+}
+
+/**
+ * The end as one statement, after the task's lock (so it sees every follow-up sent before): the
+ * final turn's spend and event, the artifacts and their events, the status change; and whether a
+ * follow-up waits.
+ */
+function endStatement(run: RunWithTask, params: FinishRunParams): Prisma.Sql {
+  const taskId = run.task.id;
+  const turn = params.finalTurn ? describeTurn(params.finalTurn) : undefined;
+  const artifacts = (params.artifacts ?? []).map(artifactRow);
+  return Prisma.sql`
+    WITH ${artifactInserts(taskId, run.id, artifacts)}
+    ${transitionSteps({
+      task: Prisma.sql`${taskId}::uuid`,
+      runId: run.id,
+      to: params.outcome,
+      actor: "system",
+      reason: params.reason,
+      now: new Date(),
+      runSpend: turn,
+      eventsBefore: Prisma.sql`
+        SELECT 0, 'model.turn', 'agent', ${turn?.event.message ?? ""}, ${JSON.stringify(turn?.event.data ?? null)}::jsonb, ${turn?.event.stepKey ?? ""}
+         WHERE ${turn !== undefined}
+        UNION ALL
+        SELECT 1, 'artifact.created', 'agent', a.announcement, jsonb_build_object('artifactId', s.id::text), NULL
+          FROM saved s JOIN (VALUES ${announcements(artifacts)}) AS a(name, announcement) ON a.name = s.name
+         WHERE a.announcement IS NOT NULL`,
+    })}
+    SELECT EXISTS (SELECT 1 FROM moved) AS moved,
+           EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${taskId}::uuid AND delivered_run_id IS NULL) AS unread`;
 }
 
 type ArtifactToSave = ReturnType<typeof artifactRow>;

@@ -140,4 +140,26 @@ describe("run lifecycle", () => {
     expect(events.map((event) => event.message)).toEqual(["Created; scheduled to start later", "Running", "Canceled: Canceled by you"]);
     expect(await db.run.findUniqueOrThrow({ where: { id: runId } })).toMatchObject({ status: "canceled", inputTokens: 80, outputTokens: 20 });
   });
+
+  it("records a run's start and end at the instants they happened when the process is not on UTC", async () => {
+    // Both are sent on the driver, not through Prisma: their timestamps must still be UTC.
+    const zone = process.env.TZ;
+    process.env.TZ = "Pacific/Auckland";
+    try {
+      const { taskId, runId } = await startedTask();
+      const startedAround = Date.now();
+      const repeat = await beginRun(db, runId);
+      expect(Math.abs(Date.parse(repeat!.startedAt) - startedAround)).toBeLessThan(60_000);
+      await finishRun(db, { runId, outcome: "completed", artifacts: [{ name: "answer.md", kind: "markdown", content: "Done." }] });
+      const finishedAround = Date.now();
+      const run = await db.run.findUniqueOrThrow({ where: { id: runId } });
+      expect(run.startedAt!.toISOString()).toBe(repeat!.startedAt);
+      expect(Math.abs(run.finishedAt!.getTime() - finishedAround)).toBeLessThan(60_000);
+      const events = await db.timelineEvent.findMany({ where: { taskId }, orderBy: { id: "asc" } });
+      expect(events.map((event) => event.message)).toEqual(["Created; scheduled to start later", "Running", "Saved answer.md (5 B)", "Completed"]);
+      for (const event of events) expect(Math.abs(event.createdAt.getTime() - finishedAround)).toBeLessThan(60_000);
+    } finally {
+      process.env.TZ = zone;
+    }
+  });
 });

@@ -5,7 +5,8 @@
 // finds nothing left to recover, so nothing runs twice.
 import { hostname } from "node:os";
 import { DBOSExecutor } from "@dbos-inc/dbos-sdk/internal/dbos-executor";
-import type { Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { directSql, type Db } from "@/lib/db";
 import { appendEvent } from "@/lib/tasks/timeline";
 
 export interface FailoverOptions {
@@ -59,9 +60,10 @@ export async function takeOverDeadWorkers(options: Omit<FailoverOptions, "heartb
  * `resumed`: some worker (this one included, before a restart) ran the workflow before.
  */
 export async function noteRunExecutor(db: Db, params: { runId: string; executorId: string }): Promise<{ resumed: boolean }> {
-  const [previous] = await db.$queryRaw<{ executor_id: string | null; task_id: string }[]>`
+  // Every run's first statement: sent on the driver (lib/db.ts says why).
+  const [previous] = await directSql(db).query<{ executor_id: string | null; task_id: string }>(Prisma.sql`
     UPDATE runs SET executor_id = ${params.executorId} FROM (SELECT id, executor_id FROM runs WHERE id = ${params.runId}::uuid FOR UPDATE) AS before
-    WHERE runs.id = before.id RETURNING before.executor_id, runs.task_id`;
+    WHERE runs.id = before.id RETURNING before.executor_id, runs.task_id::text`);
   if (!previous?.executor_id) return { resumed: false };
   if (previous.executor_id === params.executorId) return { resumed: true };
   await appendEvent(db, {
