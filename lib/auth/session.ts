@@ -53,9 +53,10 @@ export async function userForSessionToken(db: Db, token: string | undefined): Pr
   return { ...user, deviceId: claims.deviceId };
 }
 
-// Decrypting a cookie (a key derived by HKDF, then AES and HMAC) cost more than the device lookup,
-// for the same answer on every request a browser makes with it. The claims of recent tokens are kept
-// until the token expires; revocation is still the device row's, read on every request.
+// Decrypting a cookie gives the same claims on every request a browser makes with it, and costs a
+// key derivation (HKDF, through the thread pool: about 0.15 ms of CPU per request in a web profile)
+// before AES and HMAC. The claims of recent tokens are kept until the token expires; revocation is
+// still the device row's, read on every request.
 const DECODED_TOKENS_KEPT = 1000;
 const decodedTokens = new Map<string, SessionClaims & { expiresAtMs: number }>();
 

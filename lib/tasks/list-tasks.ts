@@ -7,9 +7,9 @@ import { toTaskSummary, type TaskListItem, type TaskSummaryRow } from "./views";
 type ListTasksParams = ListTasksQuery & { userId: string };
 
 /**
- * The page and each task's preview in one statement: one round trip per page, and the page is read
- * by its keyset index (user, id descending) whatever the filter. One row more than the page says
- * whether there is a next one.
+ * The page and each task's preview in one statement: one round trip per page. The page is read in id
+ * order from an index (no sort over the user's tasks), the previews only for the rows it returns.
+ * One row more than the page says whether there is a next one.
  */
 export function listTasksStatement(params: ListTasksParams): Prisma.Sql {
   return Prisma.sql`

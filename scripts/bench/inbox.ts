@@ -2,8 +2,8 @@
 // an inbox mostly is), written by SQL in one statement, then listTasks (what GET /api/tasks calls
 // after authenticating) timed over repeated first pages and a page deep in the list, and the plan
 // of its statement (and its node types, which say whether the keyset index is used and that no
-// sort runs over more than one task's artifacts). Without HTTP
-// and sign-in here: bench/web.ts times GET /api/tasks itself.
+// sort runs over more than one task's artifacts). Without HTTP and sign-in here: bench/web.ts
+// times GET /api/tasks itself.
 import type { Db } from "../../lib/db";
 import { Prisma } from "../../lib/generated/prisma/client";
 import { listTasks, listTasksStatement } from "../../lib/tasks/list-tasks";

@@ -117,9 +117,9 @@ describe("password sign-in", () => {
 
 describe("sessions", () => {
   it("a session cookie works until its device is revoked; forged and foreign tokens never do", async () => {
-    const user = await createSignedInUser(db());
+    const user = await createSignedInUser(db(), "Ana Session");
     const token = user.cookie.split("=")[1];
-    expect(await userForSessionToken(db(), token)).toMatchObject({ id: user.userId, deviceId: user.deviceId });
+    expect(await userForSessionToken(db(), token)).toEqual({ id: user.userId, email: expect.stringContaining("@"), name: "Ana Session", role: "member", deviceId: user.deviceId });
     const forged = await encode({ token: { sub: user.userId, deviceId: user.deviceId }, secret: "x".repeat(40) });
     expect(await userForSessionToken(db(), forged)).toBeNull();
     const other = await createSignedInUser(db());
