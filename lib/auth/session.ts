@@ -38,17 +38,39 @@ export async function encodeSession(db: Db, claims: SessionClaims): Promise<stri
 /** The signed-in user behind a session token, or null if it is missing, forged, expired or revoked. */
 export async function userForSessionToken(db: Db, token: string | undefined): Promise<SessionUser | null> {
   if (!token) return null;
+  const claims = await sessionClaims(db, token);
+  if (!claims) return null;
+  // The device and its user in one statement: every signed-in request pays for it.
+  const [device] = await db.$queryRaw<(Omit<SessionUser, "deviceId"> & { lastSeenAt: Date })[]>`
+    SELECT u.id, u.email, u.name, u.role, d.last_seen_at AS "lastSeenAt"
+    FROM devices d JOIN users u ON u.id = d.user_id
+    WHERE d.id = ${claims.deviceId}::uuid AND d.user_id = ${claims.sub}::uuid AND d.revoked_at IS NULL`;
+  if (!device) return null;
+  const { lastSeenAt, ...user } = device;
+  if (Date.now() - lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
+    await db.device.updateMany({ where: { id: claims.deviceId }, data: { lastSeenAt: new Date() } });
+  }
+  return { ...user, deviceId: claims.deviceId };
+}
+
+// Decrypting a cookie gives the same claims on every request a browser makes with it, and costs a
+// key derivation (HKDF, through the thread pool: about 0.15 ms of CPU per request in a web profile)
+// before AES and HMAC. The claims of recent tokens are kept until the token expires; revocation is
+// still the device row's, read on every request.
+const DECODED_TOKENS_KEPT = 1000;
+const decodedTokens = new Map<string, SessionClaims & { expiresAtMs: number }>();
+
+async function sessionClaims(db: Db, token: string): Promise<SessionClaims | null> {
+  const kept = decodedTokens.get(token);
+  if (kept && kept.expiresAtMs > Date.now()) return kept;
+  decodedTokens.delete(token);
   const { authSecret } = await instanceSecrets(db);
   const claims = await decode({ token, secret: authSecret }).catch(() => null);
   const deviceId = typeof claims?.deviceId === "string" ? claims.deviceId : undefined;
   if (!claims?.sub || !deviceId) return null;
-  const device = await db.device.findFirst({
-    where: { id: deviceId, userId: claims.sub, revokedAt: null },
-    select: { lastSeenAt: true, user: { select: { id: true, email: true, name: true, role: true } } },
-  });
-  if (!device) return null;
-  if (Date.now() - device.lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {
-    await db.device.updateMany({ where: { id: deviceId }, data: { lastSeenAt: new Date() } });
+  if (typeof claims.exp === "number" && claims.exp * 1000 > Date.now()) {
+    if (decodedTokens.size >= DECODED_TOKENS_KEPT) decodedTokens.delete(decodedTokens.keys().next().value!);
+    decodedTokens.set(token, { sub: claims.sub, deviceId, expiresAtMs: claims.exp * 1000 });
   }
-  return { ...device.user, deviceId };
+  return { sub: claims.sub, deviceId };
 }

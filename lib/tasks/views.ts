@@ -80,7 +80,13 @@ export interface ArtifactView {
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-export function toTaskSummary(task: Task): TaskSummary {
+/** The columns a summary is made from (the inbox's page selects only these). */
+export type TaskSummaryRow = Pick<
+  Task,
+  "id" | "title" | "status" | "statusReason" | "provider" | "model" | "runAt" | "scheduleId" | "scheduledFor" | "parentTaskId" | "createdAt" | "updatedAt"
+>;
+
+export function toTaskSummary(task: TaskSummaryRow): TaskSummary {
   return {
     id: task.id,
     title: task.title,

@@ -1,10 +1,12 @@
 // The inbox's read path at scale: one user with `count` tasks (completed, each with its answer, as
 // an inbox mostly is), written by SQL in one statement, then listTasks (what GET /api/tasks calls
 // after authenticating) timed over repeated first pages and a page deep in the list, and the plan
-// of its main query (and its node types, which say whether the keyset index is used). Without HTTP
-// and sign-in here: bench/web.ts times GET /api/tasks itself.
+// of its statement (and its node types, which say whether the keyset index is used and that no
+// sort runs over more than one task's artifacts). Without HTTP and sign-in here: bench/web.ts
+// times GET /api/tasks itself.
 import type { Db } from "../../lib/db";
-import { listTasks } from "../../lib/tasks/list-tasks";
+import { Prisma } from "../../lib/generated/prisma/client";
+import { listTasks, listTasksStatement } from "../../lib/tasks/list-tasks";
 import { percentile } from "./measure";
 
 export interface InboxFigures {
@@ -12,7 +14,7 @@ export interface InboxFigures {
   firstPage: { p50: number; p99: number };
   deepPage: { p50: number; p99: number };
   plan: string[];
-  /** The page query's plan nodes, outermost first ("Limit > Index Scan Backward on tasks_user_id_id_idx"). */
+  /** The page statement's plan nodes, outermost first ("Limit > Index Scan Backward on tasks_user_id_id_idx > ..."), previews' subplans included. */
   nodes: string;
   /** The same for a page further down (the keyset cursor). */
   cursorNodes: string;
@@ -55,20 +57,18 @@ export async function benchInbox(db: Db, count: number, userId?: string, rounds 
   const firstPage = await time();
   const [middle] = await db.$queryRaw<{ id: string }[]>`SELECT id::text FROM tasks WHERE user_id = ${user.id}::uuid ORDER BY id DESC OFFSET ${Math.floor(count / 2)} LIMIT 1`;
   const deepPage = await time(middle?.id);
-  const plan = await db.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(
-    `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) SELECT * FROM tasks WHERE user_id = $1::uuid ORDER BY id DESC LIMIT 21`,
-    user.id,
-  );
-  const nodes = await planNodes(db, `SELECT * FROM tasks WHERE user_id = $1::uuid ORDER BY id DESC LIMIT 21`, user.id);
-  const cursorNodes = await planNodes(db, `SELECT * FROM tasks WHERE user_id = $1::uuid AND id < $2::uuid ORDER BY id DESC LIMIT 21`, user.id, middle?.id ?? user.id);
+  const firstStatement = listTasksStatement({ userId: user.id, limit: 20 });
+  const plan = await db.$queryRaw<{ "QUERY PLAN": string }[]>(Prisma.sql`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${firstStatement}`);
+  const nodes = await planNodes(db, firstStatement);
+  const cursorNodes = await planNodes(db, listTasksStatement({ userId: user.id, limit: 20, cursor: middle?.id ?? user.id }));
   const tasks = await db.task.count({ where: { userId: user.id } });
   return { tasks, firstPage, deepPage, plan: plan.map((row) => row["QUERY PLAN"]), nodes, cursorNodes };
 }
 
 /** The plan's node types, outermost first, with the index or table each reads. */
-async function planNodes(db: Db, sql: string, ...params: string[]): Promise<string> {
+async function planNodes(db: Db, statement: Prisma.Sql): Promise<string> {
   type PlanNode = { "Node Type": string; "Index Name"?: string; "Relation Name"?: string; "Scan Direction"?: string; Plans?: PlanNode[] };
-  const [row] = await db.$queryRawUnsafe<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(`EXPLAIN (FORMAT JSON) ${sql}`, ...params);
+  const [row] = await db.$queryRaw<{ "QUERY PLAN": [{ Plan: PlanNode }] }[]>(Prisma.sql`EXPLAIN (FORMAT JSON) ${statement}`);
   const names: string[] = [];
   const walk = (node: PlanNode) => {
     const direction = node["Scan Direction"] === "Backward" ? " Backward" : "";

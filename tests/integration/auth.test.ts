@@ -2,13 +2,13 @@
 // notice. Route handlers are called with real Requests carrying real session cookies.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { encode } from "next-auth/jwt";
 import { createDevice, listDevices, revokeDevice, signOutEverywhere } from "@/lib/auth/devices";
 import { acceptInvitation, createInvitation } from "@/lib/auth/invitations";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { createPairingCode, redeemPairingCode } from "@/lib/auth/pairing";
-import { encodeSession, userForSessionToken } from "@/lib/auth/session";
+import { encodeSession, SESSION_MAX_AGE_SECONDS, userForSessionToken } from "@/lib/auth/session";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
@@ -117,9 +117,9 @@ describe("password sign-in", () => {
 
 describe("sessions", () => {
   it("a session cookie works until its device is revoked; forged and foreign tokens never do", async () => {
-    const user = await createSignedInUser(db());
+    const user = await createSignedInUser(db(), "Ana Session");
     const token = user.cookie.split("=")[1];
-    expect(await userForSessionToken(db(), token)).toMatchObject({ id: user.userId, deviceId: user.deviceId });
+    expect(await userForSessionToken(db(), token)).toEqual({ id: user.userId, email: expect.stringContaining("@"), name: "Ana Session", role: "member", deviceId: user.deviceId });
     const forged = await encode({ token: { sub: user.userId, deviceId: user.deviceId }, secret: "x".repeat(40) });
     expect(await userForSessionToken(db(), forged)).toBeNull();
     const other = await createSignedInUser(db());
@@ -129,6 +129,19 @@ describe("sessions", () => {
     await revokeDevice(db(), { userId: user.userId, deviceId: user.deviceId });
     expect(await userForSessionToken(db(), token)).toBeNull();
     await expect(revokeDevice(db(), { userId: other.userId, deviceId: user.deviceId })).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("a session cookie in use stops working when it expires", async () => {
+    const user = await createSignedInUser(db());
+    const token = user.cookie.split("=")[1];
+    expect(await userForSessionToken(db(), token)).toMatchObject({ id: user.userId });
+    vi.useFakeTimers({ toFake: ["Date"], now: Date.now() + (SESSION_MAX_AGE_SECONDS + 60) * 1000 });
+    try {
+      expect(await userForSessionToken(db(), token)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await userForSessionToken(db(), token)).toMatchObject({ id: user.userId });
   });
 
   it("sign out everywhere ends every device's session on its next request", async () => {
