@@ -2,7 +2,8 @@
 // to. Every request also checks that device row, so revoking a device (or signing out everywhere)
 // takes effect on that browser's next request rather than when the cookie expires.
 import { decode, encode } from "next-auth/jwt";
-import type { Db } from "@/lib/db";
+import { directSql, type Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { instanceSecrets } from "@/lib/secrets/instance-secrets";
 import { SESSION_COOKIE_NAMES } from "./session-cookie";
 
@@ -41,10 +42,10 @@ export async function userForSessionToken(db: Db, token: string | undefined): Pr
   const claims = await sessionClaims(db, token);
   if (!claims) return null;
   // The device and its user in one statement: every signed-in request pays for it.
-  const [device] = await db.$queryRaw<(Omit<SessionUser, "deviceId"> & { lastSeenAt: Date })[]>`
+  const [device] = await directSql(db).query<Omit<SessionUser, "deviceId"> & { lastSeenAt: Date }>(Prisma.sql`
     SELECT u.id, u.email, u.name, u.role, d.last_seen_at AS "lastSeenAt"
     FROM devices d JOIN users u ON u.id = d.user_id
-    WHERE d.id = ${claims.deviceId}::uuid AND d.user_id = ${claims.sub}::uuid AND d.revoked_at IS NULL`;
+    WHERE d.id = ${claims.deviceId}::uuid AND d.user_id = ${claims.sub}::uuid AND d.revoked_at IS NULL`);
   if (!device) return null;
   const { lastSeenAt, ...user } = device;
   if (Date.now() - lastSeenAt.getTime() > LAST_SEEN_RESOLUTION_MS) {

@@ -1,4 +1,4 @@
-import type { Db } from "@/lib/db";
+import { directSql, type Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ListTasksQuery } from "./schemas";
 import { previewColumns, taskPreview, type PreviewSource } from "./task-previews";
@@ -26,7 +26,8 @@ export function listTasksStatement(params: ListTasksParams): Prisma.Sql {
 
 /** Newest first. Ids are UUIDv7 (time-ordered), so the id is the keyset cursor. */
 export async function listTasks(db: Db, params: ListTasksParams): Promise<{ tasks: TaskListItem[]; nextCursor: string | null }> {
-  const rows = await db.$queryRaw<(TaskSummaryRow & PreviewSource)[]>(listTasksStatement(params));
+  // The inbox's every load and refresh: on the driver (lib/db.ts says why).
+  const rows = await directSql(db).query<TaskSummaryRow & PreviewSource>(listTasksStatement(params));
   const page = rows.slice(0, params.limit);
   return {
     tasks: page.map(({ resultHead, latestMessage, ...task }) => ({ ...toTaskSummary(task), preview: taskPreview({ resultHead, latestMessage }) })),
