@@ -1,7 +1,7 @@
 import type { Db, DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
-import type { TaskDispatcher } from "@/lib/engine/port";
+import type { PgNotification, TaskDispatcher } from "@/lib/engine/port";
 import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
 import { originOutsideAdminRules } from "@/lib/browser";
 import { env } from "@/lib/env";
@@ -40,20 +40,24 @@ export async function createTask(
   let created;
   try {
     created = await db.$transaction(async (tx) => {
-      const inserted = await insertTask(tx, {
-        userId: params.userId,
-        title: params.title,
-        prompt: params.prompt,
-        runAt: params.runAt ?? null,
-        budgetTokens: params.budgetTokens ?? null,
-        budgetUsd: params.budgetUsd ?? null,
-        planFirst: params.planFirst ?? false,
-        browserOrigins: params.browserOrigins ?? [],
-        policyFloor: params.policyFloor ?? undefined,
-        provider: choice.provider,
-        model: choice.model,
-        idempotencyKey: params.idempotencyKey ?? null,
-      });
+      const inserted = await insertTask(
+        tx,
+        {
+          userId: params.userId,
+          title: params.title,
+          prompt: params.prompt,
+          runAt: params.runAt ?? null,
+          budgetTokens: params.budgetTokens ?? null,
+          budgetUsd: params.budgetUsd ?? null,
+          planFirst: params.planFirst ?? false,
+          browserOrigins: params.browserOrigins ?? [],
+          policyFloor: params.policyFloor ?? undefined,
+          provider: choice.provider,
+          model: choice.model,
+          idempotencyKey: params.idempotencyKey ?? null,
+        },
+        { notify: engine.startWake },
+      );
       await params.alsoInsert?.(tx, inserted.task);
       await engine.startRunInTransaction?.(tx, inserted.runId, { delayMs });
       return inserted;
@@ -117,8 +121,9 @@ export interface NewTask {
 /**
  * A task, its first run and its task.created event, inside the caller's transaction (a request, a
  * schedule's slot, a sub-task, a trigger): one statement, where Prisma's creates took three.
+ * `notify` rides on it (the engine's wake-up for a run started in this transaction).
  */
-export async function insertTask(tx: DbTx, data: NewTask): Promise<{ task: Task; runId: string }> {
+export async function insertTask(tx: DbTx, data: NewTask, options: { notify?: PgNotification } = {}): Promise<{ task: Task; runId: string }> {
   const taskId = uuidv7();
   const runId = uuidv7();
   // Prisma's creates stamped rows with the client's clock; so do these, whatever the session's time zone.
@@ -150,7 +155,7 @@ export async function insertTask(tx: DbTx, data: NewTask): Promise<{ task: Task;
       INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, created_at)
       VALUES (${taskId}::uuid, ${runId}::uuid, 'task.created', ${event.actor}, ${event.message}, ${JSON.stringify(event.data)}::jsonb, ${now}::timestamp(3))
     )
-    SELECT * FROM task`;
+    SELECT task.* FROM task${options.notify ? Prisma.sql`, (SELECT pg_notify(${options.notify.channel}, ${options.notify.payload})) AS notified` : Prisma.empty}`;
   return { task: task!, runId };
 }
 
