@@ -36,6 +36,12 @@ export class StepFailedError extends Error {
 
 export const SIGNAL_CANCEL = "cancel";
 
+/** A Postgres NOTIFY: sent at the commit of the transaction that made it. */
+export interface PgNotification {
+  channel: string;
+  payload: string;
+}
+
 /** What the web side may ask of the engine. It never runs agent work itself. */
 export interface TaskDispatcher {
   /** Starts the run's workflow (idempotent per run id), optionally after a delay. */
@@ -43,8 +49,11 @@ export interface TaskDispatcher {
   /**
    * startRun as part of the caller's transaction, for an engine whose queue lives in Baton's own
    * Postgres (DBOS): the run and its start commit together. Engines without it are started after.
+   * The caller also sends `startWake` in that transaction, with a statement it makes anyway.
    */
   startRunInTransaction?(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void>;
+  /** The notification that tells the workers at commit that startRunInTransaction queued a run. */
+  readonly startWake?: PgNotification;
   /** Delivers a message to the run's workflow; it is kept until the workflow reads it. */
   signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void>;
   /** Starts the push delivery of one notification (idempotent per notification id). */

@@ -1,12 +1,12 @@
 import type { Db, DbTx } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
-import type { TaskDispatcher } from "@/lib/engine/port";
+import type { PgNotification, TaskDispatcher } from "@/lib/engine/port";
 import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
 import { originOutsideAdminRules } from "@/lib/browser";
 import { env } from "@/lib/env";
+import { uuidv7 } from "@/lib/ids/uuid-v7";
 import type { PolicyFloor } from "@/lib/policy/risk-policy";
-import { appendEvent } from "./timeline";
 import type { CreateTaskInput } from "./schemas";
 import { toTaskSummary, type TaskSummary } from "./views";
 
@@ -40,27 +40,31 @@ export async function createTask(
   let created;
   try {
     created = await db.$transaction(async (tx) => {
-      const inserted = await insertTask(tx, {
-        userId: params.userId,
-        title: params.title,
-        prompt: params.prompt,
-        runAt: params.runAt ?? null,
-        budgetTokens: params.budgetTokens ?? null,
-        budgetUsd: params.budgetUsd ?? null,
-        planFirst: params.planFirst ?? false,
-        browserOrigins: params.browserOrigins ?? [],
-        policyFloor: params.policyFloor ?? undefined,
-        provider: choice.provider,
-        model: choice.model,
-        idempotencyKey: params.idempotencyKey ?? null,
-      });
+      const inserted = await insertTask(
+        tx,
+        {
+          userId: params.userId,
+          title: params.title,
+          prompt: params.prompt,
+          runAt: params.runAt ?? null,
+          budgetTokens: params.budgetTokens ?? null,
+          budgetUsd: params.budgetUsd ?? null,
+          planFirst: params.planFirst ?? false,
+          browserOrigins: params.browserOrigins ?? [],
+          policyFloor: params.policyFloor ?? undefined,
+          provider: choice.provider,
+          model: choice.model,
+          idempotencyKey: params.idempotencyKey ?? null,
+        },
+        { notify: engine.startWake },
+      );
       await params.alsoInsert?.(tx, inserted.task);
       await engine.startRunInTransaction?.(tx, inserted.runId, { delayMs });
       return inserted;
     });
   } catch (error) {
     // Two requests with one key raced: the loser returns the winner's task.
-    if (params.idempotencyKey && error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    if (params.idempotencyKey && isUniqueViolation(error)) {
       const existing = await findByIdempotencyKey(db, params.userId, params.idempotencyKey);
       if (existing) return { task: existing, created: false };
     }
@@ -93,21 +97,73 @@ export async function resolveModelChoice(db: DbTx, params: { provider?: string; 
   throw new AppError("BAD_REQUEST", { message: "That model is not available here.", fieldErrors: { model: [`Choose one of: ${offered}.`] } });
 }
 
-/** A task and its first run, inside the caller's transaction (a request, or a schedule's slot). */
-export async function insertTask(tx: DbTx, data: Prisma.TaskUncheckedCreateInput & { provider: string; model: string }): Promise<{ task: Task; runId: string }> {
-  const task = await tx.task.create({ data });
-  // Not a nested create: Prisma reads a nested create back with two more queries.
-  const run = await tx.run.create({ data: { taskId: task.id, number: 1, provider: data.provider, model: data.model }, select: { id: true } });
-  const scheduled = data.runAt ? "; scheduled to start later" : "";
-  await appendEvent(tx, {
-    taskId: task.id,
-    runId: run.id,
-    type: "task.created",
+/** What insertTask writes: the columns a caller sets; the rest take the schema's defaults. */
+export interface NewTask {
+  userId: string;
+  title: string;
+  prompt: string;
+  provider: string;
+  model: string;
+  runAt?: Date | null;
+  budgetTokens?: number | null;
+  budgetUsd?: number | null;
+  idempotencyKey?: string | null;
+  scheduleId?: string | null;
+  scheduledFor?: Date | null;
+  policyFloor?: Prisma.InputJsonValue;
+  planFirst?: boolean;
+  browserOrigins?: string[];
+  parentTaskId?: string | null;
+  parentRunId?: string | null;
+  subtaskDepth?: number;
+}
+
+/**
+ * A task, its first run and its task.created event, inside the caller's transaction (a request, a
+ * schedule's slot, a sub-task, a trigger): one statement, where Prisma's creates took three.
+ * `notify` rides on it (the engine's wake-up for a run started in this transaction).
+ */
+export async function insertTask(tx: DbTx, data: NewTask, options: { notify?: PgNotification } = {}): Promise<{ task: Task; runId: string }> {
+  const taskId = uuidv7();
+  const runId = uuidv7();
+  // Prisma's creates stamped rows with the client's clock; so do these, whatever the session's time zone.
+  const now = new Date();
+  const runAt = data.runAt ?? null;
+  const scheduled = runAt ? "; scheduled to start later" : "";
+  const event = {
     actor: data.parentTaskId ? "agent" : data.scheduleId ? "system" : "user",
     message: data.parentTaskId ? "Created as a sub-task by its parent's agent" : data.scheduleId ? `Created by its schedule${scheduled}` : `Created${scheduled}`,
-    data: { provider: data.provider, model: data.model, runAt: task.runAt?.toISOString() ?? null },
-  });
-  return { task, runId: run.id };
+    data: { provider: data.provider, model: data.model, runAt: runAt?.toISOString() ?? null },
+  };
+  const [task] = await tx.$queryRaw<Task[]>`
+    WITH task AS (
+      INSERT INTO tasks (id, user_id, title, prompt, provider, model, run_at, budget_tokens, budget_usd, idempotency_key, schedule_id,
+        scheduled_for, policy_floor, plan_first, browser_origins, parent_task_id, parent_run_id, subtask_depth, created_at, updated_at)
+      VALUES (${taskId}::uuid, ${data.userId}::uuid, ${data.title}, ${data.prompt}, ${data.provider}, ${data.model}, ${runAt}::timestamp(3),
+        ${data.budgetTokens ?? null}::int, ${data.budgetUsd ?? null}::numeric, ${data.idempotencyKey ?? null}, ${data.scheduleId ?? null}::uuid,
+        ${data.scheduledFor ?? null}::timestamp(3), ${data.policyFloor === undefined ? null : JSON.stringify(data.policyFloor)}::jsonb,
+        ${data.planFirst ?? false}, ${data.browserOrigins ?? []}::text[], ${data.parentTaskId ?? null}::uuid, ${data.parentRunId ?? null}::uuid,
+        ${data.subtaskDepth ?? 0}::int, ${now}::timestamp(3), ${now}::timestamp(3))
+      RETURNING id::text AS id, user_id::text AS "userId", title, prompt, provider, model, status::text AS status, status_reason AS "statusReason", run_at AS "runAt",
+        budget_tokens AS "budgetTokens", budget_usd AS "budgetUsd", idempotency_key AS "idempotencyKey", schedule_id::text AS "scheduleId",
+        scheduled_for AS "scheduledFor", policy_floor AS "policyFloor", plan_first AS "planFirst", browser_origins AS "browserOrigins",
+        parent_task_id::text AS "parentTaskId", parent_run_id::text AS "parentRunId", subtask_depth AS "subtaskDepth", created_at AS "createdAt",
+        updated_at AS "updatedAt"
+    ), run AS (
+      INSERT INTO runs (id, task_id, number, provider, model, created_at) VALUES (${runId}::uuid, ${taskId}::uuid, 1, ${data.provider}, ${data.model}, ${now}::timestamp(3))
+    ), created AS (
+      INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, created_at)
+      VALUES (${taskId}::uuid, ${runId}::uuid, 'task.created', ${event.actor}, ${event.message}, ${JSON.stringify(event.data)}::jsonb, ${now}::timestamp(3))
+    )
+    SELECT task.* FROM task${options.notify ? Prisma.sql`, (SELECT pg_notify(${options.notify.channel}, ${options.notify.payload})) AS notified` : Prisma.empty}`;
+  return { task: task!, runId };
+}
+
+/** insertTask is a raw query: Prisma reports its unique violation as P2010 with the driver's error, not as P2002. */
+function isUniqueViolation(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2010") return false;
+  const driverError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
+  return driverError?.cause?.kind === "UniqueConstraintViolation";
 }
 
 async function findByIdempotencyKey(db: Db, userId: string, idempotencyKey: string): Promise<TaskSummary | null> {

@@ -1,11 +1,12 @@
 // The web side's view of the DBOS engine: it enqueues and signals through DBOSClient and never
 // launches DBOS itself, so no workflow ever runs inside a request. Every enqueue of a run carries
-// a notification on WORK_CHANNEL in its own transaction, which wakes the workers at once.
+// a notification on WORK_CHANNEL in its own transaction, which wakes the workers at once (in a
+// caller's transaction, the caller sends it with a statement of its own: startWake).
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
 import pg from "pg";
 import type { DbTx } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
-import type { TaskDispatcher } from "../port";
+import type { PgNotification, TaskDispatcher } from "../port";
 import { quietDbosLogger } from "./quiet-logger";
 import { pgClientOverTransaction } from "./tx-client";
 import {
@@ -72,13 +73,15 @@ export class DbosDispatcher implements TaskDispatcher {
 
   /**
    * startRun inside the caller's transaction (the one that wrote the run): one commit for the task
-   * and its workflow, and the wake-up goes out with it. Nothing is enqueued if it rolls back.
+   * and its workflow, and the caller's statements carry the wake-up (startWake). Nothing is
+   * enqueued if it rolls back.
    */
   async startRunInTransaction(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void> {
     const client = await this.getClient();
     await client.enqueueInTransaction(pgClientOverTransaction(tx), runEnqueueOptions(runId, options), runId);
-    await tx.$executeRaw`SELECT pg_notify(${WORK_CHANNEL}, ${TASK_QUEUE})`;
   }
+
+  readonly startWake: PgNotification = { channel: WORK_CHANNEL, payload: TASK_QUEUE };
 
   async signal(runId: string, topic: string, payload: unknown, idempotencyKey?: string): Promise<void> {
     const client = await this.getClient();
