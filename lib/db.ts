@@ -62,6 +62,8 @@ export function directSql(db: Db): DirectSql {
 export interface DirectTransaction extends DirectSql {
   /** What this transaction wrote is rolled back when `work` returns (a caller that found it should not have). */
   discard(): void;
+  /** The transaction's connection, for a library that writes through a pg client (DBOS's enqueue). */
+  readonly connection: pg.ClientBase;
 }
 
 /** `work` in one transaction on one connection: committed when it returns, unless discarded; rolled back when it throws. */
@@ -72,7 +74,7 @@ export async function directTransaction<T>(db: Db, work: (tx: DirectTransaction)
   let discarded = false;
   try {
     await connection.query("BEGIN");
-    const result = await work({ ...on(connection), discard: () => (discarded = true) });
+    const result = await work({ ...on(connection), connection, discard: () => (discarded = true) });
     await connection.query(discarded ? "ROLLBACK" : "COMMIT");
     return result;
   } catch (error) {

@@ -3,7 +3,8 @@
 // prefix every pushed branch carries, and the package registries its commands may reach. The
 // model's arguments are checked against them, so a prompt (or an issue's text) that talks the
 // model into another branch, base or repository meets a refusal, not a push.
-import type { Db, DbTx } from "@/lib/db";
+import type { Db, DirectSql } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { DEFAULT_BRANCH_PREFIX, type BranchRules } from "./branch-rules";
 import { parseRepositoryRemote, remoteLocation } from "./repository-url";
 
@@ -15,8 +16,12 @@ export interface TaskCodeRules {
   registryHosts: string[];
 }
 
-export async function saveTaskCodeRules(tx: DbTx, params: { taskId: string; userId: string; rules: TaskCodeRules }): Promise<void> {
-  await tx.taskCodeRules.create({ data: { taskId: params.taskId, userId: params.userId, ...params.rules } });
+/** In the task's own transaction (createTask's, on the driver). */
+export async function saveTaskCodeRules(tx: DirectSql, params: { taskId: string; userId: string; rules: TaskCodeRules }): Promise<void> {
+  const { rules } = params;
+  await tx.query(Prisma.sql`
+    INSERT INTO task_code_rules (task_id, user_id, repository, base_branch, branch_prefix, registry_hosts, created_at)
+    VALUES (${params.taskId}::uuid, ${params.userId}::uuid, ${rules.repository}, ${rules.baseBranch}, ${rules.branchPrefix}, ${rules.registryHosts}::text[], ${new Date()})`);
 }
 
 /** The task's rules, or null for a task not made from the template (the tools' defaults then hold). */

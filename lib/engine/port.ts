@@ -1,6 +1,6 @@
 // The durable-execution port. The task workflow is written once against DurableContext; each
 // engine backend (DBOS today, Inngest next) implements it. No engine type leaves lib/engine.
-import type { DbTx } from "@/lib/db";
+import type { DirectTransaction } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 
 export interface StepOptions {
@@ -51,7 +51,7 @@ export interface TaskDispatcher {
    * Postgres (DBOS): the run and its start commit together. Engines without it are started after.
    * The caller also sends `startWake` in that transaction, with a statement it makes anyway.
    */
-  startRunInTransaction?(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void>;
+  startRunInTransaction?(tx: DirectTransaction, runId: string, options?: { delayMs?: number }): Promise<void>;
   /** The notification that tells the workers at commit that startRunInTransaction queued a run. */
   readonly startWake?: PgNotification;
   /** Delivers a message to the run's workflow; it is kept until the workflow reads it. */

@@ -1,4 +1,5 @@
-import type { Db, DbTx } from "@/lib/db";
+import pg from "pg";
+import { directTransaction, type Db, type DbTx, type DirectTransaction } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { PgNotification, TaskDispatcher } from "@/lib/engine/port";
@@ -8,7 +9,9 @@ import { env } from "@/lib/env";
 import { uuidv7 } from "@/lib/ids/uuid-v7";
 import type { PolicyFloor } from "@/lib/policy/risk-policy";
 import type { CreateTaskInput } from "./schemas";
-import { toTaskSummary, type TaskSummary } from "./views";
+import { toTaskSummary, type TaskSummary, type TaskSummaryRow } from "./views";
+
+const UNIQUE_VIOLATION = "23505";
 
 export interface CreateTaskParams extends CreateTaskInput {
   userId: string;
@@ -16,7 +19,7 @@ export interface CreateTaskParams extends CreateTaskInput {
   /** A template's floor under the person's policy (PR handoff: pushes always ask). */
   policyFloor?: PolicyFloor;
   /** Rows that belong with the task (a template's rules), written in its transaction. */
-  alsoInsert?: (tx: DbTx, task: { id: string; userId: string }) => Promise<void>;
+  alsoInsert?: (tx: DirectTransaction, task: { id: string; userId: string }) => Promise<void>;
 }
 
 /**
@@ -37,34 +40,33 @@ export async function createTask(
   const choice = await resolveModelChoice(db, params);
   checkBrowserOrigins(params.browserOrigins ?? []);
   const delayMs = params.runAt ? params.runAt.getTime() - Date.now() : 0;
+  const task: NewTask = {
+    userId: params.userId,
+    title: params.title,
+    prompt: params.prompt,
+    runAt: params.runAt ?? null,
+    budgetTokens: params.budgetTokens ?? null,
+    budgetUsd: params.budgetUsd ?? null,
+    planFirst: params.planFirst ?? false,
+    browserOrigins: params.browserOrigins ?? [],
+    policyFloor: params.policyFloor ?? undefined,
+    provider: choice.provider,
+    model: choice.model,
+    idempotencyKey: params.idempotencyKey ?? null,
+  };
   let created;
   try {
-    created = await db.$transaction(async (tx) => {
-      const inserted = await insertTask(
-        tx,
-        {
-          userId: params.userId,
-          title: params.title,
-          prompt: params.prompt,
-          runAt: params.runAt ?? null,
-          budgetTokens: params.budgetTokens ?? null,
-          budgetUsd: params.budgetUsd ?? null,
-          planFirst: params.planFirst ?? false,
-          browserOrigins: params.browserOrigins ?? [],
-          policyFloor: params.policyFloor ?? undefined,
-          provider: choice.provider,
-          model: choice.model,
-          idempotencyKey: params.idempotencyKey ?? null,
-        },
-        { notify: engine.startWake },
-      );
-      await params.alsoInsert?.(tx, inserted.task);
-      await engine.startRunInTransaction?.(tx, inserted.runId, { delayMs });
-      return inserted;
+    // On the driver, not in a Prisma transaction (lib/db.ts says why): every task is made here.
+    created = await directTransaction(db, async (tx) => {
+      const { statement, runId } = insertTaskStatement(task, { notify: engine.startWake });
+      const [row] = await tx.query<TaskSummaryRow & { userId: string }>(statement);
+      await params.alsoInsert?.(tx, row!);
+      await engine.startRunInTransaction?.(tx, runId, { delayMs });
+      return { task: row!, runId };
     });
   } catch (error) {
     // Two requests with one key raced: the loser returns the winner's task.
-    if (params.idempotencyKey && isUniqueViolation(error)) {
+    if (params.idempotencyKey && error instanceof pg.DatabaseError && error.code === UNIQUE_VIOLATION) {
       const existing = await findByIdempotencyKey(db, params.userId, params.idempotencyKey);
       if (existing) return { task: existing, created: false };
     }
@@ -124,6 +126,13 @@ export interface NewTask {
  * `notify` rides on it (the engine's wake-up for a run started in this transaction).
  */
 export async function insertTask(tx: DbTx, data: NewTask, options: { notify?: PgNotification } = {}): Promise<{ task: Task; runId: string }> {
+  const { statement, runId } = insertTaskStatement(data, options);
+  const [task] = await tx.$queryRaw<Task[]>(statement);
+  return { task: task!, runId };
+}
+
+/** insertTask's statement (its row is the Task), for a transaction on the driver. */
+function insertTaskStatement(data: NewTask, options: { notify?: PgNotification }): { statement: Prisma.Sql; runId: string } {
   const taskId = uuidv7();
   const runId = uuidv7();
   // Prisma's creates stamped rows with the client's clock; so do these, whatever the session's time zone.
@@ -135,7 +144,7 @@ export async function insertTask(tx: DbTx, data: NewTask, options: { notify?: Pg
     message: data.parentTaskId ? "Created as a sub-task by its parent's agent" : data.scheduleId ? `Created by its schedule${scheduled}` : `Created${scheduled}`,
     data: { provider: data.provider, model: data.model, runAt: runAt?.toISOString() ?? null },
   };
-  const [task] = await tx.$queryRaw<Task[]>`
+  const statement = Prisma.sql`
     WITH task AS (
       INSERT INTO tasks (id, user_id, title, prompt, provider, model, run_at, budget_tokens, budget_usd, idempotency_key, schedule_id,
         scheduled_for, policy_floor, plan_first, browser_origins, parent_task_id, parent_run_id, subtask_depth, created_at, updated_at)
@@ -156,14 +165,7 @@ export async function insertTask(tx: DbTx, data: NewTask, options: { notify?: Pg
       VALUES (${taskId}::uuid, ${runId}::uuid, 'task.created', ${event.actor}, ${event.message}, ${JSON.stringify(event.data)}::jsonb, ${now}::timestamp(3))
     )
     SELECT task.* FROM task${options.notify ? Prisma.sql`, (SELECT pg_notify(${options.notify.channel}, ${options.notify.payload})) AS notified` : Prisma.empty}`;
-  return { task: task!, runId };
-}
-
-/** insertTask is a raw query: Prisma reports its unique violation as P2010 with the driver's error, not as P2002. */
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2010") return false;
-  const driverError = error.meta?.driverAdapterError as { cause?: { kind?: string } } | undefined;
-  return driverError?.cause?.kind === "UniqueConstraintViolation";
+  return { statement, runId };
 }
 
 async function findByIdempotencyKey(db: Db, userId: string, idempotencyKey: string): Promise<TaskSummary | null> {

@@ -6,6 +6,7 @@ import { DEMO_CHOICE } from "@/lib/agent/providers/registry";
 import { createDb, type Db } from "@/lib/db";
 import { DbosDispatcher } from "@/lib/engine/dbos/dispatcher";
 import { DBOS_SCHEMA } from "@/lib/engine/dbos/names";
+import type { TaskDispatcher } from "@/lib/engine/port";
 import { createTask, insertTask } from "@/lib/tasks/create-task";
 import { createTestUser } from "../support/factories";
 import { testDatabase, type TestDatabase } from "../support/test-database";
@@ -61,13 +62,20 @@ describe("waking the worker on new work", () => {
   it("enqueues nothing when the task's transaction rolls back", async () => {
     const userId = await createTestUser(db);
     let runId = "";
-    await expect(
-      db.$transaction(async (tx) => {
-        runId = (await insertTask(tx, { userId, title: "Never", prompt: "No.", ...DEMO })).runId;
-        await engine.startRunInTransaction(tx, runId);
+    // The run is enqueued in createTask's transaction, then something fails before the commit.
+    const enqueueThenFail: TaskDispatcher = {
+      startWake: engine.startWake,
+      startRun: (id, options) => engine.startRun(id, options),
+      signal: (...args) => engine.signal(...args),
+      deliverNotification: (notification) => engine.deliverNotification(notification),
+      async startRunInTransaction(tx, id, options) {
+        await engine.startRunInTransaction(tx, id, options);
+        runId = id;
         throw new Error("changed my mind");
-      }),
-    ).rejects.toThrow("changed my mind");
+      },
+    };
+    await expect(createTask({ db, engine: enqueueThenFail }, { userId, title: "Never", prompt: "No.", ...DEMO })).rejects.toThrow("changed my mind");
+    expect(runId).not.toBe("");
     const rows = await db.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM "${DBOS_SCHEMA}".workflow_status WHERE workflow_uuid = $1`, runId);
     expect(rows).toHaveLength(0);
     expect(await db.task.count({ where: { userId } })).toBe(0);

@@ -4,11 +4,10 @@
 // caller's transaction, the caller sends it with a statement of its own: startWake).
 import { DBOSClient } from "@dbos-inc/dbos-sdk";
 import pg from "pg";
-import type { DbTx } from "@/lib/db";
+import type { DirectTransaction } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 import type { PgNotification, TaskDispatcher } from "../port";
 import { quietDbosLogger } from "./quiet-logger";
-import { pgClientOverTransaction } from "./tx-client";
 import {
   DBOS_APP_NAME,
   DBOS_APP_VERSION,
@@ -76,9 +75,9 @@ export class DbosDispatcher implements TaskDispatcher {
    * and its workflow, and the caller's statements carry the wake-up (startWake). Nothing is
    * enqueued if it rolls back.
    */
-  async startRunInTransaction(tx: DbTx, runId: string, options?: { delayMs?: number }): Promise<void> {
+  async startRunInTransaction(tx: DirectTransaction, runId: string, options?: { delayMs?: number }): Promise<void> {
     const client = await this.getClient();
-    await client.enqueueInTransaction(pgClientOverTransaction(tx), runEnqueueOptions(runId, options), runId);
+    await client.enqueueInTransaction(tx.connection, runEnqueueOptions(runId, options), runId);
   }
 
   readonly startWake: PgNotification = { channel: WORK_CHANNEL, payload: TASK_QUEUE };
