@@ -22,6 +22,7 @@ import { redactArguments, restoreRedacted, runToolCall, type ToolOutcome } from 
 import { runDurableTool } from "./durable-tool";
 
 const DB_STEP = { retries: 10 };
+const SELF_RECORDING_DB_STEP = { ...DB_STEP, recordsItself: true };
 
 /** The run's egress context; approving a call adds its host to `approved`. */
 export type RunEgress = EgressContext & { approved: Set<string> };
@@ -173,13 +174,15 @@ export async function askPerson(
     );
     const remainingMs = await ctx.step(`approval-wait-${key}`, async () => Math.max(0, approval.expiresAt - Date.now()));
     const woken = await ctx.waitForSignal(approvalSignalTopic(approval.id), { timeoutMs: remainingMs });
+    // Both settle a decided request, after which it reads the same every time: no checkpoint needed.
     settled = await ctx.step(
       `settle-approval-${key}`,
       () => (woken === null ? expireApproval(deps.db, approval.id) : readApproval(deps.db, approval.id)),
-      DB_STEP,
+      SELF_RECORDING_DB_STEP,
     );
   }
-  const resumed = await ctx.step(`resume-${key}`, () => resumeAfterApproval(deps.db, { taskId: work.taskId, runId: work.runId }), DB_STEP);
+  const resumeKey = `resume-${key}`;
+  const resumed = await ctx.step(resumeKey, () => resumeAfterApproval(deps.db, { taskId: work.taskId, runId: work.runId, stepKey: resumeKey }), SELF_RECORDING_DB_STEP);
   if (!resumed) return { kind: "not approved", outcome: { kind: "canceled" } };
   if (settled.status === "expired" || settled.status === "pending") {
     return { kind: "not approved", outcome: { kind: "expired", reason: `Nobody approved ${toolName} on ${target} in time, so it was not run.` } };

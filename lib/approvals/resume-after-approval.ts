@@ -1,12 +1,20 @@
-import type { Db } from "@/lib/db";
-import { transitionTask } from "@/lib/tasks/transition-task";
+import { directSql, type Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { transitionSteps } from "@/lib/tasks/transition-task";
 
-/** Back to running once a decision is in; false when the person canceled the task meanwhile. */
-export async function resumeAfterApproval(db: Db, params: { taskId: string; runId: string }): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    const task = await tx.task.findUniqueOrThrow({ where: { id: params.taskId }, select: { status: true } });
-    if (task.status === "canceled") return false;
-    if (task.status === "waiting_approval") await transitionTask(tx, { ...params, to: "running", actor: "system" });
-    return true;
-  });
+/**
+ * Back to running once a decision is in; false when the person canceled the task meanwhile. One
+ * statement that records itself: the move's status event carries `stepKey`, so a repeat (a
+ * resumption replaying the run) finds it and answers as the first did, without moving a task that
+ * has since gone on (to a later approval, say).
+ */
+export async function resumeAfterApproval(db: Db, params: { taskId: string; runId: string; stepKey: string }): Promise<boolean> {
+  const { taskId, runId, stepKey } = params;
+  const earlier = Prisma.sql`EXISTS (SELECT 1 FROM timeline_events WHERE run_id = ${runId}::uuid AND step_key = ${stepKey})`;
+  // The rest of the statement sees the task as it was before the move.
+  const [row] = await directSql(db).query<{ resumed: boolean }>(Prisma.sql`
+    WITH ${transitionSteps({ task: Prisma.sql`(SELECT ${taskId}::uuid WHERE NOT ${earlier})`, runId, to: "running", actor: "system", statusStepKey: stepKey })}
+    SELECT ${earlier} OR EXISTS (SELECT 1 FROM moved)
+        OR (SELECT status FROM tasks WHERE id = ${taskId}::uuid) NOT IN ('canceled', 'waiting_approval') AS resumed`);
+  return row?.resumed === true;
 }

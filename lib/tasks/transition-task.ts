@@ -58,6 +58,8 @@ export interface TransitionExtras {
    * A step key already written for the run is skipped.
    */
   eventsBefore?: Prisma.Sql;
+  /** The status event's step key: a step that records itself finds its own earlier move by it. */
+  statusStepKey?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export function transitionSteps(params: Omit<TransitionParams, "taskId"> & Trans
       INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, step_key, created_at)
       SELECT (SELECT id FROM moved), ${runId ?? null}::uuid, e.type, e.actor, e.message, e.data, e.step_key, ${now}
         FROM (${params.eventsBefore ?? Prisma.sql`SELECT 0, NULL::text, NULL::text, NULL::text, NULL::jsonb, NULL::text WHERE false`}
-              UNION ALL SELECT ${LAST_EVENT}::int, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, NULL)
+              UNION ALL SELECT ${LAST_EVENT}::int, 'task.status', ${actor}, ${message}, ${JSON.stringify({ status: to })}::jsonb, ${params.statusStepKey ?? null}::text)
              AS e(ord, type, actor, message, data, step_key)
        WHERE EXISTS (SELECT 1 FROM moved) ORDER BY e.ord
       ON CONFLICT (run_id, step_key) DO NOTHING)`;

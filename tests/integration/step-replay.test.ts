@@ -10,7 +10,10 @@ import { openEffect } from "@/lib/effects/effect-journal";
 import { createTask } from "@/lib/tasks/create-task";
 import { takeMessages } from "@/lib/tasks/messages";
 import { ToolError, type ToolDefinition } from "@/lib/tools/types";
-import { createTestUser } from "../support/factories";
+import { requestApproval } from "@/lib/approvals/request-approval";
+import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
+import { cancelTask } from "@/lib/tasks/cancel-task";
+import { createPendingApproval, createTestUser } from "../support/factories";
 import { testToolContext } from "../support/tool-context";
 
 const engine = { startRun: async () => {}, signal: async () => {}, deliverNotification: async () => {} };
@@ -118,5 +121,47 @@ describe("follow-ups read again", () => {
     expect(await takeMessages(db(), { taskId, runId, stepKey: "read-messages-2" })).toEqual(read);
     expect(read).toEqual(["Also add eggs."]);
     expect(await takeMessages(db(), { taskId, runId, stepKey: "read-messages-3" })).toEqual(["And bread."]);
+  });
+});
+
+describe("the resume after a decision, run again", () => {
+  const statusOf = async (taskId: string) => (await db().task.findUniqueOrThrow({ where: { id: taskId } })).status;
+
+  it("answers as it first did and moves nothing, though the task waits on a later approval by then", async () => {
+    const userId = await createTestUser(db(), "Resumer");
+    const { taskId, runId } = await createPendingApproval(db(), { userId });
+    expect(await resumeAfterApproval(db(), { taskId, runId, stepKey: "resume-1" })).toBe(true);
+    expect(await statusOf(taskId)).toBe("running");
+
+    // The run goes on to a second risky call and waits again; then a resumption replays the first resume.
+    await requestApproval(db(), {
+      taskId,
+      runId,
+      callId: "call-second",
+      toolName: "http_request",
+      arguments: { method: "POST", url: "https://hooks.example.com/again" },
+      target: "POST https://hooks.example.com/again",
+      reason: "send it again",
+      risk: "external",
+      requestedAt: new Date(),
+      expiresAt: new Date(Date.now() + 3600_000),
+    });
+    expect(await resumeAfterApproval(db(), { taskId, runId, stepKey: "resume-1" })).toBe(true);
+    expect(await statusOf(taskId)).toBe("waiting_approval");
+    expect((await events(taskId, "task.status")).map((event) => event.message)).toEqual(["Waiting for approval", "Running", "Waiting for approval"]);
+  });
+
+  it("says canceled again for a task canceled while it waited, and resumed again once it had resumed", async () => {
+    const userId = await createTestUser(db(), "Canceler");
+    const { taskId, runId } = await createPendingApproval(db(), { userId });
+    await cancelTask({ db: db(), engine }, { userId, taskId });
+    expect(await resumeAfterApproval(db(), { taskId, runId, stepKey: "resume-1" })).toBe(false);
+    expect(await resumeAfterApproval(db(), { taskId, runId, stepKey: "resume-1" })).toBe(false);
+    expect(await statusOf(taskId)).toBe("canceled");
+
+    const resumedThenCanceled = await createPendingApproval(db(), { userId });
+    expect(await resumeAfterApproval(db(), { ...resumedThenCanceled, stepKey: "resume-1" })).toBe(true);
+    await cancelTask({ db: db(), engine }, { userId, taskId: resumedThenCanceled.taskId });
+    expect(await resumeAfterApproval(db(), { ...resumedThenCanceled, stepKey: "resume-1" })).toBe(true);
   });
 });
