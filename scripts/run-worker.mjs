@@ -4,20 +4,25 @@
 // imports are bundled with esbuild at every start instead (a fraction of a second, so the bundle
 // can never be older than the sources) and imported here, in this same process: killing this
 // process kills the worker. Packages stay external and load from node_modules as they did under
-// tsx, lazily where the code imports them lazily (playwright-core, imapflow, the MCP SDK); the
-// bundle sits inside node_modules so `createRequire(import.meta.url)` still resolves them.
+// tsx; the bundle sits inside node_modules so `createRequire(import.meta.url)` still resolves them.
+// A module the code imports lazily becomes a chunk of its own, so the packages only it needs (the
+// MCP SDK) still load only when it does.
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import esbuild from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
-const bundle = path.join(root, "node_modules", ".cache", "baton", "worker.mjs");
+const outdir = path.join(root, "node_modules", ".cache", "baton", "worker");
 
 const result = await esbuild.build({
   absWorkingDir: root,
   entryPoints: ["scripts/worker.ts"],
+  outdir,
   bundle: true,
+  splitting: true,
+  chunkNames: "chunk-[hash]",
+  outExtension: { ".js": ".mjs" },
   platform: "node",
   format: "esm",
   target: "node20",
@@ -27,10 +32,16 @@ const result = await esbuild.build({
 });
 // The build's helper process would otherwise live as long as the worker.
 await esbuild.stop();
-// Workers starting together each write a whole file and rename it into place: one may import the
-// other's bundle, built from the same sources, but never a half-written one.
-mkdirSync(path.dirname(bundle), { recursive: true });
-const partial = `${bundle}.${process.pid}`;
-writeFileSync(partial, result.outputFiles[0].contents);
-renameSync(partial, bundle);
-await import(pathToFileURL(bundle).href);
+// Workers starting together each write whole files and rename them into place, the chunks (named
+// by their content) before the entry that imports them: a worker may start from another's entry,
+// built from the same sources, but never from a half-written file. Chunks are never deleted: a
+// worker started from older sources may still import its lazy ones hours later.
+mkdirSync(outdir, { recursive: true });
+const entry = path.join(outdir, "worker.mjs");
+const files = result.outputFiles.sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
+for (const file of files) {
+  const partial = `${file.path}.${process.pid}`;
+  writeFileSync(partial, file.contents);
+  renameSync(partial, file.path);
+}
+await import(pathToFileURL(entry).href);
