@@ -16,9 +16,9 @@ import esbuild from "esbuild";
 // V8's default lets a worker draining a backlog at concurrency 50 grow its old generation to about
 // twice its live ~60 MiB before collecting; a growing factor of 1.1 collects sooner. The flag is
 // read at each collection, so setting it here holds for every way the worker starts; given to Node
-// on the command line (the bench's BENCH_WORKER_NODE_ARGS) it is left as given. It costs CPU:
-// with 10K queued, back to back at load 2-3, peak RSS 375 -> 282 MiB and the worker's CPU 8.4 ->
-// 10.3 ms per task (see the README's Performance section). Capping the young generation as well
+// on the command line (the bench's BENCH_WORKER_NODE_ARGS) it is left as given. With 10K queued,
+// back to back at load 4: peak RSS 377 -> 237 MiB, worker CPU 6.8 -> 7.0 ms per task (another pair
+// measured +1.9 ms; see the README's Performance section). Capping the young generation as well
 // (--max-semi-space-size=2) took the peak to ~220 MiB but cost 30-40% of the worker's CPU and
 // throughput, so that stays at V8's default.
 const HEAP_GROWING = "--heap-growing-percent";
