@@ -22,6 +22,8 @@
 //   BENCH_QUEUED_TASKS=10000  BENCH_QUEUED_WINDOW_MS=20000: a fresh worker's RSS with this many queued
 //   BENCH_GRAPHILE=1 (or --graphile): graphile-worker on the same Postgres too, interleaved
 //   BENCH_PG_PORT=25430  BENCH_WEB_PORT=25440: the bench's own ports
+//   BENCH_WORKER_NODE_ARGS="--max-semi-space-size=4": extra flags for Node in both worker processes
+//     (to weigh a V8 flag's memory against its CPU per task in one run)
 //   BENCH_CPU_PROF=DIR: the worker writes a V8 CPU profile there when it stops (node --cpu-prof);
 //   BENCH_WEB_CPU_PROF=DIR: the same for the web server;
 //     `tsx scripts/bench/profile-summary.ts FILE` says where the time went
@@ -75,6 +77,7 @@ const options = z
     BENCH_SSE_CHANGES: z.coerce.number().int().min(1).max(1000).default(20),
     BENCH_QUEUED_TASKS: z.coerce.number().int().min(0).max(100_000).default(10_000),
     BENCH_QUEUED_WINDOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+    BENCH_WORKER_NODE_ARGS: z.string().default(""),
     BENCH_CPU_PROF: z.string().optional(),
     BENCH_WEB_CPU_PROF: z.string().optional(),
     BENCH_GRAPHILE: z.enum(["0", "1"]).default(process.argv.includes("--graphile") ? "1" : "0"),
@@ -82,6 +85,7 @@ const options = z
   .parse(Object.fromEntries(Object.entries(process.env).filter(([key, value]) => key.startsWith("BENCH_") && value !== "")));
 
 const WARMUP_TASKS = 5;
+const workerNodeArgs = options.BENCH_WORKER_NODE_ARGS.split(" ").filter(Boolean);
 const DEMO = { provider: DEMO_CHOICE.provider, model: DEMO_CHOICE.model };
 /** The model the environment sets up when BENCH_MODEL=remote (the worker's and the creators'). */
 const REMOTE = { provider: "openai", model: "scripted" } as const;
@@ -117,7 +121,7 @@ async function main(res: Resources): Promise<void> {
     BATON_QUEUE_POLL_MS: String(options.BENCH_QUEUE_POLL_MS),
   };
   log("starting the worker");
-  const nodeArgs = options.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.BENCH_CPU_PROF)}`] : [];
+  const nodeArgs = [...workerNodeArgs, ...(options.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(options.BENCH_CPU_PROF)}`] : [])];
   res.worker = await startWorker({ databaseUrl: url, workerId: "bench-worker", env: workerEnv, nodeArgs });
 
   res.db = createDb(url);
@@ -253,6 +257,7 @@ async function benchQueued(res: Resources, url: string): Promise<void> {
   res.worker = await startWorker({
     databaseUrl: url,
     workerId: "bench-worker-2",
+    nodeArgs: workerNodeArgs,
     env: {
       ...(res.model ? remoteModelEnv(res.model.url) : {}),
       BATON_DEMO_LATENCY_MS: String(options.BENCH_DEMO_LATENCY_MS),

@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   });
   const recentWorkerExits: number[] = [];
   const startWorker = () =>
-    launch("worker", bin("tsx"), ["scripts/worker.ts"], (code) => {
+    launch("worker", process.execPath, ["scripts/run-worker.mjs"], (code) => {
       const now = Date.now();
       recentWorkerExits.push(now);
       while (recentWorkerExits[0]! < now - 60_000) recentWorkerExits.shift();

@@ -1,4 +1,4 @@
-// Runs the real worker (`scripts/worker.ts`) as a child process, as `npm start` does, so tests can
+// Runs the real worker (`scripts/run-worker.mjs`) as a child process, as `npm start` does, so tests can
 // kill -9 it and start it again.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -21,9 +21,9 @@ export interface WorkerProcess {
 const root = path.resolve(import.meta.dirname, "..", "..");
 
 export async function startWorker(options: WorkerOptions): Promise<WorkerProcess> {
-  // Node itself with tsx's loader, not the tsx CLI: the CLI runs the script in a child process, so
-  // a SIGKILL sent to it would orphan the real worker and a "crash" would leave it running.
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "--import", "tsx", "scripts/worker.ts"], {
+  // The worker's own launcher, in this one process (no CLI wrapper whose SIGKILL would orphan the
+  // real worker and leave a "crashed" one running).
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), "scripts/run-worker.mjs"], {
     cwd: root,
     env: {
       NODE_ENV: "test",

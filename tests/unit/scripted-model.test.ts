@@ -8,6 +8,7 @@ import { toInputItems } from "@/lib/agent/providers/openai-responses";
 import { scriptedReply } from "@/lib/agent/scripted-model/reply";
 import { MAX_RESPONSE_ID_CHARS } from "@/lib/agent/scripted-model/responses-api";
 import {
+  REMEMBERED_IDEMPOTENCY_KEYS,
   startScriptedModelServer,
   type ScriptedModelOptions,
   type ScriptedModelServer,
@@ -135,6 +136,18 @@ describe("scripted model server", () => {
     const canceled = await post(`${server.url}/responses/${a.json.id}/cancel`, {});
     expect(canceled.json.status).toBe("cancelled");
     expect(server.stats.cancels).toBe(1);
+  });
+
+  it("remembers only the latest idempotency keys, so a long-lived demo model does not grow", async () => {
+    const server = await start();
+    const create = async (key: string) => (await post(`${server.url}/responses`, { model: "m", input: "x", background: true }, { "idempotency-key": key })).json.id as string;
+    for (let n = 0; n <= REMEMBERED_IDEMPOTENCY_KEYS; n++) await create(`k${n}`);
+    const latest = await create(`k${REMEMBERED_IDEMPOTENCY_KEYS}`);
+    expect(server.stats.responsesCreated).toBe(REMEMBERED_IDEMPOTENCY_KEYS + 1);
+    // The latest key is still answered with its response; the oldest, forgotten, makes a new one.
+    expect(await create(`k${REMEMBERED_IDEMPOTENCY_KEYS}`)).toBe(latest);
+    await create("k0");
+    expect(server.stats.responsesCreated).toBe(REMEMBERED_IDEMPOTENCY_KEYS + 2);
   });
 
   it("truncates a reply too large for a response id, and still retrieves it", async () => {

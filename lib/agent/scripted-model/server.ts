@@ -48,6 +48,13 @@ export interface ScriptedModelServer {
   close(): Promise<void>;
 }
 
+/**
+ * A repeated key comes from a retried model step, moments after the first; the demo model lives
+ * as long as the worker, so remembering every key (~2 KB each, the id holds the whole response)
+ * would grow it by that much per model call for good.
+ */
+export const REMEMBERED_IDEMPOTENCY_KEYS = 1000;
+
 type Api = "openai" | "anthropic";
 
 export async function startScriptedModelServer(
@@ -59,6 +66,11 @@ export async function startScriptedModelServer(
   const stats: ScriptedModelStats = { createRequests: 0, responsesCreated: 0, retrieves: 0, cancels: 0, chatCompletions: 0, messages: 0 };
   const byIdempotencyKey = new Map<string, string>();
   const canceled = new Set<string>();
+  const remember = (key: string, id: string) => {
+    byIdempotencyKey.set(key, id);
+    // Oldest first: a Map iterates in insertion order.
+    if (byIdempotencyKey.size > REMEMBERED_IDEMPOTENCY_KEYS) byIdempotencyKey.delete(byIdempotencyKey.keys().next().value!);
+  };
   const wait = (ms: number | undefined) => (ms && ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
   function statusOf(id: string, createdAt: number) {
@@ -84,7 +96,7 @@ export async function startScriptedModelServer(
         const { model, turn } = responsesRequest(body);
         id = encodeResponseId({ createdAt: Date.now(), model, output: runScript(script, turn) });
         stats.responsesCreated++;
-        if (key) byIdempotencyKey.set(key, id);
+        if (key) remember(key, id);
       }
       const stored = decodeResponseId(id)!;
       // A foreground create is answered when the response is done, as the real API holds it; only
