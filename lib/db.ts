@@ -21,7 +21,10 @@ const globalForDb = globalThis as unknown as { batonDb?: PrismaClient };
  */
 const USES_PER_CONNECTION = 5_000;
 
-const pools = new WeakMap<PrismaClient, pg.Pool>();
+// On the client itself, under a registry symbol: Next bundles this module into more than one
+// layer (pages, route handlers), and a client made in one is used in all (globalThis above).
+const POOL = Symbol.for("baton.db.pool");
+type ClientWithPool = PrismaClient & { [POOL]?: pg.Pool };
 
 export function createDb(url = databaseUrl()): PrismaClient {
   // The pool outlives $disconnect (Prisma reconnects through it); idle, it lets the process exit.
@@ -29,7 +32,7 @@ export function createDb(url = databaseUrl()): PrismaClient {
   // An idle connection the server closed (a restart, a dropped database) is replaced on the next use.
   pool.on("error", () => {});
   const client = new PrismaClient({ adapter: new PrismaPg(pool, { statementNameGenerator: (query) => preparedStatementName(query.sql) }) });
-  pools.set(client, pool);
+  Object.defineProperty(client, POOL, { value: pool });
   return client;
 }
 
@@ -54,7 +57,7 @@ export interface DirectSql {
  * column is read as UTC, as Prisma writes it (bigint and numeric arrive as strings).
  */
 export function directSql(db: Db): DirectSql {
-  const pool = pools.get(db);
+  const pool = (db as ClientWithPool)[POOL];
   if (!pool) throw new Error("directSql needs a client made by createDb");
   return on(pool);
 }
@@ -68,7 +71,7 @@ export interface DirectTransaction extends DirectSql {
 
 /** `work` in one transaction on one connection: committed when it returns, unless discarded; rolled back when it throws. */
 export async function directTransaction<T>(db: Db, work: (tx: DirectTransaction) => Promise<T>): Promise<T> {
-  const pool = pools.get(db);
+  const pool = (db as ClientWithPool)[POOL];
   if (!pool) throw new Error("directTransaction needs a client made by createDb");
   const connection = await pool.connect();
   let discarded = false;
