@@ -12,8 +12,8 @@ import { askPerson, type CallOutcome } from "./handle-tool-call";
 import type { ToolCall } from "./providers/conversation";
 import type { AgentDeps } from "./run-task";
 import { redactArguments } from "./tool-step";
+import { DB_STEP } from "./step-options";
 
-const DB_STEP = { retries: 10 };
 const MAX_OUTPUT_CHARS = 20_000;
 
 export async function runDurableTool(

@@ -20,9 +20,8 @@ import type { AgentDeps } from "./run-task";
 import type { RunWork } from "@/lib/tasks/run-lifecycle";
 import { redactArguments, restoreRedacted, runToolCall, type ToolOutcome } from "./tool-step";
 import { runDurableTool } from "./durable-tool";
+import { DB_STEP, SELF_RECORDING_DB_STEP } from "./step-options";
 
-const DB_STEP = { retries: 10 };
-const SELF_RECORDING_DB_STEP = { ...DB_STEP, recordsItself: true };
 
 /** The run's egress context; approving a call adds its host to `approved`. */
 export type RunEgress = EgressContext & { approved: Set<string> };

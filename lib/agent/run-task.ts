@@ -17,6 +17,7 @@ import { handleToolCall } from "./handle-tool-call";
 import type { ConversationItem, TurnResult } from "./providers/conversation";
 import { ModelError, type ModelProvider } from "./providers/types";
 import { overBudget, recordTurn } from "./record-turn";
+import { DB_STEP, SELF_RECORDING_DB_STEP } from "./step-options";
 
 export interface AgentDeps {
   db: Db;
@@ -37,10 +38,6 @@ export interface AgentDeps {
   maxTurns: number;
 }
 
-// Database steps are idempotent, so they may retry through a database restart.
-const DB_STEP = { retries: 10 };
-// The run's start and end: they read back what an earlier execution wrote, so need no checkpoint.
-const SELF_RECORDING_DB_STEP = { ...DB_STEP, recordsItself: true };
 const MODEL_STEP = { retries: 2 };
 
 const AGENT_INSTRUCTIONS = [

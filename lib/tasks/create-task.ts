@@ -121,17 +121,16 @@ export interface NewTask {
 }
 
 /**
- * A task, its first run and its task.created event, inside the caller's transaction (a request, a
+ * A task, its first run and its task.created event, inside the caller's Prisma transaction (a
  * schedule's slot, a sub-task, a trigger): one statement, where Prisma's creates took three.
- * `notify` rides on it (the engine's wake-up for a run started in this transaction).
  */
-export async function insertTask(tx: DbTx, data: NewTask, options: { notify?: PgNotification } = {}): Promise<{ task: Task; runId: string }> {
-  const { statement, runId } = insertTaskStatement(data, options);
+export async function insertTask(tx: DbTx, data: NewTask): Promise<{ task: Task; runId: string }> {
+  const { statement, runId } = insertTaskStatement(data, {});
   const [task] = await tx.$queryRaw<Task[]>(statement);
   return { task: task!, runId };
 }
 
-/** insertTask's statement (its row is the Task), for a transaction on the driver. */
+/** insertTask's statement (its row is the Task); `notify` rides on it (createTask's engine wake-up). */
 function insertTaskStatement(data: NewTask, options: { notify?: PgNotification }): { statement: Prisma.Sql; runId: string } {
   const taskId = uuidv7();
   const runId = uuidv7();
