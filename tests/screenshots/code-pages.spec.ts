@@ -20,6 +20,9 @@ for (const [device, sized] of [["phone", phone], ["desktop", desktopWide]] as co
       await page.getByRole("link", { name: /PR handoff/ }).click();
       await page.getByLabel("Model").selectOption({ label: "Demo model (scripted, no AI)" });
       await shot("pr-handoff-form");
+      // Chosen again just before starting: a choice made while the page was still hydrating was
+      // lost, and the task went to the default model, which knows no handoff.
+      await page.getByLabel("Model").selectOption({ label: "Demo model (scripted, no AI)" });
       await page.getByRole("button", { name: "Start task" }).click();
       await page.waitForURL(/\/tasks\/[0-9a-f-]{36}$/);
       const card = page.getByTestId("approval-card");
