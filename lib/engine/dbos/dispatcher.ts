@@ -8,6 +8,7 @@ import type { DirectTransaction } from "@/lib/db";
 import type { NotificationRequest } from "@/lib/push/notification-request";
 import type { PgNotification, TaskDispatcher } from "../port";
 import { quietDbosLogger } from "./quiet-logger";
+import { dbosSystemPool } from "./system-pool";
 import {
   DBOS_APP_NAME,
   DBOS_APP_VERSION,
@@ -21,7 +22,7 @@ import {
 
 export class DbosDispatcher implements TaskDispatcher {
   private client: Promise<DBOSClient> | undefined;
-  /** For enqueues outside a caller's transaction: each is BEGIN, DBOS's rows, NOTIFY, COMMIT. */
+  /** DBOSClient's, and for enqueues outside a caller's transaction: each is BEGIN, DBOS's rows, NOTIFY, COMMIT. */
   private pool: pg.Pool | undefined;
 
   constructor(private readonly systemDatabaseUrl: string) {}
@@ -29,9 +30,9 @@ export class DbosDispatcher implements TaskDispatcher {
   private getClient(): Promise<DBOSClient> {
     this.client ??= DBOSClient.create({
       systemDatabaseUrl: this.systemDatabaseUrl,
+      systemDatabasePool: this.getPool(),
       systemDatabaseSchemaName: DBOS_SCHEMA,
       applicationName: DBOS_APP_NAME,
-      systemDatabasePoolSize: 5,
       logger: quietDbosLogger(),
     }).catch((error: unknown) => {
       this.client = undefined;
@@ -41,11 +42,7 @@ export class DbosDispatcher implements TaskDispatcher {
   }
 
   private getPool(): pg.Pool {
-    if (!this.pool) {
-      this.pool = new pg.Pool({ connectionString: this.systemDatabaseUrl, max: 3, connectionTimeoutMillis: 5000 });
-      // An idle connection the server closed (a restart) is dropped and replaced on the next use.
-      this.pool.on("error", () => {});
-    }
+    this.pool ??= dbosSystemPool(this.systemDatabaseUrl, { max: 5 });
     return this.pool;
   }
 
@@ -103,7 +100,8 @@ export class DbosDispatcher implements TaskDispatcher {
     const pool = this.pool;
     this.client = undefined;
     this.pool = undefined;
-    await Promise.all([client && (async () => (await client).destroy())(), pool?.end()]);
+    await (client && (await client).destroy());
+    await pool?.end();
   }
 }
 

@@ -16,6 +16,7 @@ import {
   TASK_QUEUE,
 } from "./names";
 import { startQueueWake } from "./queue-wake";
+import { dbosSystemPool } from "./system-pool";
 import { noteRunExecutor, startFailover } from "./worker-failover";
 
 export interface DbosWorkerOptions {
@@ -33,11 +34,12 @@ export interface DbosWorkerOptions {
 }
 
 export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ shutdown(): Promise<void> }> {
+  const systemPool = dbosSystemPool(options.databaseUrl, { max: Math.max(10, Math.min(50, options.concurrency)), executorId: options.executorId });
   DBOS.setConfig({
     name: DBOS_APP_NAME,
     systemDatabaseUrl: options.databaseUrl,
+    systemDatabasePool: systemPool,
     systemDatabaseSchemaName: DBOS_SCHEMA,
-    systemDatabasePoolSize: Math.max(10, Math.min(50, options.concurrency)),
     executorID: options.executorId,
     applicationVersion: DBOS_APP_VERSION,
     logger: quietDbosLogger(),
@@ -76,6 +78,7 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
       failover.stop();
       await queueWake.stop();
       await DBOS.shutdown();
+      await systemPool.end();
     },
   };
 }
