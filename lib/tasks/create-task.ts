@@ -3,7 +3,7 @@ import { directTransaction, type Db, type DbTx, type DirectTransaction } from "@
 import { AppError } from "@/lib/errors";
 import { Prisma, type Task } from "@/lib/generated/prisma/client";
 import type { PgNotification, TaskDispatcher } from "@/lib/engine/port";
-import { DEMO_CHOICE, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
+import { DEMO_CHOICE, environmentDefault, environmentModels, modelChoices, type ModelChoice } from "@/lib/agent/providers/registry";
 import { originOutsideAdminRules } from "@/lib/browser";
 import { env } from "@/lib/env";
 import { uuidv7 } from "@/lib/ids/uuid-v7";
@@ -90,10 +90,14 @@ function checkBrowserOrigins(origins: readonly string[]): void {
 
 /** The requested provider and model if this Baton offers them, else the default; 400 otherwise. */
 export async function resolveModelChoice(db: DbTx, params: { provider?: string; model?: string }): Promise<ModelChoice> {
-  // Always offered: no need to read the model setup.
-  if (params.provider === DEMO_CHOICE.provider && params.model === DEMO_CHOICE.model) return DEMO_CHOICE;
+  const requested = Boolean(params.provider || params.model);
+  const matches = (c: ModelChoice) => c.provider === params.provider && c.model === params.model;
+  // The demo model and the environment's are offered whatever the Models page holds, and a
+  // default the environment pins is the first of them: no need to read the page for those.
+  const fixed = requested ? [DEMO_CHOICE, ...environmentModels()].find(matches) : environmentDefault() ? environmentModels()[0] : undefined;
+  if (fixed) return fixed;
   const choices = await modelChoices(db);
-  const choice = params.provider || params.model ? choices.find((c) => c.provider === params.provider && c.model === params.model) : choices[0];
+  const choice = requested ? choices.find(matches) : choices[0];
   if (choice) return choice;
   const offered = choices.map((c) => `${c.provider}/${c.model}`).join(", ");
   throw new AppError("BAD_REQUEST", { message: "That model is not available here.", fieldErrors: { model: [`Choose one of: ${offered}.`] } });
