@@ -3,6 +3,7 @@
 import type { Db, DbTx } from "@/lib/db";
 import { appendStepEvent } from "@/lib/tasks/timeline";
 import type { TurnResult } from "./providers/conversation";
+import { modelTurnInsert } from "./model-turns";
 import { costUsd } from "./pricing";
 
 export interface TaskSpend {
@@ -41,6 +42,8 @@ export async function recordTurnTx(tx: DbTx, params: TurnRecord, options: Record
     (await tx.$queryRaw<{ status: string }[]>`SELECT status::text AS status FROM tasks WHERE id = ${params.taskId}::uuid FOR NO KEY UPDATE`)[0]?.status;
   // Counted once: a repeat of the step finds its event and adds nothing.
   const firstTime = status === "canceled" || (await appendStepEvent(tx, { taskId: params.taskId, runId: params.runId, ...turn.event }));
+  // What the model answered, for a model step run again (./model-turns.ts).
+  await tx.$executeRaw(modelTurnInsert({ runId: params.runId, turn: params.turn, start: { kind: "done", result: params.result } }));
   if (firstTime) {
     await tx.run.update({
       where: { id: params.runId },

@@ -8,7 +8,7 @@ import { SUBTASKS_SIGNAL } from "@/lib/subtasks/schemas";
 import { redactSecrets } from "@/lib/redact";
 import { urlAllowlistedByName } from "@/lib/tools/http/allowlist";
 import { takeMessages } from "@/lib/tasks/messages";
-import { beginRun, finishRun, recordModelResponse, type RunWork } from "@/lib/tasks/run-lifecycle";
+import { beginRun, finishRun, recordModelResponse, type RunEnd, type RunWork } from "@/lib/tasks/run-lifecycle";
 import type { RunToolContext, ToolDefinition } from "@/lib/tools/types";
 import { toolSpecs } from "@/lib/tools/registry";
 import { offeredTools, PLAN_FIRST_INSTRUCTIONS } from "@/lib/plans/plan-first";
@@ -16,6 +16,7 @@ import { hostsNamedIn } from "@/lib/policy/egress";
 import { handleToolCall } from "./handle-tool-call";
 import type { ConversationItem, TurnResult } from "./providers/conversation";
 import { ModelError, type ModelProvider } from "./providers/types";
+import { recordedModelTurn } from "./model-turns";
 import { overBudget, recordTurn } from "./record-turn";
 import { DB_STEP, SELF_RECORDING_DB_STEP } from "./step-options";
 
@@ -38,7 +39,10 @@ export interface AgentDeps {
   maxTurns: number;
 }
 
-const MODEL_STEP = { retries: 2 };
+/** A turn's start: what it returned is recorded with what the run writes next (./model-turns.ts), not by the engine. */
+const MODEL_START_STEP = { retries: 2, recordsItself: true };
+/** A poll of a background answer: the engine records what it returned (the waits around it depend on it). */
+const MODEL_POLL_STEP = { retries: 2 };
 
 const AGENT_INSTRUCTIONS = [
   "You are Baton, an agent doing a task for a person who is not watching.",
@@ -77,8 +81,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
       "finish-run",
       async () => {
         const finished = await finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn });
-        if (!finished.followUpRunId) await notifyOutcome(deps, work, "completed");
-        return finished;
+        if (!finished.followUpRunId) await notifyOutcome(deps, work, finished.outcome);
+        return { followUpRunId: finished.followUpRunId };
       },
       SELF_RECORDING_DB_STEP,
     );
@@ -89,8 +93,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
     await ctx.step(
       "fail-run",
       async () => {
-        await finishRun(deps.db, { runId, outcome: "failed", reason });
-        await notifyOutcome(deps, work, "failed");
+        const finished = await finishRun(deps.db, { runId, outcome: "failed", reason });
+        await notifyOutcome(deps, work, finished.outcome);
       },
       SELF_RECORDING_DB_STEP,
     );
@@ -106,13 +110,14 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
 }
 
 /**
- * Part of the step that records the outcome (a repeat of that step starts no second delivery: it
- * is idempotent per notification id). A notification is a courtesy: failing to start one never
- * fails the run.
+ * Part of the step that records the outcome, told the outcome on record (a repeat of that step
+ * starts no second delivery: it is idempotent per notification id). A notification is a courtesy:
+ * failing to start one never fails the run.
  */
-async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: "completed" | "failed"): Promise<void> {
+async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: RunEnd["outcome"]): Promise<void> {
   // A sub-task's outcome goes to its parent's agent, whose own outcome is the one the person hears of.
-  if (work.parentRunId) return;
+  // A canceled run needs no news: its person canceled it.
+  if (work.parentRunId || kind === "canceled") return;
   await deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined);
 }
 
@@ -159,16 +164,20 @@ async function askModel(ctx: DurableContext, deps: AgentDeps, work: RunWork, req
   const snapshot = { ...request, conversation: [...request.conversation] };
   const started = await ctx.step(
     `start-model-${turn}`,
-    async () => {
+    async ({ mayHaveRun }) => {
+      const recorded = mayHaveRun ? await recordedModelTurn(deps.db, { runId: work.runId, turn }) : null;
+      if (recorded) return recorded;
       const start = await provider.start(snapshot, { idempotencyKey: `${work.runId}-start-model-${turn}` });
       if (start.kind === "background") {
-        await recordModelResponse(deps.db, { runId: work.runId, taskId: work.taskId, responseId: start.responseId, provider: work.provider, model: work.model });
+        const response = { runId: work.runId, taskId: work.taskId, turn, responseId: start.responseId, provider: work.provider, model: work.model };
+        await recordModelResponse(deps.db, response);
       }
       return start;
     },
-    MODEL_STEP,
+    MODEL_START_STEP,
   );
   if (started.kind === "done") return started;
+  if (started.kind === "ended") return { kind: "failed", reason: "The run had ended before this turn's answer was recorded." };
 
   let waited = 0;
   for (let attempt = 1; ; attempt++) {
@@ -183,7 +192,7 @@ async function askModel(ctx: DurableContext, deps: AgentDeps, work: RunWork, req
         ? { kind: "canceled" }
         : { kind: "failed", reason: `The model did not answer within ${Math.round(deps.modelTimeoutMs / 60_000)} minutes.` };
     }
-    const poll = await ctx.step(`poll-model-${turn}-${attempt}`, () => provider.poll(started.responseId), MODEL_STEP);
+    const poll = await ctx.step(`poll-model-${turn}-${attempt}`, () => provider.poll(started.responseId), MODEL_POLL_STEP);
     if (poll.kind === "done") return poll;
     if (poll.kind === "failed") return { kind: "failed", reason: redactSecrets(poll.message) };
   }

@@ -7,16 +7,27 @@ export interface StepOptions {
   /** Retry a failed attempt this many extra times. Only for steps safe to repeat. */
   retries?: number;
   /**
-   * The function writes its own record of having run, and run again after that record committed it
-   * returns the same result without writing anything twice (it reads back what it wrote). An engine
-   * may then skip its own checkpoint of the step, and run the function again on every replay.
+   * The step's result is kept in Baton's own rows (written by the step, or with what the run writes
+   * next), and the function run again returns it from there without acting twice (it reads back
+   * what was written, where `mayHaveRun` says it may have been). An engine may then skip its own
+   * checkpoint of the step, and run the function again on every replay.
    */
   recordsItself?: boolean;
 }
 
+/** What a step's function is told about the run it is part of. */
+export interface StepRun {
+  /**
+   * An earlier execution of this workflow may have run this step without the engine recording it
+   * (a step that records itself, in a resumed workflow): look for its own record before acting.
+   * False when the engine records the step, or in a workflow's first execution.
+   */
+  mayHaveRun: boolean;
+}
+
 export interface DurableContext {
   /** Runs fn at most once to completion; after a crash the recorded result is replayed. */
-  step<T>(name: string, fn: () => Promise<T>, options?: StepOptions): Promise<T>;
+  step<T>(name: string, fn: (run: StepRun) => Promise<T>, options?: StepOptions): Promise<T>;
   /** Waits durably for a message on topic; null when timeoutMs passes first. */
   waitForSignal<T>(topic: string, options: { timeoutMs: number }): Promise<T | null>;
   /** Sleeps durably: a restart during the sleep resumes it, not restarts it. */

@@ -3,6 +3,7 @@
 import type { ConversationItem } from "@/lib/agent/providers/conversation";
 import { artifactRow, type NewArtifact } from "@/lib/artifacts/save-artifact";
 import { modelDisplayName } from "@/lib/agent/providers/model-names";
+import { modelTurnInsert } from "@/lib/agent/model-turns";
 import { describeTurn, recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
@@ -154,9 +155,14 @@ function epochMs(column: string): Prisma.Sql {
   return Prisma.raw(`(extract(epoch FROM ${column}) * 1000)::float8`);
 }
 
-export async function recordModelResponse(db: Db, params: { runId: string; taskId: string; responseId: string; provider: string; model: string }): Promise<void> {
+/** A turn's model answers in the background: its response id, kept on the run (for a cancel) and as the turn's record. */
+export async function recordModelResponse(
+  db: Db,
+  params: { runId: string; taskId: string; turn: number; responseId: string; provider: string; model: string },
+): Promise<void> {
   await db.$transaction(async (tx) => {
     await tx.run.update({ where: { id: params.runId }, data: { responseId: params.responseId } });
+    await tx.$executeRaw(modelTurnInsert({ runId: params.runId, turn: params.turn, start: { kind: "background", responseId: params.responseId } }));
     await appendEvent(tx, {
       taskId: params.taskId,
       runId: params.runId,
@@ -182,7 +188,7 @@ export interface FinishRunParams {
  * of a follow-up run when a message arrived while the final answer was being written. Repeatable,
  * so it needs no checkpoint: a repeat finds the run ended and returns the same follow-up run.
  */
-export async function finishRun(db: Db, params: FinishRunParams): Promise<{ followUpRunId: string | null }> {
+export async function finishRun(db: Db, params: FinishRunParams): Promise<RunEnd> {
   // Nearly every run ends the same way: two statements on the driver (lib/db.ts says why). A
   // repeat, a cancel or a follow-up waiting discards that and takes the general path below.
   const ended = await directTransaction(db, async (tx) => {
@@ -195,7 +201,13 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<{ foll
     tx.discard();
     return false;
   });
-  return ended ? { followUpRunId: null } : finishRunInTransaction(db, params);
+  return ended ? { followUpRunId: null, outcome: params.outcome } : finishRunInTransaction(db, params);
+}
+
+/** How the run ended (by this call, or by an earlier one: a repeat says what that one recorded). */
+export interface RunEnd {
+  followUpRunId: string | null;
+  outcome: FinishRunParams["outcome"];
 }
 
 interface EndRow {
@@ -203,29 +215,29 @@ interface EndRow {
   unread: boolean;
 }
 
-async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<{ followUpRunId: string | null }> {
+async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<RunEnd> {
   return db.$transaction(async (tx) => {
     // The task row is held from here on: a cancel or a follow-up landing now waits and then finds
     // the run ended; and the statements after this one see every follow-up sent before it.
     const run = await readRunWithTask(tx, params.runId, { lockTask: true });
-    if (!run) return { followUpRunId: null };
-    if (isTerminal(run.status)) return { followUpRunId: await followUpRunOf(tx, run) };
+    if (!run) return { followUpRunId: null, outcome: params.outcome };
+    if (isTerminal(run.status)) return { followUpRunId: await followUpRunOf(tx, run), outcome: run.status };
     if (run.task.status === "canceled" || params.outcome === "canceled") {
       await closeCanceledRun(tx, run, params);
-      return { followUpRunId: null };
+      return { followUpRunId: null, outcome: "canceled" };
     }
     const taskId = run.task.id;
     const [row] = await tx.$queryRaw<EndRow[]>(endStatement(run, params));
     if (!row?.moved) throw await refusedTransition(tx, { taskId, to: params.outcome });
     // A follow-up sent while the final answer was being written was never read: it starts a new
     // run, as one sent a moment later would.
-    if (params.outcome !== "completed" || !row.unread) return { followUpRunId: null };
+    if (params.outcome !== "completed" || !row.unread) return { followUpRunId: null, outcome: params.outcome };
     await transitionTask(tx, { taskId, to: "queued", actor: "system", reason: "Follow-up message" });
     const next = await tx.run.create({
       data: { taskId, number: run.number + 1, provider: run.task.provider, model: run.task.model },
       select: { id: true },
     });
-    return { followUpRunId: next.id };
+    return { followUpRunId: next.id, outcome: params.outcome };
   });
 }
 
@@ -238,8 +250,10 @@ function endStatement(run: RunWithTask, params: FinishRunParams): Prisma.Sql {
   const taskId = run.task.id;
   const turn = params.finalTurn ? describeTurn(params.finalTurn) : undefined;
   const artifacts = (params.artifacts ?? []).map(artifactRow);
+  const final = params.finalTurn;
+  const turnRecord = final ? Prisma.sql`turn_saved AS (${modelTurnInsert({ runId: run.id, turn: final.turn, start: { kind: "done", result: final.result } })}),` : Prisma.empty;
   return Prisma.sql`
-    WITH ${artifactInserts(taskId, run.id, artifacts)}
+    WITH ${artifactInserts(taskId, run.id, artifacts)} ${turnRecord}
     ${transitionSteps({
       task: Prisma.sql`${taskId}::uuid`,
       runId: run.id,

@@ -25,7 +25,9 @@ export function statusesLeadingTo(to: TaskStatus): TaskStatus[] {
   return TASK_STATUSES.filter((from) => canTransition(from, to));
 }
 
-export function isTerminal(status: TaskStatus): boolean {
+export type TerminalStatus = Extract<TaskStatus, "completed" | "failed" | "canceled">;
+
+export function isTerminal(status: TaskStatus): status is TerminalStatus {
   return status === "completed" || status === "failed" || status === "canceled";
 }
 

@@ -33,7 +33,7 @@ let mail: MailServers;
 const signals: unknown[] = [];
 const engine = { startRun: async () => {}, signal: async (...args: unknown[]) => void signals.push(args), deliverNotification: async () => {}, cancel: async () => {} };
 
-const inline: DurableContext = { step: (_name, fn) => fn(), waitForSignal: async () => null, sleep: async () => {} };
+const inline: DurableContext = { step: (_name, fn) => fn({ mayHaveRun: false }), waitForSignal: async () => null, sleep: async () => {} };
 
 async function personWithMailbox(noticeKinds: string[]) {
   const user = await db.user.create({ data: { email: `${randomBytes(6).toString("hex")}@test.invalid`, name: "Phone-less person" }, select: { id: true } });

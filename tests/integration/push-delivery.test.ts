@@ -23,7 +23,7 @@ const deps = () => ({ db: db(), allowlist: ["127.0.0.1:*"], backoffMs: 1000 });
 function inlineContext() {
   const sleeps: number[] = [];
   const ctx: DurableContext = {
-    step: (_name, fn) => fn(),
+    step: (_name, fn) => fn({ mayHaveRun: false }),
     waitForSignal: async () => null,
     sleep: async (_name, ms) => void sleeps.push(ms),
   };

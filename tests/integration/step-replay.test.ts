@@ -3,12 +3,14 @@
 // returned again: tool calls (the effect journal), model turns, and follow-ups read.
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { recordedModelTurn } from "@/lib/agent/model-turns";
 import { recordTurn } from "@/lib/agent/record-turn";
 import { runToolCall } from "@/lib/agent/tool-step";
 import { db } from "@/lib/db";
 import { openEffect } from "@/lib/effects/effect-journal";
 import { createTask } from "@/lib/tasks/create-task";
 import { takeMessages } from "@/lib/tasks/messages";
+import { beginRun, finishRun, recordModelResponse } from "@/lib/tasks/run-lifecycle";
 import { ToolError, type ToolDefinition } from "@/lib/tools/types";
 import { requestApproval } from "@/lib/approvals/request-approval";
 import { resumeAfterApproval } from "@/lib/approvals/resume-after-approval";
@@ -109,6 +111,36 @@ describe("a model turn recorded again", () => {
     expect(again).toEqual(first);
     expect(first.tokens).toBe(1200);
     expect(await events(taskId, "model.turn")).toHaveLength(1);
+  });
+});
+
+describe("a model step run again in a resumed workflow", () => {
+  const toolTurn = { text: "Posting it.", toolCalls: [{ id: "call_1", name: "post_note", arguments: { note: "hi" } }], usage: { inputTokens: 10, outputTokens: 5 } };
+  const finalTurn = { text: "Done.", toolCalls: [], usage: { inputTokens: 20, outputTokens: 8 } };
+
+  it("returns what the model answered, once the run recorded it: a turn with tool calls, and the final one", async () => {
+    const { taskId, runId } = await newRun();
+    await beginRun(db(), runId);
+    expect(await recordedModelTurn(db(), { runId, turn: 1 })).toBeNull();
+    await recordTurn(db(), { taskId, runId, model: "gpt-5-mini", turn: 1, result: toolTurn });
+    await finishRun(db(), { runId, outcome: "completed", finalTurn: { model: "gpt-5-mini", turn: 2, result: finalTurn } });
+    expect(await recordedModelTurn(db(), { runId, turn: 1 })).toEqual({ kind: "done", result: toolTurn });
+    expect(await recordedModelTurn(db(), { runId, turn: 2 })).toEqual({ kind: "done", result: finalTurn });
+  });
+
+  it("returns the background response it started, though the answer polled for it was recorded later", async () => {
+    const { taskId, runId } = await newRun();
+    await beginRun(db(), runId);
+    await recordModelResponse(db(), { runId, taskId, turn: 1, responseId: "resp_1", provider: "openai", model: "gpt-5-mini" });
+    await finishRun(db(), { runId, outcome: "completed", finalTurn: { model: "gpt-5-mini", turn: 1, result: finalTurn } });
+    expect(await recordedModelTurn(db(), { runId, turn: 1 })).toEqual({ kind: "background", responseId: "resp_1" });
+  });
+
+  it("says the run ended when it ended with nothing recorded for the turn (its model step failed)", async () => {
+    const { runId } = await newRun();
+    await beginRun(db(), runId);
+    await finishRun(db(), { runId, outcome: "failed", reason: "The model answered 500." });
+    expect(await recordedModelTurn(db(), { runId, turn: 1 })).toEqual({ kind: "ended" });
   });
 });
 

@@ -11,20 +11,23 @@ const RETRY_INTERVAL_MS = 500;
 const RETRY_BACKOFF = 2;
 
 /**
+ * `resumed`: some execution of this workflow ran before this one (a restart, a takeover).
  * `checkpointedSteps`: names of steps this workflow's history holds as DBOS steps. A run in flight
  * across an upgrade that made a step record itself has it there, and its replay must meet the same
  * DBOS steps in the same order: that step stays a DBOS step for that run. (A self-recording step
  * the history does not hold, before or after such ones, takes no DBOS step number either way.)
  * "all": every step is a DBOS step, as before steps recorded themselves.
  */
-export function dbosDurableContext(options: { checkpointedSteps?: ReadonlySet<string> | "all" } = {}): DurableContext {
+export function dbosDurableContext(options: { checkpointedSteps?: ReadonlySet<string> | "all"; resumed?: boolean } = {}): DurableContext {
   const checkpointed = (name: string) => options.checkpointedSteps === "all" || options.checkpointedSteps?.has(name) === true;
+  const unrecorded = { mayHaveRun: options.resumed === true };
+  const recorded = { mayHaveRun: false };
   return {
     async step(name, fn, stepOptions) {
-      if (stepOptions?.recordsItself && !checkpointed(name)) return runUnrecorded(name, fn, stepOptions);
+      if (stepOptions?.recordsItself && !checkpointed(name)) return runUnrecorded(name, () => fn(unrecorded), stepOptions);
       const retries = stepOptions?.retries ?? 0;
       try {
-        return await DBOS.runStep(fn, {
+        return await DBOS.runStep(() => fn(recorded), {
           name,
           retriesAllowed: retries > 0,
           maxAttempts: retries + 1,

@@ -50,7 +50,7 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
       // A first execution has no history to match. A resumption replays the steps its history holds
       // as DBOS steps the same way, whatever steps record themselves now (one read, on resumption only).
       const checkpointedSteps = options.checkpointEveryStep ? "all" : resumed ? await recordedStepNames(options.db, runId) : undefined;
-      return runTask(dbosDurableContext({ checkpointedSteps }), options.deps, runId);
+      return runTask(dbosDurableContext({ checkpointedSteps, resumed }), options.deps, runId);
     },
     { name: RUN_TASK_WORKFLOW },
   );

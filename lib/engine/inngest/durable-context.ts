@@ -4,7 +4,7 @@
 // The cancel signal is Inngest's `cancelOn` (see inngest/run-task.ts), so it is never waited for.
 import { NonRetriableError, StepError, type GetStepTools } from "inngest";
 import type { Db } from "@/lib/db";
-import { SIGNAL_CANCEL, StepFailedError, type DurableContext } from "../port";
+import { SIGNAL_CANCEL, StepFailedError, type DurableContext, type StepRun } from "../port";
 import { MAX_STEP_RETRIES, signalMatch } from "./names";
 import { takeSignal } from "./signal-store";
 import { runSignal, type inngest } from "@/inngest/client";
@@ -30,11 +30,12 @@ export function inngestDurableContext(options: InngestContextOptions): DurableCo
   // the same on every replay of the function.
   const waitsPerTopic = new Map<string, number>();
 
-  async function runStep<T>(name: string, fn: () => Promise<T>, retries: number): Promise<T> {
+  async function runStep<T>(name: string, fn: (run: StepRun) => Promise<T>, retries: number): Promise<T> {
     try {
       const result = await step.run(name, async () => {
         try {
-          return await fn();
+          // Inngest memoizes every step: none needs to look for a record of its own.
+          return await fn({ mayHaveRun: false });
         } catch (error) {
           throw attempt >= Math.min(retries, MAX_STEP_RETRIES) ? finalFailure(error) : error;
         }
