@@ -8,9 +8,13 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { isTerminal, type TaskStatus } from "@/lib/tasks/status";
 import type { ModelStart } from "./providers/types";
 
-/** The insert that records a turn's start; a turn recorded already keeps its first record (a background one stays one). */
-export function modelTurnInsert(params: { runId: string; turn: number; start: ModelStart }): Prisma.Sql {
-  return Prisma.sql`INSERT INTO model_turns (run_id, turn, start) VALUES (${params.runId}::uuid, ${params.turn}::int, ${JSON.stringify(params.start)}::jsonb)
+/**
+ * The insert that records a turn's start (if `onlyIf`, an SQL condition, holds); a turn recorded
+ * already keeps its first record (a background one stays one).
+ */
+export function modelTurnInsert(params: { runId: string; turn: number; start: ModelStart; onlyIf?: Prisma.Sql }): Prisma.Sql {
+  return Prisma.sql`INSERT INTO model_turns (run_id, turn, start)
+    SELECT ${params.runId}::uuid, ${params.turn}::int, ${JSON.stringify(params.start)}::jsonb WHERE ${params.onlyIf ?? Prisma.sql`true`}
     ON CONFLICT (run_id, turn) DO NOTHING`;
 }
 

@@ -43,12 +43,14 @@ export async function postMessage(
 }
 
 /**
- * Holds the task row until the transaction ends, as a finishing run's status update does: a
- * follow-up is then either committed before the run checks for unread ones, or sees it finished.
- * (NO KEY: rows that merely reference the task, like timeline events, are not held up.)
+ * Writes the task row (a new version of it, changing nothing) and so holds it until the transaction
+ * ends, as a finishing run's status update does: a follow-up is then either committed before the
+ * run checks for unread ones, or sees it finished; and a run's end that began before it finds the
+ * row rewritten and looks again (finishRun). Rows that merely reference the task, like timeline
+ * events, are not held up (an update of no key column takes the NO KEY lock).
  */
 export async function lockTask(tx: DbTx, taskId: string): Promise<void> {
-  await tx.$queryRaw`SELECT 1 FROM tasks WHERE id = ${taskId}::uuid FOR NO KEY UPDATE`;
+  await tx.$executeRaw`UPDATE tasks SET updated_at = updated_at WHERE id = ${taskId}::uuid`;
 }
 
 /**

@@ -59,15 +59,9 @@ export interface RunWithTaskRow {
  * status change would hold it), so a cancel or a follow-up waits for what the caller decides.
  */
 export async function readRunWithTask(tx: DbTx, runId: string, options: { lockTask?: boolean } = {}): Promise<RunWithTask | null> {
-  const [row] = await tx.$queryRaw<RunWithTaskRow[]>(runWithTaskStatement(runId, options));
+  const lock = options.lockTask ? Prisma.sql`FOR NO KEY UPDATE OF t` : Prisma.empty;
+  const [row] = await tx.$queryRaw<RunWithTaskRow[]>(Prisma.sql`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid ${lock}`);
   return row ? toRunWithTask(row) : null;
-}
-
-/** readRunWithTask's statement, for a caller that sends it another way. */
-export function runWithTaskStatement(runId: string, options: { lockTask?: boolean } = {}): Prisma.Sql {
-  return options.lockTask
-    ? Prisma.sql`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid FOR NO KEY UPDATE OF t`
-    : Prisma.sql`${RUN_WITH_TASK} WHERE r.id = ${runId}::uuid`;
 }
 
 export function toRunWithTask(row: RunWithTaskRow): RunWithTask {

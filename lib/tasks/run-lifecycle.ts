@@ -7,9 +7,9 @@ import { modelTurnInsert } from "@/lib/agent/model-turns";
 import { describeTurn, recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
-import { directSql, directTransaction, type Db, type DbTx } from "@/lib/db";
+import { directSql, type Db, type DbTx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { readRunWithTask, RUN_WITH_TASK_COLUMNS, runWithTaskStatement, toRunWithTask, type RunWithTask, type RunWithTaskRow } from "./read-run";
+import { readRunWithTask, RUN_WITH_TASK_COLUMNS, toRunWithTask, type RunWithTask, type RunWithTaskRow } from "./read-run";
 import { isTerminal } from "./status";
 import { appendEvent, appendStepEvent } from "./timeline";
 import { refusedTransition, transitionSteps, transitionTask } from "./transition-task";
@@ -189,19 +189,15 @@ export interface FinishRunParams {
  * so it needs no checkpoint: a repeat finds the run ended and returns the same follow-up run.
  */
 export async function finishRun(db: Db, params: FinishRunParams): Promise<RunEnd> {
-  // Nearly every run ends the same way: two statements on the driver (lib/db.ts says why). A
-  // repeat, a cancel or a follow-up waiting discards that and takes the general path below.
-  const ended = await directTransaction(db, async (tx) => {
-    const [row] = await tx.query<RunWithTaskRow>(runWithTaskStatement(params.runId, { lockTask: true }));
-    const run = row ? toRunWithTask(row) : null;
-    if (run && !isTerminal(run.status) && run.task.status !== "canceled" && params.outcome !== "canceled") {
-      const [end] = await tx.query<EndRow>(endStatement(run, params));
-      if (end?.moved && !(params.outcome === "completed" && end.unread)) return true;
-    }
-    tx.discard();
-    return false;
-  });
-  return ended ? { followUpRunId: null, outcome: params.outcome } : finishRunInTransaction(db, params);
+  // Nearly every run ends the same way: one statement on the driver (lib/db.ts says why), which
+  // writes nothing unless the run is unfinished, no one wrote its task since the statement began
+  // (a follow-up's sender writes it first: lockTask) and, for a completion, no follow-up waits.
+  // Anything else (a repeat, a cancel, a follow-up) takes the general path below.
+  if (params.outcome !== "canceled") {
+    const [end] = await directSql(db).query<EndRow>(endStatement(params, { kind: "unheld" }));
+    if (end?.moved) return { followUpRunId: null, outcome: params.outcome };
+  }
+  return finishRunInTransaction(db, params);
 }
 
 /** How the run ended (by this call, or by an earlier one: a repeat says what that one recorded). */
@@ -227,7 +223,7 @@ async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<
       return { followUpRunId: null, outcome: "canceled" };
     }
     const taskId = run.task.id;
-    const [row] = await tx.$queryRaw<EndRow[]>(endStatement(run, params));
+    const [row] = await tx.$queryRaw<EndRow[]>(endStatement(params, { kind: "held", taskId }));
     if (!row?.moved) throw await refusedTransition(tx, { taskId, to: params.outcome });
     // A follow-up sent while the final answer was being written was never read: it starts a new
     // run, as one sent a moment later would.
@@ -242,26 +238,42 @@ async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<
 }
 
 /**
- * The end as one statement, after the task's lock (so it sees every follow-up sent before): the
- * final turn's spend and event, the artifacts and their events, the status change; and whether a
- * follow-up waits.
+ * The end as one statement: the final turn's spend, event and record, the artifacts and their
+ * events, the status change; and whether a follow-up waits. "held": after the general path's lock
+ * of the task. "unheld": on its own, finding the task through the run, and moving it only as
+ * finishRun says (`xmin` is the transaction that last wrote the row).
  */
-function endStatement(run: RunWithTask, params: FinishRunParams): Prisma.Sql {
-  const taskId = run.task.id;
+function endStatement(params: FinishRunParams, scope: { kind: "held"; taskId: string } | { kind: "unheld" }): Prisma.Sql {
+  const { runId } = params;
   const turn = params.finalTurn ? describeTurn(params.finalTurn) : undefined;
   const artifacts = (params.artifacts ?? []).map(artifactRow);
+  const unheld = scope.kind === "unheld";
+  const task = unheld ? Prisma.sql`(SELECT task_id FROM ending)` : Prisma.sql`${scope.taskId}::uuid`;
+  const noFollowUpWaits = Prisma.sql`NOT EXISTS (SELECT 1 FROM task_messages WHERE task_id = tasks.id AND delivered_run_id IS NULL)`;
+  const onlyIf = unheld
+    ? Prisma.sql`xmin = (SELECT seen FROM ending) ${params.outcome === "completed" ? Prisma.sql`AND ${noFollowUpWaits}` : Prisma.empty}`
+    : undefined;
   const final = params.finalTurn;
-  const turnRecord = final ? Prisma.sql`turn_saved AS (${modelTurnInsert({ runId: run.id, turn: final.turn, start: { kind: "done", result: final.result } })}),` : Prisma.empty;
+  const turnRecord = final
+    ? Prisma.sql`turn_saved AS (${modelTurnInsert({ runId, turn: final.turn, start: { kind: "done", result: final.result }, onlyIf: Prisma.sql`EXISTS (SELECT 1 FROM moved)` })}),`
+    : Prisma.empty;
+  const ending = unheld
+    ? Prisma.sql`ending AS (
+        SELECT r.task_id, t.xmin AS seen FROM runs r JOIN tasks t ON t.id = r.task_id
+         WHERE r.id = ${runId}::uuid AND NOT (r.status = ANY('{completed,failed,canceled}'::"TaskStatus"[]))),`
+    : Prisma.empty;
   return Prisma.sql`
-    WITH ${artifactInserts(taskId, run.id, artifacts)} ${turnRecord}
+    WITH ${ending}
     ${transitionSteps({
-      task: Prisma.sql`${taskId}::uuid`,
-      runId: run.id,
+      task,
+      runId,
       to: params.outcome,
       actor: "system",
       reason: params.reason,
       now: new Date(),
       runSpend: turn,
+      onlyIf,
+      withMove: Prisma.sql`${artifactInserts(runId, artifacts)} ${turnRecord}`,
       eventsBefore: Prisma.sql`
         SELECT 0, 'model.turn', 'agent', ${turn?.event.message ?? ""}, ${JSON.stringify(turn?.event.data ?? null)}::jsonb, ${turn?.event.stepKey ?? ""}
          WHERE ${turn !== undefined}
@@ -271,23 +283,24 @@ function endStatement(run: RunWithTask, params: FinishRunParams): Prisma.Sql {
          WHERE a.announcement IS NOT NULL`,
     })}
     SELECT EXISTS (SELECT 1 FROM moved) AS moved,
-           EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${taskId}::uuid AND delivered_run_id IS NULL) AS unread`;
+           EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${task} AND delivered_run_id IS NULL) AS unread`;
 }
 
 type ArtifactToSave = ReturnType<typeof artifactRow>;
 
 /**
- * The WITH item `saved`: the artifacts inserted (a name the run already stored keeps its first).
- * Their ids are Postgres's random UUIDs (Prisma makes the time-ordered ones; nothing sorts by them).
+ * The WITH item `saved`: the artifacts inserted if the task moved (a name the run already stored
+ * keeps its first). Their ids are Postgres's random UUIDs (Prisma makes the time-ordered ones;
+ * nothing sorts by them).
  */
-function artifactInserts(taskId: string, runId: string, artifacts: ArtifactToSave[]): Prisma.Sql {
+function artifactInserts(runId: string, artifacts: ArtifactToSave[]): Prisma.Sql {
   if (artifacts.length === 0) return Prisma.sql`saved AS (SELECT NULL::uuid AS id, NULL::text AS name WHERE false),`;
-  const rows = artifacts.map(
-    (a) => Prisma.sql`(gen_random_uuid(), ${taskId}::uuid, ${runId}::uuid, ${a.name}, ${a.kind}, ${a.mimeType}, ${a.sizeBytes}::int, ${a.content})`,
-  );
+  const rows = artifacts.map((a) => Prisma.sql`(${a.name}::text, ${a.kind}::text, ${a.mimeType}::text, ${a.sizeBytes}::int, ${a.content}::bytea)`);
   return Prisma.sql`saved AS (
       INSERT INTO artifacts (id, task_id, run_id, name, kind, mime_type, size_bytes, content)
-      VALUES ${Prisma.join(rows)} ON CONFLICT (run_id, name) DO NOTHING RETURNING id, name),`;
+      SELECT gen_random_uuid(), m.id, ${runId}::uuid, a.name, a.kind, a.mime_type, a.size_bytes, a.content
+        FROM moved m, (VALUES ${Prisma.join(rows)}) AS a(name, kind, mime_type, size_bytes, content)
+      ON CONFLICT (run_id, name) DO NOTHING RETURNING id, name),`;
 }
 
 function announcements(artifacts: ArtifactToSave[]): Prisma.Sql {

@@ -60,6 +60,10 @@ export interface TransitionExtras {
   eventsBefore?: Prisma.Sql;
   /** The status event's step key: a step that records itself finds its own earlier move by it. */
   statusStepKey?: string;
+  /** More conditions on the task's row (`tasks` columns), rechecked on its latest version when another writer held it. */
+  onlyIf?: Prisma.Sql;
+  /** WITH items written only if the task moved, between `moved` and the run and events (which may read them). */
+  withMove?: Prisma.Sql;
 }
 
 /**
@@ -79,8 +83,9 @@ export function transitionSteps(params: Omit<TransitionParams, "taskId"> & Trans
     moved AS (
       UPDATE tasks SET status = ${to}::"TaskStatus", status_reason = ${reason ?? null}, updated_at = ${now}
        WHERE id = ${task} AND (${userId ?? null}::uuid IS NULL OR user_id = ${userId ?? null}::uuid)
-         AND status = ANY(${statusesLeadingTo(to)}::"TaskStatus"[])
+         AND status = ANY(${statusesLeadingTo(to)}::"TaskStatus"[]) ${params.onlyIf ? Prisma.sql`AND ${params.onlyIf}` : Prisma.empty}
       RETURNING id),
+    ${params.withMove ?? Prisma.empty}
     moved_run AS (
       UPDATE runs SET status = ${to}::"TaskStatus",
              started_at = CASE WHEN ${to === "running"} THEN ${now} ELSE started_at END,

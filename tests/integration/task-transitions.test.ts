@@ -7,10 +7,11 @@ import { AppError } from "@/lib/errors";
 import { cancelTask } from "@/lib/tasks/cancel-task";
 import { createTask } from "@/lib/tasks/create-task";
 import { recordTurn } from "@/lib/agent/record-turn";
-import { postMessage } from "@/lib/tasks/messages";
+import { lockTask, postMessage } from "@/lib/tasks/messages";
 import { beginRun, finishRun } from "@/lib/tasks/run-lifecycle";
 import { transitionTask } from "@/lib/tasks/transition-task";
 import { createTestUser } from "../support/factories";
+import { waitFor } from "../support/wait-for";
 
 let db: Db;
 let engine: DbosDispatcher;
@@ -24,6 +25,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.allSettled([engine.close(), db.$disconnect()]);
 });
+
+/** Connections of this database waiting for a row lock. */
+async function backendsWaitingForLocks(): Promise<number> {
+  const [row] = await db.$queryRaw<{ waiting: number }[]>`
+    SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`;
+  return row?.waiting ?? 0;
+}
 
 // Far in the future, so no worker picks these runs up: the test drives the lifecycle itself.
 const later = () => new Date(Date.now() + 24 * 3600_000);
@@ -110,6 +118,34 @@ describe("run lifecycle", () => {
       "Completed",
       "Queued: Follow-up message",
     ]);
+  });
+
+  it("queues a follow-up for a message whose sender held the task while the run's end was already under way", async () => {
+    const finalTurn = { model: "gpt-5-mini", turn: 1, result: { text: "done", toolCalls: [], usage: { inputTokens: 1, outputTokens: 1 } } };
+    const { taskId, runId } = await startedTask();
+    // The sender holds the task (as postMessage does) and has written its message, not yet committed.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let held!: () => void;
+    const holding = new Promise<void>((resolve) => (held = resolve));
+    const sender = db.$transaction(async (tx) => {
+      await lockTask(tx, taskId);
+      await tx.taskMessage.create({ data: { taskId, body: "wait, one more thing" } });
+      held();
+      await released;
+    });
+    await holding;
+    const end = finishRun(db, { runId, outcome: "completed", artifacts: [{ name: "answer.md", kind: "markdown", content: "done" }], finalTurn });
+    // The end's statement began (its snapshot has no message) and waits for the task's row.
+    await waitFor(async () => (await backendsWaitingForLocks()) > 0 || undefined, { timeoutMs: 10_000, what: "the run's end waiting for the task" });
+    release();
+    await sender;
+    const { followUpRunId } = await end;
+    expect(followUpRunId).not.toBeNull();
+    const task = await db.task.findUniqueOrThrow({ where: { id: taskId }, include: { runs: { orderBy: { number: "asc" } } } });
+    expect(task.status).toBe("queued");
+    expect(task.runs.map((run) => [run.number, run.status])).toEqual([[1, "completed"], [2, "queued"]]);
+    expect(await db.artifact.count({ where: { runId } })).toBe(1);
   });
 
   it("does not start a run that was canceled while it waited in the queue", async () => {
