@@ -84,8 +84,8 @@ export async function createAgentDeps(db: Db, dispatcher: Pick<TaskDispatcher, "
     db,
     startRun: (runId) => dispatcher.startRun(runId),
     signalRun: (runId, topic, payload, key) => dispatcher.signal(runId, topic, payload, key),
-    notify: async (notification) => {
-      if (await hasSubscribers(db, notification)) await dispatcher.deliverNotification(notification);
+    notify: async (notification, options) => {
+      if (options?.heard ?? (await hasSubscribers(db, notification))) await dispatcher.deliverNotification(notification);
     },
     provider(id) {
       if (!(PROVIDER_IDS as readonly string[]).includes(id)) throw new Error(`Unknown model provider "${id}".`);

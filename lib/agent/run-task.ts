@@ -26,8 +26,11 @@ export interface AgentDeps {
   startRun(runId: string): Promise<void>;
   /** Delivers a message to another run's workflow (a sub-task's end wakes its waiting parent). */
   signalRun(runId: string, topic: string, payload: unknown, idempotencyKey: string): Promise<void>;
-  /** Starts a push notification's delivery (idempotent per notification id). */
-  notify(notification: NotificationRequest): Promise<void>;
+  /**
+   * Starts a push notification's delivery (idempotent per notification id), unless no one would
+   * receive it (`heard`: whether anyone would, when the caller already knows).
+   */
+  notify(notification: NotificationRequest, options?: { heard?: boolean }): Promise<void>;
   provider(id: string): ModelProvider;
   tools(): ToolDefinition[];
   toolContext(work: RunWork): RunToolContext;
@@ -80,8 +83,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
     const { followUpRunId } = await ctx.step(
       "finish-run",
       async () => {
-        const finished = await finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn });
-        if (!finished.followUpRunId) await notifyOutcome(deps, work, finished.outcome);
+        const finished = await finishRun(deps.db, { runId, outcome: "completed", artifacts: [answer], finalTurn, userId: work.userId });
+        if (!finished.followUpRunId) await notifyOutcome(deps, work, finished);
         return { followUpRunId: finished.followUpRunId };
       },
       SELF_RECORDING_DB_STEP,
@@ -93,8 +96,8 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
     await ctx.step(
       "fail-run",
       async () => {
-        const finished = await finishRun(deps.db, { runId, outcome: "failed", reason });
-        await notifyOutcome(deps, work, finished.outcome);
+        const finished = await finishRun(deps.db, { runId, outcome: "failed", reason, userId: work.userId });
+        await notifyOutcome(deps, work, finished);
       },
       SELF_RECORDING_DB_STEP,
     );
@@ -114,11 +117,12 @@ export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: strin
  * starts no second delivery: it is idempotent per notification id). A notification is a courtesy:
  * failing to start one never fails the run.
  */
-async function notifyOutcome(deps: AgentDeps, work: RunWork, kind: RunEnd["outcome"]): Promise<void> {
+async function notifyOutcome(deps: AgentDeps, work: RunWork, end: RunEnd): Promise<void> {
+  const kind = end.outcome;
   // A sub-task's outcome goes to its parent's agent, whose own outcome is the one the person hears of.
   // A canceled run needs no news: its person canceled it.
   if (work.parentRunId || kind === "canceled") return;
-  await deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }).catch(() => undefined);
+  await deps.notify({ id: `${kind}-${work.runId}`, kind, userId: work.userId, taskId: work.taskId }, { heard: end.heard }).catch(() => undefined);
 }
 
 async function agentLoop(ctx: DurableContext, deps: AgentDeps, work: RunWork): Promise<Ending> {

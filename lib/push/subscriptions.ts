@@ -69,11 +69,17 @@ export async function getPushSettings(db: Db, input: { userId: string; deviceId:
 
 /** Whether anyone would receive this kind of notification (a device or by mail): most don't, and then no delivery starts. */
 export async function hasSubscribers(db: Db, input: { userId: string; kind: string }): Promise<boolean> {
-  // One statement for both channels: it runs at the end of every run, and most people have
-  // neither (and goes on the driver: lib/db.ts). The mail half is wantsMailNotice's condition
-  // (lib/mail/mail-notices.ts).
-  const [row] = await directSql(db).query<{ any: boolean }>(Prisma.sql`
-    SELECT EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${input.userId}::uuid AND kinds && ${subscribedKinds(input.kind)}::text[])
-        OR EXISTS (SELECT 1 FROM mail_accounts WHERE user_id = ${input.userId}::uuid AND ${input.kind}::text = ANY(notice_kinds)) AS any`);
+  // On the driver: lib/db.ts says why.
+  const [row] = await directSql(db).query<{ any: boolean }>(Prisma.sql`SELECT ${subscribersExist(input)} AS any`);
   return row?.any === true;
+}
+
+/**
+ * hasSubscribers as an SQL condition, for a statement that runs anyway (a run's end asks it of
+ * every run, and most people have neither). The mail half is wantsMailNotice's condition
+ * (lib/mail/mail-notices.ts).
+ */
+export function subscribersExist(input: { userId: string; kind: string }): Prisma.Sql {
+  return Prisma.sql`(EXISTS (SELECT 1 FROM push_subscriptions WHERE user_id = ${input.userId}::uuid AND kinds && ${subscribedKinds(input.kind)}::text[])
+    OR EXISTS (SELECT 1 FROM mail_accounts WHERE user_id = ${input.userId}::uuid AND ${input.kind}::text = ANY(notice_kinds)))`;
 }

@@ -6,6 +6,7 @@ import { modelDisplayName } from "@/lib/agent/providers/model-names";
 import { modelTurnInsert } from "@/lib/agent/model-turns";
 import { describeTurn, recordTurnTx, type TurnRecord } from "@/lib/agent/record-turn";
 import { policyFloorSchema, type PolicyFloor } from "@/lib/policy/risk-policy";
+import { subscribersExist } from "@/lib/push/subscriptions";
 import { previousRunContext } from "@/lib/schedules/previous-run-context";
 import { directSql, type Db, type DbTx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -181,6 +182,8 @@ export interface FinishRunParams {
   artifacts?: Omit<NewArtifact, "taskId" | "runId">[];
   /** The final model turn, recorded here rather than in a step of its own (one checkpoint less). */
   finalTurn?: Omit<TurnRecord, "taskId" | "runId">;
+  /** The run's person, asked by the same statement whether anyone would hear of its outcome (RunEnd.heard). */
+  userId?: string;
 }
 
 /**
@@ -195,7 +198,7 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<RunEnd
   // Anything else (a repeat, a cancel, a follow-up) takes the general path below.
   if (params.outcome !== "canceled") {
     const [end] = await directSql(db).query<EndRow>(endStatement(params, { kind: "unheld" }));
-    if (end?.moved) return { followUpRunId: null, outcome: params.outcome };
+    if (end?.moved) return { followUpRunId: null, outcome: params.outcome, heard: end.heard ?? undefined };
   }
   return finishRunInTransaction(db, params);
 }
@@ -204,11 +207,14 @@ export async function finishRun(db: Db, params: FinishRunParams): Promise<RunEnd
 export interface RunEnd {
   followUpRunId: string | null;
   outcome: FinishRunParams["outcome"];
+  /** Whether anyone would receive news of this outcome (lib/push/subscriptions.ts), when the end asked. */
+  heard?: boolean;
 }
 
 interface EndRow {
   moved: boolean;
   unread: boolean;
+  heard: boolean | null;
 }
 
 async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<RunEnd> {
@@ -227,7 +233,7 @@ async function finishRunInTransaction(db: Db, params: FinishRunParams): Promise<
     if (!row?.moved) throw await refusedTransition(tx, { taskId, to: params.outcome });
     // A follow-up sent while the final answer was being written was never read: it starts a new
     // run, as one sent a moment later would.
-    if (params.outcome !== "completed" || !row.unread) return { followUpRunId: null, outcome: params.outcome };
+    if (params.outcome !== "completed" || !row.unread) return { followUpRunId: null, outcome: params.outcome, heard: row.heard ?? undefined };
     await transitionTask(tx, { taskId, to: "queued", actor: "system", reason: "Follow-up message" });
     const next = await tx.run.create({
       data: { taskId, number: run.number + 1, provider: run.task.provider, model: run.task.model },
@@ -283,7 +289,8 @@ function endStatement(params: FinishRunParams, scope: { kind: "held"; taskId: st
          WHERE a.announcement IS NOT NULL`,
     })}
     SELECT EXISTS (SELECT 1 FROM moved) AS moved,
-           EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${task} AND delivered_run_id IS NULL) AS unread`;
+           EXISTS (SELECT 1 FROM task_messages WHERE task_id = ${task} AND delivered_run_id IS NULL) AS unread,
+           ${params.userId ? subscribersExist({ userId: params.userId, kind: params.outcome }) : Prisma.sql`NULL::boolean`} AS heard`;
 }
 
 type ArtifactToSave = ReturnType<typeof artifactRow>;
