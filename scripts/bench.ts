@@ -20,6 +20,7 @@
 //   BENCH_APPROVALS=20: approval decision -> run resumed, over this many decisions (0: skip)
 //   BENCH_SSE_CONNECTIONS=500  BENCH_SSE_CHANGES=20: the SSE fan-out, web CPU and memory (0: skip)
 //   BENCH_QUEUED_TASKS=10000  BENCH_QUEUED_WINDOW_MS=20000: a fresh worker's RSS with this many queued
+//   BENCH_IDLE_MS=20000: a fresh worker at its defaults, idle this long: its CPU (0: skipped)
 //   BENCH_GRAPHILE=1 (or --graphile): graphile-worker on the same Postgres too, interleaved
 //   BENCH_PG_PORT=25430  BENCH_WEB_PORT=25440: the bench's own ports
 //   BENCH_WORKER_NODE_ARGS="--max-semi-space-size=4": extra flags for Node in both worker processes
@@ -39,7 +40,7 @@ import { startTestPostgres, type TestPostgres } from "../tests/support/test-post
 import { benchApprovals } from "./bench/approvals";
 import { startGraphile } from "./bench/graphile-ceiling";
 import { benchInbox, printInbox } from "./bench/inbox";
-import { cpuDelta, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
+import { cpuDelta, cpuSeconds, cpuSnapshot, percentile, rssMiB, type CpuSeconds } from "./bench/measure";
 import { startRemoteModel, type RemoteModel } from "./bench/remote-model";
 import { startRawCeiling, type RawCeiling, type RawTiming } from "./bench/raw-dbos-ceiling";
 import { enableStatementCounts, readStatementCounts, resetStatementCounts, topStatements, type StatementCounts } from "./bench/statements";
@@ -77,6 +78,8 @@ const options = z
     BENCH_SSE_CHANGES: z.coerce.number().int().min(1).max(1000).default(20),
     BENCH_QUEUED_TASKS: z.coerce.number().int().min(0).max(100_000).default(10_000),
     BENCH_QUEUED_WINDOW_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+    // A fresh worker at its own defaults, idle for this long (0: not measured).
+    BENCH_IDLE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
     BENCH_WORKER_NODE_ARGS: z.string().default(""),
     BENCH_CPU_PROF: z.string().optional(),
     BENCH_WEB_CPU_PROF: z.string().optional(),
@@ -236,6 +239,7 @@ async function benchTheRest(res: Resources, url: string): Promise<void> {
     await res.web.close();
     res.web = undefined;
   }
+  if (options.BENCH_IDLE_MS > 0) await benchIdle(url);
   if (options.BENCH_QUEUED_TASKS > 0) await benchQueued(res, url);
   if (options.BENCH_INBOX_LARGE_TASKS > 0) {
     log(`inbox: ${options.BENCH_INBOX_LARGE_TASKS} tasks of one user (writing them takes a while)`);
@@ -244,6 +248,29 @@ async function benchTheRest(res: Resources, url: string): Promise<void> {
       console.log(`\n(the ${options.BENCH_INBOX_TASKS}-task user's inbox again, beside the ${options.BENCH_INBOX_LARGE_TASKS} tasks of the other)`);
       printInbox(await benchInbox(db, 0, inboxUser, 50));
     }
+  }
+}
+
+/**
+ * What an idle worker costs: a second worker with the production defaults (a 1 s queue poll, the
+ * schedule tick, heartbeats, DBOS's own housekeeping), nothing to do, its CPU over a window.
+ */
+async function benchIdle(url: string): Promise<void> {
+  log(`idle: a fresh worker at its defaults, ${(options.BENCH_IDLE_MS / 1000).toFixed(0)} s with nothing to do`);
+  const idle = await startWorker({ databaseUrl: url, workerId: "bench-idle", nodeArgs: workerNodeArgs, fastPoll: false });
+  try {
+    // Past its start (the first schedule tick, the first heartbeat).
+    await sleep(2000);
+    const pid = idle.child.pid!;
+    const before = cpuSeconds(pid);
+    const started = performance.now();
+    await sleep(options.BENCH_IDLE_MS);
+    const share = (cpuSeconds(pid) - before) / ((performance.now() - started) / 1000);
+    console.log(`
+Idle worker (its defaults, a fresh process, nothing queued)`);
+    console.log(`  CPU                     ${(share * 100).toFixed(1)}% of a core over ${(options.BENCH_IDLE_MS / 1000).toFixed(0)} s   (goal: below 2%)`);
+  } finally {
+    await idle.kill("SIGTERM");
   }
 }
 

@@ -10,6 +10,8 @@ export interface WorkerOptions {
   env?: Record<string, string>;
   /** Flags for Node itself (the bench's --cpu-prof, which NODE_OPTIONS may not carry). */
   nodeArgs?: string[];
+  /** False: the worker's own queue poll, not the tests' 20 ms one. */
+  fastPoll?: boolean;
 }
 
 export interface WorkerProcess {
@@ -31,7 +33,7 @@ export async function startWorker(options: WorkerOptions): Promise<WorkerProcess
       HOME: process.env.HOME,
       DATABASE_URL: options.databaseUrl,
       BATON_WORKER_ID: options.workerId,
-      BATON_QUEUE_POLL_MS: "20",
+      ...(options.fastPoll === false ? {} : { BATON_QUEUE_POLL_MS: "20" }),
       ...(options.modelBaseUrl
         ? { BATON_MODEL_PROVIDER: "openai", OPENAI_API_KEY: "sk-test-not-a-real-key-000000", OPENAI_BASE_URL: options.modelBaseUrl }
         : {}),
