@@ -66,8 +66,12 @@ type Ending =
   | { kind: "failed"; reason: string }
   | { kind: "canceled" };
 
-export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: string): Promise<void> {
-  const work = await ctx.step("begin-run", () => beginRun(deps.db, runId), SELF_RECORDING_DB_STEP);
+/**
+ * `begun`: the run's start as the engine already made it (the DBOS worker begins the run in the
+ * statement that notes it as the run's executor); the begin-run step then returns it.
+ */
+export async function runTask(ctx: DurableContext, deps: AgentDeps, runId: string, begun?: { work: RunWork | null }): Promise<void> {
+  const work = await ctx.step("begin-run", async () => (begun ? begun.work : beginRun(deps.db, runId)), SELF_RECORDING_DB_STEP);
   if (!work) return;
   let ending: Ending;
   try {

@@ -41,6 +41,8 @@ const BEGIN_STEP_KEY = "begin-run";
 
 interface BeginRow extends RunWithTaskRow {
   began: boolean;
+  /** The worker that started the run's workflow before this one did (when the caller names itself). */
+  previous_executor: string | null;
   /** Follow-ups this start marked read, in the order they were sent. */
   read_now: ThreadMessage[];
   /** Follow-ups read before this statement: by earlier runs, or by this run's start or turns. */
@@ -66,12 +68,26 @@ interface ThreadMessage {
  * follow-ups read, their event, and the thread), a later one reads back what the first wrote.
  */
 export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
+  return (await beginRunAs(db, runId)).work;
+}
+
+/**
+ * beginRun by a named worker, which the same statement notes on the run (`executor_id`): returns
+ * the work and the worker that had started the run's workflow before, if one had (a resumption).
+ */
+export async function beginRunAs(db: Db, runId: string, executorId?: string): Promise<{ work: RunWork | null; previousExecutor: string | null }> {
   const now = new Date();
   // Only a queued run moves its task; the rest of the statement sees the rows as they were before it.
   const queuedRunsTask = Prisma.sql`(SELECT task_id FROM runs WHERE id = ${runId}::uuid AND status = 'queued')`;
+  // The executor goes with the move to running, or on its own when there is no move (a resumption):
+  // one statement may write the run's row once.
+  const executor = executorId ?? null;
+  const runSet = executorId ? Prisma.sql`, executor_id = ${executorId}` : undefined;
   // Every run's start: on the driver (lib/db.ts says why).
   const [row] = await directSql(db).query<BeginRow>(Prisma.sql`
-    WITH ${transitionSteps({ task: queuedRunsTask, runId, to: "running", actor: "system", now })},
+    WITH ${transitionSteps({ task: queuedRunsTask, runId, to: "running", actor: "system", now, runSet })},
+    noted AS (
+      UPDATE runs SET executor_id = ${executor} WHERE id = ${runId}::uuid AND ${executor}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM moved)),
     read_now AS (
       UPDATE task_messages SET delivered_run_id = ${runId}::uuid
        WHERE task_id = (SELECT id FROM moved) AND delivered_run_id IS NULL
@@ -83,7 +99,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
              jsonb_build_object('messageIds', jsonb_agg(id::text ORDER BY created_at, id)), ${BEGIN_STEP_KEY}, ${now}
         FROM read_now HAVING count(*) > 0)
     SELECT ${RUN_WITH_TASK_COLUMNS},
-      EXISTS (SELECT 1 FROM moved) AS began,
+      EXISTS (SELECT 1 FROM moved) AS began, r.executor_id AS previous_executor,
       (SELECT coalesce(json_agg(json_build_object('id', id, 'body', body, 'at', ${epochMs("created_at")}, 'runId', ${runId}::text) ORDER BY created_at, id), '[]')
          FROM read_now) AS read_now,
       (SELECT coalesce(json_agg(json_build_object('id', m.id, 'body', m.body, 'at', ${epochMs("m.created_at")}, 'runId', m.delivered_run_id)), '[]')
@@ -93,17 +109,18 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
         SELECT json_agg(json_build_object('body', convert_from(a.content, 'UTF8'), 'at', ${epochMs("a.created_at")}))
           FROM artifacts a WHERE a.task_id = t.id AND a.name = 'answer.md' AND a.run_id <> r.id) END AS answers
     FROM runs r JOIN tasks t ON t.id = r.task_id WHERE r.id = ${runId}::uuid`);
-  if (!row) return null;
+  if (!row) return { work: null, previousExecutor: null };
+  const previousExecutor = row.previous_executor;
   const run = toRunWithTask(row);
   if (!row.began) {
     if (run.status === "queued") {
       // Canceled before a worker reached it: close the run without touching the task.
       await db.run.updateMany({ where: { id: runId, status: "queued" }, data: { status: "canceled", finishedAt: now } });
-      return null;
+      return { work: null, previousExecutor };
     }
     // Ended before it ever ran (closed by an earlier execution of this): nothing to do. One that ran
     // and ended goes on: its resumed workflow replays to its end and finishes what followed it.
-    if (isTerminal(run.status) && !run.startedAt) return null;
+    if (isTerminal(run.status) && !run.startedAt) return { work: null, previousExecutor };
   }
   const { task } = run;
   // This run's start reads what was unread; a repeat of it (a resumption) the same ones again.
@@ -129,7 +146,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       data: { taskId: previous.previousTaskId },
     });
   }
-  return {
+  const work: RunWork = {
     runId,
     taskId: task.id,
     userId: task.userId,
@@ -149,6 +166,7 @@ export async function beginRun(db: Db, runId: string): Promise<RunWork | null> {
       ...readAtStart.map((m) => ({ type: "user" as const, text: m.body })),
     ],
   };
+  return { work, previousExecutor };
 }
 
 /** A timestamp column as milliseconds since the epoch (its JSON text would carry no time zone). */

@@ -60,6 +60,8 @@ export interface TransitionExtras {
   eventsBefore?: Prisma.Sql;
   /** The status event's step key: a step that records itself finds its own earlier move by it. */
   statusStepKey?: string;
+  /** More assignments for the run's row as it moves (", column = value ..."). */
+  runSet?: Prisma.Sql;
   /** More conditions on the task's row (`tasks` columns), rechecked on its latest version when another writer held it. */
   onlyIf?: Prisma.Sql;
   /** WITH items written only if the task moved, between `moved` and the run and events (which may read them). */
@@ -92,7 +94,7 @@ export function transitionSteps(params: Omit<TransitionParams, "taskId"> & Trans
              finished_at = CASE WHEN ${ends} THEN ${now} ELSE finished_at END,
              error = CASE WHEN ${to === "failed"} THEN ${reason ?? null} ELSE error END,
              input_tokens = input_tokens + ${spend.inputTokens}::int, output_tokens = output_tokens + ${spend.outputTokens}::int,
-             cost_usd = cost_usd + ${spend.costUsd}::numeric
+             cost_usd = cost_usd + ${spend.costUsd}::numeric ${params.runSet ?? Prisma.empty}
        WHERE id = ${runId ?? null}::uuid AND EXISTS (SELECT 1 FROM moved)),
     moved_event AS (
       INSERT INTO timeline_events (task_id, run_id, type, actor, message, data, step_key, created_at)

@@ -5,8 +5,7 @@
 // finds nothing left to recover, so nothing runs twice.
 import { hostname } from "node:os";
 import { DBOSExecutor } from "@dbos-inc/dbos-sdk/internal/dbos-executor";
-import { Prisma } from "@/lib/generated/prisma/client";
-import { directSql, type Db } from "@/lib/db";
+import type { Db } from "@/lib/db";
 import { appendEvent } from "@/lib/tasks/timeline";
 
 export interface FailoverOptions {
@@ -54,27 +53,18 @@ export async function takeOverDeadWorkers(options: Omit<FailoverOptions, "heartb
   });
 }
 
-/**
- * Called as a run's workflow starts on this worker, outside any step (it runs again on every
- * resumption, which is the point): says so on the timeline when another worker ran it before.
- * `resumed`: some worker (this one included, before a restart) ran the workflow before.
- */
-export async function noteRunExecutor(db: Db, params: { runId: string; executorId: string }): Promise<{ resumed: boolean }> {
-  // Every run's first statement: sent on the driver (lib/db.ts says why).
-  const [previous] = await directSql(db).query<{ executor_id: string | null; task_id: string }>(Prisma.sql`
-    UPDATE runs SET executor_id = ${params.executorId} FROM (SELECT id, executor_id FROM runs WHERE id = ${params.runId}::uuid FOR UPDATE) AS before
-    WHERE runs.id = before.id RETURNING before.executor_id, runs.task_id::text`);
-  if (!previous?.executor_id) return { resumed: false };
-  if (previous.executor_id === params.executorId) return { resumed: true };
+/** Says so on the timeline when a run's workflow resumes on another worker than the one that ran it before. */
+export async function noteResumption(db: Db, params: { work: { runId: string; taskId: string }; previousExecutor: string; executorId: string }): Promise<void> {
+  const { work, previousExecutor, executorId } = params;
+  if (previousExecutor === executorId) return;
   await appendEvent(db, {
-    taskId: previous.task_id,
-    runId: params.runId,
+    taskId: work.taskId,
+    runId: work.runId,
     type: "worker.resumed",
     actor: "system",
-    message: `Resumed on worker ${params.executorId} after ${previous.executor_id} stopped`,
-    data: { from: previous.executor_id, to: params.executorId },
+    message: `Resumed on worker ${executorId} after ${previousExecutor} stopped`,
+    data: { from: previousExecutor, to: executorId },
   });
-  return { resumed: true };
 }
 
 /** Heartbeats and the watch for dead workers, on timers, until stopped. */

@@ -2,6 +2,7 @@
 // serves the task queue. Several workers (each with its own executor id) share one queue.
 import { DBOS } from "@dbos-inc/dbos-sdk";
 import { runTask, type AgentDeps } from "@/lib/agent/run-task";
+import { beginRunAs } from "@/lib/tasks/run-lifecycle";
 import { deliverNotification, type PushDeliveryDeps } from "@/lib/push/deliver-notification";
 import type { Db } from "@/lib/db";
 import { dbosDurableContext, recordedStepNames } from "./durable-context";
@@ -17,7 +18,7 @@ import {
 } from "./names";
 import { startQueueWake } from "./queue-wake";
 import { dbosSystemPool } from "./system-pool";
-import { noteRunExecutor, startFailover } from "./worker-failover";
+import { noteResumption, startFailover } from "./worker-failover";
 
 export interface DbosWorkerOptions {
   db: Db;
@@ -46,11 +47,16 @@ export async function launchDbosWorker(options: DbosWorkerOptions): Promise<{ sh
   });
   DBOS.registerWorkflow(
     async (runId: string) => {
-      const { resumed } = await noteRunExecutor(options.db, { runId, executorId: options.executorId });
+      // The run's start notes this worker as its executor in the same statement, outside any DBOS
+      // step (it runs again on every resumption, which is the point), and the begin-run step
+      // returns it. A history that holds begin-run as a DBOS step replays that instead.
+      const begun = await beginRunAs(options.db, runId, options.executorId);
+      const resumed = begun.previousExecutor !== null;
+      if (resumed && begun.work) await noteResumption(options.db, { work: begun.work, previousExecutor: begun.previousExecutor!, executorId: options.executorId });
       // A first execution has no history to match. A resumption replays the steps its history holds
       // as DBOS steps the same way, whatever steps record themselves now (one read, on resumption only).
       const checkpointedSteps = options.checkpointEveryStep ? "all" : resumed ? await recordedStepNames(options.db, runId) : undefined;
-      return runTask(dbosDurableContext({ checkpointedSteps, resumed }), options.deps, runId);
+      return runTask(dbosDurableContext({ checkpointedSteps, resumed }), options.deps, runId, begun);
     },
     { name: RUN_TASK_WORKFLOW },
   );
