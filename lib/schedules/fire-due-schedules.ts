@@ -1,7 +1,8 @@
 // Turns due schedule slots into tasks, exactly once per slot: a due schedule is claimed with
 // FOR UPDATE SKIP LOCKED, its task inserted and its next slot set in one transaction, and
 // (schedule, slot) is unique on tasks as a backstop. Any number of workers may tick at once.
-import type { Db } from "@/lib/db";
+import { directSql, type Db } from "@/lib/db";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { TaskDispatcher } from "@/lib/engine/port";
 import { insertTask } from "@/lib/tasks/create-task";
 import { scheduledTask } from "./manage-schedules";
@@ -14,6 +15,12 @@ export async function fireDueSchedules(
   deps: { db: Db; engine: TaskDispatcher; graceMs: number },
   now = new Date(),
 ): Promise<{ created: number; missed: number }> {
+  // Every worker asks every second and the answer is nearly always no: one statement on the driver
+  // (lib/db.ts) rather than a transaction; the transaction claims what is due, if anything is.
+  const [due] = await directSql(deps.db).query<{ any: boolean }>(
+    Prisma.sql`SELECT EXISTS (SELECT 1 FROM schedules WHERE status = 'active' AND next_run_at <= ${now}) AS any`,
+  );
+  if (!due?.any) return { created: 0, missed: 0 };
   const runIds: string[] = [];
   const missedBy: Array<{ scheduleId: string; userId: string; lastMissed: Date }> = [];
   let missedTotal = 0;
