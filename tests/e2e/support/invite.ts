@@ -1,6 +1,6 @@
 // A second person joins: the owner makes an invitation link, a fresh signed-out phone opens it.
 import { expect, type Browser, type Page } from "@playwright/test";
-import { desktop, openPage, phone, uniqueTitle } from "./baton";
+import { desktop, openPage, phone, uniqueTitle, waitUntilLive } from "./baton";
 
 export const signedOut = { cookies: [], origins: [] };
 
@@ -30,7 +30,9 @@ export async function inviteAndJoin(
   await page.getByLabel("Your name").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account and sign in" }).tap();
-  // Who is signed in is under More in the phone's tab bar.
+  // Who is signed in is under More in the phone's tab bar. A tap before the page has hydrated does
+  // nothing (seen once in CI); the live stream connects only after it has.
+  await waitUntilLive(page);
   const more = page.getByTestId("tab-bar").getByRole("button", { name: "More" });
   await more.tap();
   await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
