@@ -4,6 +4,7 @@ import { approvalSignalTopic } from "@/lib/approvals/schemas";
 import { AppError } from "@/lib/errors";
 import { SUBTASKS_SIGNAL } from "@/lib/subtasks/schemas";
 import { notFound } from "./get-task";
+import { TERMINAL_STATUSES } from "./status";
 import { transitionTask } from "./transition-task";
 import { assertId } from "@/lib/validation/ids";
 
@@ -60,7 +61,7 @@ async function openDescendants(tx: DbTx, params: { userId: string; taskId: strin
       SELECT id, status FROM tasks WHERE parent_task_id = ${params.taskId}::uuid AND user_id = ${params.userId}::uuid
       UNION ALL
       SELECT t.id, t.status FROM tasks t JOIN tree ON t.parent_task_id = tree.id WHERE t.user_id = ${params.userId}::uuid)
-    SELECT id::text FROM tree WHERE status NOT IN ('completed', 'failed', 'canceled') ORDER BY id`;
+    SELECT id::text FROM tree WHERE NOT (status = ANY(${TERMINAL_STATUSES}::"TaskStatus"[])) ORDER BY id`;
   return rows.map((row) => row.id);
 }
 

@@ -21,7 +21,7 @@ export async function postMessage(
   assertId(params.taskId, notFound);
   const result = await deps.db.$transaction(async (tx) => {
     // Waits for a run that is finishing right now: it either reads this message first or is done.
-    await lockTask(tx, params.taskId);
+    await lockTask(tx, { taskId: params.taskId, userId: params.userId });
     const task = await tx.task.findFirst({ where: { id: params.taskId, userId: params.userId }, include: { runs: { orderBy: { number: "desc" }, take: 1 } } });
     if (!task) throw notFound();
     const message = await tx.taskMessage.create({ data: { taskId: task.id, body: params.body }, select: { id: true } });
@@ -49,8 +49,8 @@ export async function postMessage(
  * row rewritten and looks again (finishRun). Rows that merely reference the task, like timeline
  * events, are not held up (an update of no key column takes the NO KEY lock).
  */
-export async function lockTask(tx: DbTx, taskId: string): Promise<void> {
-  await tx.$executeRaw`UPDATE tasks SET updated_at = updated_at WHERE id = ${taskId}::uuid`;
+export async function lockTask(tx: DbTx, task: { taskId: string; userId: string }): Promise<void> {
+  await tx.$executeRaw`UPDATE tasks SET updated_at = updated_at WHERE id = ${task.taskId}::uuid AND user_id = ${task.userId}::uuid`;
 }
 
 /**

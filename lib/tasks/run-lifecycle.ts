@@ -11,7 +11,7 @@ import { previousRunContext } from "@/lib/schedules/previous-run-context";
 import { directSql, type Db, type DbTx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { readRunWithTask, RUN_WITH_TASK_COLUMNS, toRunWithTask, type RunWithTask, type RunWithTaskRow } from "./read-run";
-import { isTerminal } from "./status";
+import { isTerminal, TERMINAL_STATUSES } from "./status";
 import { appendEvent, appendStepEvent } from "./timeline";
 import { refusedTransition, transitionSteps, transitionTask } from "./transition-task";
 
@@ -81,13 +81,14 @@ export async function beginRunAs(db: Db, runId: string, executorId?: string): Pr
   const queuedRunsTask = Prisma.sql`(SELECT task_id FROM runs WHERE id = ${runId}::uuid AND status = 'queued')`;
   // The executor goes with the move to running, or on its own when there is no move (a resumption):
   // one statement may write the run's row once.
-  const executor = executorId ?? null;
   const runSet = executorId ? Prisma.sql`, executor_id = ${executorId}` : undefined;
+  const noted = executorId
+    ? Prisma.sql`noted AS (UPDATE runs SET executor_id = ${executorId} WHERE id = ${runId}::uuid AND NOT EXISTS (SELECT 1 FROM moved)),`
+    : Prisma.empty;
   // Every run's start: on the driver (lib/db.ts says why).
   const [row] = await directSql(db).query<BeginRow>(Prisma.sql`
     WITH ${transitionSteps({ task: queuedRunsTask, runId, to: "running", actor: "system", now, runSet })},
-    noted AS (
-      UPDATE runs SET executor_id = ${executor} WHERE id = ${runId}::uuid AND ${executor}::text IS NOT NULL AND NOT EXISTS (SELECT 1 FROM moved)),
+    ${noted}
     read_now AS (
       UPDATE task_messages SET delivered_run_id = ${runId}::uuid
        WHERE task_id = (SELECT id FROM moved) AND delivered_run_id IS NULL
@@ -284,7 +285,7 @@ function endStatement(params: FinishRunParams, scope: { kind: "held"; taskId: st
   const ending = unheld
     ? Prisma.sql`ending AS (
         SELECT r.task_id, t.xmin AS seen FROM runs r JOIN tasks t ON t.id = r.task_id
-         WHERE r.id = ${runId}::uuid AND NOT (r.status = ANY('{completed,failed,canceled}'::"TaskStatus"[]))),`
+         WHERE r.id = ${runId}::uuid AND NOT (r.status = ANY(${TERMINAL_STATUSES}::"TaskStatus"[]))),`
     : Prisma.empty;
   return Prisma.sql`
     WITH ${ending}

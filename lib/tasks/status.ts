@@ -25,10 +25,11 @@ export function statusesLeadingTo(to: TaskStatus): TaskStatus[] {
   return TASK_STATUSES.filter((from) => canTransition(from, to));
 }
 
-export type TerminalStatus = Extract<TaskStatus, "completed" | "failed" | "canceled">;
+export const TERMINAL_STATUSES = ["completed", "failed", "canceled"] as const satisfies readonly TaskStatus[];
+export type TerminalStatus = (typeof TERMINAL_STATUSES)[number];
 
 export function isTerminal(status: TaskStatus): status is TerminalStatus {
-  return status === "completed" || status === "failed" || status === "canceled";
+  return (TERMINAL_STATUSES as readonly TaskStatus[]).includes(status);
 }
 
 export const STATUS_LABELS: Record<TaskStatus, string> = {

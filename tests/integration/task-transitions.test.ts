@@ -129,7 +129,7 @@ describe("run lifecycle", () => {
     let held!: () => void;
     const holding = new Promise<void>((resolve) => (held = resolve));
     const sender = db.$transaction(async (tx) => {
-      await lockTask(tx, taskId);
+      await lockTask(tx, { taskId, userId });
       await tx.taskMessage.create({ data: { taskId, body: "wait, one more thing" } });
       held();
       await released;

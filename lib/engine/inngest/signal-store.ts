@@ -4,6 +4,7 @@
 // the store first (a step), waits for the event only when nothing is there, then reads again.
 import type { Db } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { TERMINAL_STATUSES } from "@/lib/tasks/status";
 
 export interface SignalRecord {
   runId: string;
@@ -46,7 +47,7 @@ export async function unreadSignals(db: Db, params: { olderThanMs: number; limit
     SELECT s.run_id, s.topic, s.payload, s.key FROM engine_signals s JOIN runs r ON r.id = s.run_id
     WHERE s.consumed_at IS NULL AND s.created_at < ${new Date(Date.now() - params.olderThanMs)}
       AND s.created_at > ${new Date(Date.now() - 7 * 24 * 3600_000)}
-      AND r.status NOT IN ('completed', 'failed', 'canceled')
+      AND NOT (r.status = ANY(${TERMINAL_STATUSES}::"TaskStatus"[]))
     ORDER BY s.created_at LIMIT ${params.limit}`;
   return rows.map((row) => ({ runId: row.run_id, topic: row.topic, payload: row.payload, key: row.key }));
 }
